@@ -1,0 +1,160 @@
+"""The command line: the only place where problems become exit statuses.
+
+Exit status: 0 clean (warnings allowed), 1 content errors, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import diagnostics
+from generator.corpus import Progress, load_corpus
+from generator.schema import MODELS, json_schema
+
+EXIT_OK = 0
+EXIT_CONTENT = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m generator",
+        description="Validate the Sahel fact base and compile it into the site's pages.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="validate content/ and report every problem")
+    _add_content_option(check)
+    check.add_argument(
+        "--format",
+        choices=("text", "github", "json"),
+        default="text",
+        help="text (path:line:column), github (Actions annotations) or json",
+    )
+
+    schema = commands.add_parser("schema", help="write the JSON Schemas editors' tools use")
+    schema.add_argument("--out", type=Path, default=Path("schemas"), help="default: schemas/")
+    schema.add_argument(
+        "--check", action="store_true", help="only report whether the files are up to date"
+    )
+    build = commands.add_parser(
+        "build", help="check content/, then write the site's pages into site_src/"
+    )
+    _add_content_option(build)
+    build.add_argument("--out", type=Path, default=Path("site_src"), help="default: site_src/")
+
+    new = commands.add_parser("new", help="write a commented template for a new entity")
+    new.add_argument("kind", choices=("event", "actor", "source", "relationship", "topic"))
+    new.add_argument("id", help="the new entity's id, such as 'niger-coup-2023'")
+    _add_content_option(new)
+
+    fmt = commands.add_parser(
+        "fmt", help="normalise YAML files in place (key order, quoting, dates), keeping comments"
+    )
+    fmt.add_argument("paths", nargs="*", type=Path, help="files to format (default: all content)")
+    fmt.add_argument("--check", action="store_true", help="only report files that would change")
+    _add_content_option(fmt)
+    return parser
+
+
+def _add_content_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default: content/)"
+    )
+
+
+def progress_printer(label: str) -> Progress | None:
+    """Report progress on a terminal only, so logs and pipes stay clean."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        if done == total or done % 200 == 0:
+            end = "\n" if done == total else ""
+            print(f"\r{label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return report
+
+
+
+def run_check(args: argparse.Namespace) -> int:
+    result = load_corpus(args.content, progress_printer("checking"))
+    problems = result.diagnostics
+    if args.format == "json":
+        print(diagnostics.format_all(problems, "json"))
+    elif problems:
+        print(diagnostics.format_all(problems, args.format))
+    if args.format == "text":
+        status = "failed" if not result.ok else "passed"
+        print(
+            f"check {status}: {result.files_read} files, {diagnostics.summary(problems)}",
+            file=sys.stderr,
+        )
+    return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def schema_texts() -> dict[str, str]:
+    return {
+        f"{kind}.schema.json": json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+        for kind in MODELS
+    }
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    stale = []
+    for name, text in schema_texts().items():
+        target = args.out / name
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        if current == text:
+            continue
+        stale.append(target.as_posix())
+        if not args.check:
+            args.out.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    if args.check and stale:
+        for path in stale:
+            print(f"{path}: out of date; run `python -m generator schema`", file=sys.stderr)
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from generator.build import run_build_command
+
+    return run_build_command(args)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from generator.scaffold import run_new_command
+
+    return run_new_command(args)
+
+
+def run_fmt(args: argparse.Namespace) -> int:
+    from generator.fmt import run_fmt_command
+
+    return run_fmt_command(args)
+
+
+COMMANDS = {
+    "check": run_check,
+    "schema": run_schema,
+    "build": run_build,
+    "new": run_new,
+    "fmt": run_fmt,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return COMMANDS[args.command](args)

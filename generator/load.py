@@ -1,0 +1,316 @@
+"""Load: YAML text → plain data, with the line and column of every key and value.
+
+libyaml (through PyYAML's C parser, which MkDocs already depends on) composes the node
+tree: it keeps positions and is about five times faster than ruamel.yaml's C composer on
+our files. We then build plain values ourselves from the nodes, so that nothing is
+ever constructed from a tag: Python tags, unknown tags, anchors, aliases and merge keys are
+refused with a diagnostic instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.diagnostics import Diagnostic, error
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 32
+
+# A path to a value inside a document: keys and list indices, as pydantic's `loc`.
+Loc = tuple[str | int, ...]
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Positions:
+    """Where each value and each key of a document stands (1-based line and column)."""
+
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def of_value(self, loc: Loc) -> tuple[int, int]:
+        """The value at `loc`, or the nearest enclosing one that exists in the file."""
+        while loc not in self.values and loc:
+            loc = loc[:-1]
+        return self.values.get(loc, (1, 1))
+
+    def of_key(self, loc: Loc) -> tuple[int, int]:
+        return self.keys[loc] if loc in self.keys else self.of_value(loc)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded file: its data (None if it could not be read) and where each part stands."""
+
+    path: str
+    data: dict[str, Any] | None
+    positions: Positions
+    problems: tuple[Diagnostic, ...] = ()
+
+
+class _Refused(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def load_file(path: Path, display_path: str | None = None) -> Document:
+    shown = display_path or path.as_posix()
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return _failed(shown, error(shown, 1, 1, "unreadable", f"cannot read file: {exc.strerror}"))
+    if len(raw) > MAX_FILE_BYTES:
+        return _failed(
+            shown,
+            error(
+                shown,
+                1,
+                1,
+                "file-too-large",
+                f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a content file holds "
+                "one entity and should be a few kB — split it or remove pasted material",
+            ),
+        )
+    return load_bytes(raw, shown)
+
+
+def load_bytes(raw: bytes, path: str) -> Document:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position_of_offset(raw, exc.start)
+        return _failed(
+            path,
+            error(
+                path,
+                line,
+                column,
+                "encoding",
+                f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            ),
+        )
+    return load_text(text.removeprefix("\ufeff"), path)
+
+
+def load_text(text: str, path: str) -> Document:
+    if not text.strip():
+        return _failed(
+            path, error(path, 1, 1, "empty-file", "file is empty; it should hold one entity")
+        )
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        return _failed(path, _syntax_diagnostic(path, exc))
+    except yaml.reader.ReaderError as exc:
+        line, column = _position_of_offset(text.encode("utf-8"), len(text[: exc.position].encode()))
+        return _failed(
+            path,
+            error(path, line, column, "yaml-syntax", f"character {exc.character!r} is not allowed in YAML"),
+        )
+    except RecursionError:
+        return _failed(path, _too_deep(path, 1, 1))
+    if node is None:
+        return _failed(
+            path, error(path, 1, 1, "empty-file", "file is empty; it should hold one entity")
+        )
+    positions = Positions()
+    try:
+        data = _build(node, (), positions, path, set(), 0)
+    except _Refused as refused:
+        return _failed(path, refused.diagnostic)
+    if not isinstance(data, dict):
+        line, column = _mark(node)
+        return _failed(
+            path,
+            error(
+                path,
+                line,
+                column,
+                "not-a-mapping",
+                "the file must be a mapping of fields (`id: ...`, `title: ...`), "
+                f"not a {_kind_name(node)}",
+            ),
+        )
+    return Document(path, data, positions)
+
+
+def _failed(path: str, diagnostic: Diagnostic) -> Document:
+    return Document(path, None, Positions(), (diagnostic,))
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _kind_name(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "list"
+    if isinstance(node, yaml.MappingNode):
+        return "mapping"
+    return "single value"
+
+
+def _build(
+    node: yaml.Node,
+    loc: Loc,
+    positions: Positions,
+    path: str,
+    seen: set[int],
+    depth: int,
+) -> Any:
+    line, column = _mark(node)
+    if id(node) in seen:
+        # libyaml hands back the anchored node itself for each alias: meeting a node twice
+        # is how an alias shows, and stopping here is what keeps "billion laughs" cheap.
+        raise _Refused(
+            error(path, line, column, "yaml-alias", "aliases (*name) are not allowed; write the value out")
+        )
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        raise _Refused(_too_deep(path, line, column))
+    positions.values[loc] = (line, column)
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node, path)
+    if isinstance(node, yaml.SequenceNode):
+        _check_tag(node, _SEQ_TAG, path)
+        return [
+            _build(item, (*loc, index), positions, path, seen, depth + 1)
+            for index, item in enumerate(node.value)
+        ]
+    assert isinstance(node, yaml.MappingNode)
+    _check_tag(node, _MAP_TAG, path)
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = _key(key_node, path)
+        key_line, key_column = _mark(key_node)
+        if key in mapping:
+            first_line, _ = positions.keys[(*loc, key)]
+            raise _Refused(
+                error(
+                    path,
+                    key_line,
+                    key_column,
+                    "duplicate-key",
+                    f"duplicate key '{key}' (first given on line {first_line}); keep one",
+                )
+            )
+        positions.keys[(*loc, key)] = (key_line, key_column)
+        mapping[key] = _build(value_node, (*loc, key), positions, path, seen, depth + 1)
+    return mapping
+
+
+def _key(node: yaml.Node, path: str) -> str:
+    line, column = _mark(node)
+    if node.tag == "tag:yaml.org,2002:merge":
+        raise _Refused(
+            error(path, line, column, "yaml-merge", "merge keys (<<) are not allowed; write the fields out")
+        )
+    if not isinstance(node, yaml.ScalarNode):
+        raise _Refused(error(path, line, column, "bad-key", "a key must be a plain name"))
+    value = _scalar(node, path)
+    if isinstance(value, bool) or value is None:
+        # `yes:` or `null:` as a key is a YAML trap; the editor meant the word.
+        return str(node.value)
+    return str(value)
+
+
+def _scalar(node: yaml.ScalarNode, path: str) -> Any:
+    _check_tag(node, None, path)
+    if node.tag == "tag:yaml.org,2002:str":
+        return node.value
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        # Dates stay text: the schema reads them as partial dates, never as datetimes.
+        return node.value
+    try:
+        value = _constructor.construct_object(node)
+    except (yaml.constructor.ConstructorError, ValueError, OverflowError):
+        line, column = _mark(node)
+        raise _Refused(
+            error(path, line, column, "yaml-value", f"cannot read the value {node.value!r}")
+        ) from None
+    if isinstance(value, dt.date):  # pragma: no cover - timestamps are returned above
+        return node.value
+    return value
+
+
+def _check_tag(node: yaml.Node, expected: str | None, path: str) -> None:
+    allowed = _SCALAR_TAGS if expected is None else {expected}
+    if node.tag in allowed:
+        return
+    line, column = _mark(node)
+    tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+    raise _Refused(
+        error(
+            path,
+            line,
+            column,
+            "yaml-tag",
+            f"the tag '{tag}' is not allowed; content files hold plain text, numbers, "
+            "lists and mappings only",
+        )
+    )
+
+
+def _too_deep(path: str, line: int, column: int) -> Diagnostic:
+    return error(path, line, column, "too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+
+
+def _syntax_diagnostic(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    hint = _syntax_hint(problem)
+    context = f" ({exc.context})" if exc.context and exc.context not in problem else ""
+    return error(path, line, column, "yaml-syntax", f"YAML syntax error: {problem}{context}{hint}")
+
+
+def _syntax_hint(problem: str) -> str:
+    if "'\\t'" in problem or "tab" in problem:
+        return "; indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "; a value containing ': ' must be quoted, or the indentation is off"
+    if "another document" in problem:
+        return "; a file holds one entity: remove the '---' separator and what follows"
+    if "undefined alias" in problem:
+        return "; aliases (*name) are not allowed"
+    return ""
+
+
+def _position_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
+def iter_content_files(content_dir: Path, kinds: Iterator[str] | list[str]) -> Iterator[Path]:
+    for kind in kinds:
+        folder = content_dir / kind
+        with contextlib.suppress(FileNotFoundError):
+            yield from sorted(folder.glob("*.yaml"))

@@ -1,0 +1,384 @@
+"""Validate: documents → entities, and every problem as a diagnostic.
+
+Two passes, as in FollowTheMoney's loader: each file is checked against its schema on its
+own, then the whole corpus is checked for what no single file can show (dangling references,
+duplicate ids, dates outside an actor's existence).
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pydantic
+from pydantic_core import ErrorDetails
+
+from generator.dates import PartialDate
+from generator.diagnostics import Diagnostic, did_you_mean, error, warning
+from generator.load import Document, Loc
+from generator.schema import (
+    MODELS,
+    Actor,
+    Entity,
+    Event,
+    FileKind,
+    Relationship,
+    Source,
+    Topic,
+)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """An entity that passed its schema, with the file it came from."""
+
+    kind: FileKind
+    entity: Entity
+    document: Document
+
+
+def validate_document(kind: FileKind, document: Document, stem: str) -> tuple[Parsed | None, list[Diagnostic]]:
+    if document.data is None:
+        return None, list(document.problems)
+    model = MODELS[kind]
+    try:
+        entity = model.model_validate(document.data)
+    except pydantic.ValidationError as exc:
+        return None, [_schema_diagnostic(model, document, e) for e in exc.errors()]
+    problems = []
+    if entity.id != stem:
+        line, column = document.positions.of_value(("id",))
+        problems.append(
+            error(
+                document.path,
+                line,
+                column,
+                "id-mismatch",
+                f"id '{entity.id}' does not match the file name '{stem}.yaml'; "
+                f"rename the file to '{entity.id}.yaml' or change the id to '{stem}'",
+            )
+        )
+    return Parsed(kind, entity, document), problems
+
+
+# --- schema errors → diagnostics -------------------------------------------------------------
+
+_TYPE_NAMES = {
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a mapping",
+    type(None): "nothing",
+}
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, str):
+        return "text" if len(value) > 40 else f"the text '{value}'"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "an empty value"
+    return type(value).__name__
+
+
+def _field_name(loc: Loc) -> str:
+    names = [str(part) for part in loc if isinstance(part, str)]
+    return names[-1] if names else "value"
+
+
+def _schema_diagnostic(model: type[pydantic.BaseModel], document: Document, details: ErrorDetails) -> Diagnostic:
+    loc: Loc = tuple(details["loc"])
+    kind = details["type"]
+    value = details.get("input")
+    positions = document.positions
+    line, column = positions.of_value(loc)
+    field = _field_name(loc)
+    code = "schema"
+    ctx = details.get("ctx") or {}
+
+    if kind == "extra_forbidden":
+        line, column = positions.of_key(loc)
+        known = _fields_at(model, loc[:-1])
+        message = f"unknown field '{loc[-1]}'{did_you_mean(str(loc[-1]), known)}"
+        code = "unknown-field"
+    elif kind == "missing":
+        line, column = positions.of_value(loc[:-1])
+        message = _missing_message(field, loc)
+        code = "missing-field"
+    elif kind in ("enum", "literal_error"):
+        choices = _choices_at(model, loc)
+        message = (
+            f"'{value}' is not a valid {field}; expected one of: {', '.join(choices)}"
+            f"{did_you_mean(str(value), choices)}"
+        )
+        code = "invalid-choice"
+    elif kind == "too_short" and field == "sources":
+        message = "no source given; cite at least one source id under 'sources'"
+        code = "no-source"
+    elif kind in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing",
+                  "bool_type", "list_type", "dict_type", "model_type", "model_attributes_type",
+                  "int_from_float", "bool_parsing"):
+        expected = _expected_type(kind)
+        message = f"'{field}' should be {expected}, not {_describe(value)}"
+        if kind == "list_type" and isinstance(value, str):
+            message += f"; write [{value}] or one item per line starting with '- '"
+        code = "wrong-type"
+    elif kind == "string_too_short":
+        message = f"'{field}' is empty; write something or remove the field"
+    elif kind == "string_too_long":
+        message = f"'{field}' is longer than {ctx.get('max_length')} characters"
+    elif kind == "string_pattern_mismatch" and field in ("lang", "language"):
+        message = f"'{value}' is not a language code; use an ISO 639-1 code such as 'en' or 'fr'"
+    elif kind in ("unsafe_id",):
+        message = details["msg"]
+        code = "unsafe-id"
+    elif kind in ("date", "date_type"):
+        message = details["msg"]
+        code = "invalid-date"
+    elif kind == "url":
+        message = details["msg"]
+        code = "invalid-url"
+    else:
+        message = f"'{field}': {details['msg']}" if loc else details["msg"]
+        if message.startswith("'") is False:
+            message = message[0].lower() + message[1:]
+    return error(document.path, line, column, code, message)
+
+
+def _missing_message(field: str, loc: Loc) -> str:
+    if field == "claimant":
+        return "claim has no claimant; say who made it with 'claimant: <actor-id>'"
+    if field == "sources":
+        return "no source given; add 'sources: [<source-id>]'"
+    return f"missing required field '{field}'"
+
+
+def _expected_type(kind: str) -> str:
+    return {
+        "string_type": "text",
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+        "int_from_float": "a whole number",
+        "float_type": "a number",
+        "float_parsing": "a number",
+        "bool_type": "true or false",
+        "bool_parsing": "true or false",
+        "list_type": "a list",
+        "dict_type": "a mapping of fields",
+        "model_type": "a mapping of fields",
+        "model_attributes_type": "a mapping of fields",
+    }[kind]
+
+
+def _annotation_at(model: type[pydantic.BaseModel], loc: Loc) -> Any:
+    """The declared type of the value at `loc`, walking models, lists and optionals."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else Any
+        elif isinstance(current, type) and issubclass(current, pydantic.BaseModel):
+            field = _field_by_name(current, part)
+            if field is None:
+                return Any
+            current = field.annotation
+        else:
+            return Any
+    return _unwrap(current)
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def _field_by_name(model: type[pydantic.BaseModel], name: str) -> Any:
+    for field_name, field in model.model_fields.items():
+        if (field.alias or field_name) == name:
+            return field
+    return None
+
+
+def _fields_at(model: type[pydantic.BaseModel], loc: Loc) -> list[str]:
+    target = _annotation_at(model, loc)
+    if isinstance(target, type) and issubclass(target, pydantic.BaseModel):
+        return [field.alias or name for name, field in target.model_fields.items()]
+    return []
+
+
+def _choices_at(model: type[pydantic.BaseModel], loc: Loc) -> list[str]:
+    target = _annotation_at(model, loc)
+    if isinstance(target, type) and issubclass(target, enum.Enum):
+        return [str(member.value) for member in target]
+    return []
+
+
+# --- corpus checks ------------------------------------------------------------------------------
+
+
+def check_corpus(parsed: Sequence[Parsed]) -> list[Diagnostic]:
+    by_kind: dict[str, dict[str, Parsed]] = {kind: {} for kind in MODELS}
+    problems: list[Diagnostic] = []
+    for item in parsed:
+        seen = by_kind[item.kind].get(item.entity.id)
+        if seen is not None:
+            line, column = item.document.positions.of_value(("id",))
+            problems.append(
+                error(
+                    item.document.path,
+                    line,
+                    column,
+                    "duplicate-id",
+                    f"id '{item.entity.id}' is already used by {seen.document.path}",
+                )
+            )
+            continue
+        by_kind[item.kind][item.entity.id] = item
+    ids = {kind: set(items) for kind, items in by_kind.items()}
+    cited: set[str] = set()
+    for item in parsed:
+        for loc, target_kind, target in _references(item.entity):
+            if target_kind == "sources":
+                cited.add(target)
+            if target not in ids[target_kind]:
+                problems.append(_dangling(item, loc, target_kind, target, ids[target_kind]))
+        problems.extend(_date_problems(item, by_kind["actors"]))
+    for source_id, item in by_kind["sources"].items():
+        if source_id not in cited:
+            problems.append(
+                warning(
+                    item.document.path,
+                    1,
+                    1,
+                    "unused-source",
+                    f"source '{source_id}' is not cited by any actor, event, claim, figure "
+                    "or relationship; cite it or remove the file",
+                )
+            )
+    return problems
+
+
+_NOUNS = {"actors": "actor", "sources": "source", "topics": "topic", "events": "event"}
+
+
+def _dangling(item: Parsed, loc: Loc, target_kind: str, target: str, known: set[str]) -> Diagnostic:
+    line, column = item.document.positions.of_value(loc)
+    noun = _NOUNS[target_kind]
+    return error(
+        item.document.path,
+        line,
+        column,
+        "unknown-reference",
+        f"unknown {noun} '{target}'{did_you_mean(target, known)}; "
+        f"ids are the file names under content/{target_kind}/",
+    )
+
+
+def _references(entity: Entity) -> Iterator[tuple[Loc, str, str]]:
+    """Every id an entity points at: where it stands, what kind it names, and the id."""
+    yield from _source_refs((), _sources_of(entity))
+    if isinstance(entity, Event):
+        for i, participant in enumerate(entity.participants):
+            yield ("participants", i, "actor"), "actors", participant.actor
+        for i, topic in enumerate(entity.topics):
+            yield ("topics", i), "topics", topic
+        for i, related in enumerate(entity.related):
+            yield ("related", i), "events", related
+        for i, milestone in enumerate(entity.milestones):
+            yield from _source_refs(("milestones", i), milestone.sources)
+        for i, claim in enumerate(entity.claims):
+            yield ("claims", i, "claimant"), "actors", claim.claimant
+            yield from _source_refs(("claims", i), claim.sources)
+        for i, figure in enumerate(entity.figures):
+            if figure.claimant is not None:
+                yield ("figures", i, "claimant"), "actors", figure.claimant
+            yield from _source_refs(("figures", i), figure.sources)
+    elif isinstance(entity, Relationship):
+        yield ("from",), "actors", entity.from_
+        yield ("to",), "actors", entity.to
+
+
+def _sources_of(entity: Entity) -> Iterable[str]:
+    if isinstance(entity, (Actor, Event, Relationship)):
+        return entity.sources
+    return ()
+
+
+def _source_refs(loc: Loc, sources: Iterable[str]) -> Iterator[tuple[Loc, str, str]]:
+    for i, source in enumerate(sources):
+        yield (*loc, "sources", i), "sources", source
+
+
+def _date_problems(item: Parsed, actors: dict[str, Parsed]) -> Iterator[Diagnostic]:
+    entity = item.entity
+    if isinstance(entity, Event):
+        yield from _order(item, "date", entity.date, "end", entity.end)
+    elif isinstance(entity, Actor):
+        yield from _order(item, "founded", entity.founded, "dissolved", entity.dissolved)
+    elif isinstance(entity, Relationship):
+        yield from _order(item, "start", entity.start, "end", entity.end)
+        if entity.from_ == entity.to:
+            line, column = item.document.positions.of_value(("to",))
+            yield error(item.document.path, line, column, "self-relationship",
+                        f"'{entity.from_}' cannot have a relationship with itself")
+        for field, actor_id in (("from", entity.from_), ("to", entity.to)):
+            actor = actors.get(actor_id)
+            if actor is not None:
+                yield from _within_existence(item, entity, field, actor)
+
+
+def _order(item: Parsed, first: str, start: PartialDate | None, second: str, end: PartialDate | None) -> Iterator[Diagnostic]:
+    if start is not None and end is not None and end.last_day < start.first_day:
+        line, column = item.document.positions.of_value((second,))
+        yield error(
+            item.document.path,
+            line,
+            column,
+            "end-before-start",
+            f"'{second}' ({end}) is before '{first}' ({start})",
+        )
+
+
+def _within_existence(item: Parsed, relation: Relationship, field: str, actor_item: Parsed) -> Iterator[Diagnostic]:
+    actor = actor_item.entity
+    assert isinstance(actor, Actor)
+    path = item.document.path
+    if actor.founded is not None and relation.start is not None and relation.start.last_day < actor.founded.first_day:
+        line, column = item.document.positions.of_value(("start",))
+        yield error(path, line, column, "outside-existence",
+                    f"relationship starts ({relation.start}) before '{actor.id}' was founded "
+                    f"({actor.founded}, {actor_item.document.path})")
+    if actor.dissolved is not None and relation.end is None:
+        line, column = item.document.positions.of_value((field,))
+        yield error(path, line, column, "outside-existence",
+                    f"'{actor.id}' was dissolved on {actor.dissolved}, but this relationship "
+                    "has no 'end'; add one")
+    elif actor.dissolved is not None and relation.end is not None and relation.end.first_day > actor.dissolved.last_day:
+        line, column = item.document.positions.of_value(("end",))
+        yield error(path, line, column, "outside-existence",
+                    f"relationship ends ({relation.end}) after '{actor.id}' was dissolved "
+                    f"({actor.dissolved}, {actor_item.document.path})")
+
+
+__all__ = ["Parsed", "Source", "Topic", "check_corpus", "validate_document"]
