@@ -86,7 +86,6 @@ def progress_printer(label: str) -> Progress | None:
     return report
 
 
-
 def run_check(args: argparse.Namespace) -> int:
     result = load_corpus(args.content, progress_printer("checking"))
     problems = result.diagnostics

@@ -32,13 +32,15 @@ def content_files(content_dir: Path) -> tuple[list[tuple[FileKind, Path]], list[
     files: list[tuple[FileKind, Path]] = []
     problems: list[Diagnostic] = []
     if not content_dir.is_dir():
-        return files, [error(content_dir.as_posix(), 1, 1, "no-content", "content folder not found")]
+        return files, [
+            error(content_dir.as_posix(), 1, 1, "no-content", "content folder not found")
+        ]
     for entry in sorted(content_dir.iterdir()):
         shown = _shown(entry, content_dir)
         if entry.name.startswith("."):
             continue
         if entry.is_dir() and entry.name in MODELS:
-            kind = cast(FileKind, entry.name)
+            kind: FileKind = entry.name
             for path in sorted(entry.iterdir()):
                 if path.suffix == ".yaml" and path.is_file():
                     files.append((kind, path))
@@ -48,8 +50,13 @@ def content_files(content_dir: Path) -> tuple[list[tuple[FileKind, Path]], list[
             continue
         else:
             problems.append(
-                warning(shown, 1, 1, "stray-file",
-                        f"'{entry.name}' is not one of content/{{{','.join(MODELS)}}}; it is ignored")
+                warning(
+                    shown,
+                    1,
+                    1,
+                    "stray-file",
+                    f"'{entry.name}' is not one of content/{{{','.join(MODELS)}}}; it is ignored",
+                )
             )
     return files, problems
 
@@ -61,8 +68,13 @@ def _shown(path: Path, content_dir: Path) -> str:
 def _stray(path: Path, content_dir: Path) -> Diagnostic:
     shown = _shown(path, content_dir)
     if path.suffix == ".yml":
-        return error(shown, 1, 1, "wrong-extension",
-                     f"rename '{path.name}' to '{path.stem}.yaml'; only .yaml files are read")
+        return error(
+            shown,
+            1,
+            1,
+            "wrong-extension",
+            f"rename '{path.name}' to '{path.stem}.yaml'; only .yaml files are read",
+        )
     return warning(shown, 1, 1, "stray-file", f"'{path.name}' is not a .yaml file; it is ignored")
 
 

@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import total_ordering
 
 PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
@@ -33,7 +33,7 @@ MONTH_NAMES = (
 )
 
 
-class Precision(str, Enum):
+class Precision(StrEnum):
     YEAR = "year"
     MONTH = "month"
     DAY = "day"

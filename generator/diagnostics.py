@@ -10,10 +10,10 @@ import difflib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -35,9 +35,7 @@ class Diagnostic:
 
     def format_github(self) -> str:
         # GitHub's workflow commands take `%`, CR and LF escaped in the message.
-        message = (
-            self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        )
+        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return (
             f"::{self.severity.value} file={self.path},line={self.line},"
             f"col={self.column},title={self.code}::{message}"
@@ -52,10 +50,16 @@ def warning(path: str, line: int, column: int, code: str, message: str) -> Diagn
     return Diagnostic(path, line, column, Severity.WARNING, message, code)
 
 
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate an editor most probably meant, if any is close enough."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """' (did you mean 'title'?)', or '' when nothing is close."""
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    match = closest(word, candidates)
+    return f" (did you mean '{match}'?)" if match else ""
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 32
+_BRACKETS_BEFORE_SCAN = 256
 
 # A path to a value inside a document: keys and list indices, as pydantic's `loc`.
 Loc = tuple[str | int, ...]
@@ -69,6 +70,10 @@ class Document:
     data: dict[str, Any] | None
     positions: Positions
     problems: tuple[Diagnostic, ...] = ()
+
+
+class _AliasFound(Exception):
+    """An alias was met; its own position is looked up from the events (a rare path)."""
 
 
 class _Refused(Exception):
@@ -122,16 +127,15 @@ def load_text(text: str, path: str) -> Document:
         return _failed(
             path, error(path, 1, 1, "empty-file", "file is empty; it should hold one entity")
         )
+    too_deep = _flow_nesting_too_deep(text, path)
+    if too_deep is not None:
+        return _failed(path, too_deep)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return _failed(path, _syntax_diagnostic(path, exc))
+        return _failed(path, _syntax_diagnostic(path, exc, text))
     except yaml.reader.ReaderError as exc:
-        line, column = _position_of_offset(text.encode("utf-8"), len(text[: exc.position].encode()))
-        return _failed(
-            path,
-            error(path, line, column, "yaml-syntax", f"character {exc.character!r} is not allowed in YAML"),
-        )
+        return _failed(path, _reader_diagnostic(path, exc, text))
     except RecursionError:
         return _failed(path, _too_deep(path, 1, 1))
     if node is None:
@@ -143,6 +147,18 @@ def load_text(text: str, path: str) -> Document:
         data = _build(node, (), positions, path, set(), 0)
     except _Refused as refused:
         return _failed(path, refused.diagnostic)
+    except _AliasFound:
+        line, column = _first_alias_position(text)
+        return _failed(
+            path,
+            error(
+                path,
+                line,
+                column,
+                "yaml-alias",
+                "aliases (*name) are not allowed; write the value out",
+            ),
+        )
     if not isinstance(data, dict):
         line, column = _mark(node)
         return _failed(
@@ -159,12 +175,53 @@ def load_text(text: str, path: str) -> Document:
     return Document(path, data, positions)
 
 
+def _flow_nesting_too_deep(text: str, path: str) -> Diagnostic | None:
+    """Refuse deep `[[[[...` before libyaml's composer, whose C recursion has no bound.
+
+    Tens of thousands of nested brackets crash the process; the event parser is iterative,
+    so counting depth from its events is safe. Block nesting cannot get that deep within
+    MAX_FILE_BYTES, and ordinary files hold a handful of brackets, so they skip the scan.
+    """
+    if text.count("[") + text.count("{") <= _BRACKETS_BEFORE_SCAN:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _too_deep(path, *_position(event.start_mark))
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the composer reports syntax errors with their position
+    return None
+
+
+def _first_alias_position(text: str) -> tuple[int, int]:
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return _position(event.start_mark)
+    return 1, 1  # pragma: no cover - only called once the composer has met an alias
+
+
 def _failed(path: str, diagnostic: Diagnostic) -> Document:
     return Document(path, None, Positions(), (diagnostic,))
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+    return _position(node.start_mark)
+
+
+class _Mark(Protocol):
+    # PyYAML has a Python and a C mark class; both carry these.
+    line: int
+    column: int
+
+
+def _position(mark: _Mark | None) -> tuple[int, int]:
+    """libyaml counts from 0; editors and GitHub count from 1."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def _kind_name(node: yaml.Node) -> str:
@@ -187,9 +244,7 @@ def _build(
     if id(node) in seen:
         # libyaml hands back the anchored node itself for each alias: meeting a node twice
         # is how an alias shows, and stopping here is what keeps "billion laughs" cheap.
-        raise _Refused(
-            error(path, line, column, "yaml-alias", "aliases (*name) are not allowed; write the value out")
-        )
+        raise _AliasFound
     seen.add(id(node))
     if depth > MAX_DEPTH:
         raise _Refused(_too_deep(path, line, column))
@@ -228,7 +283,13 @@ def _key(node: yaml.Node, path: str) -> str:
     line, column = _mark(node)
     if node.tag == "tag:yaml.org,2002:merge":
         raise _Refused(
-            error(path, line, column, "yaml-merge", "merge keys (<<) are not allowed; write the fields out")
+            error(
+                path,
+                line,
+                column,
+                "yaml-merge",
+                "merge keys (<<) are not allowed; write the fields out",
+            )
         )
     if not isinstance(node, yaml.ScalarNode):
         raise _Refused(error(path, line, column, "bad-key", "a key must be a plain name"))
@@ -280,18 +341,38 @@ def _too_deep(path: str, line: int, column: int) -> Diagnostic:
     return error(path, line, column, "too-deep", f"nesting deeper than {MAX_DEPTH} levels")
 
 
-def _syntax_diagnostic(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+def _reader_diagnostic(path: str, exc: yaml.reader.ReaderError, text: str) -> Diagnostic:
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return error(
+        path,
+        line,
+        column,
+        "yaml-syntax",
+        f"control character U+{code:04X} is not allowed; delete it (it is often invisible)",
+    )
+
+
+def _syntax_diagnostic(path: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, column = _position(mark)
     problem = exc.problem or "invalid YAML"
-    hint = _syntax_hint(problem)
+    hint = (
+        "; indent with spaces, not tabs" if _char_at(text, mark) == "\t" else _syntax_hint(problem)
+    )
     context = f" ({exc.context})" if exc.context and exc.context not in problem else ""
     return error(path, line, column, "yaml-syntax", f"YAML syntax error: {problem}{context}{hint}")
 
 
+def _char_at(text: str, mark: yaml.Mark | None) -> str:
+    if mark is None or mark.index >= len(text):
+        return ""
+    return text[mark.index]
+
+
 def _syntax_hint(problem: str) -> str:
-    if "'\\t'" in problem or "tab" in problem:
-        return "; indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
         return "; a value containing ': ' must be quoted, or the indentation is off"
     if "another document" in problem:

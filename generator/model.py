@@ -196,17 +196,29 @@ class FactBase:
                 yield source, Citation("events", event.id, event.title, "event")
             for milestone in event.milestones:
                 for source in milestone.sources:
-                    yield source, Citation("events", event.id, event.title, f"milestone: {milestone.label}")
+                    yield (
+                        source,
+                        Citation("events", event.id, event.title, f"milestone: {milestone.label}"),
+                    )
             for index, claim in enumerate(event.claims):
                 for source in claim.sources:
                     yield source, Citation("events", event.id, event.title, f"claim {index + 1}")
             for figure in event.figures:
                 for source in figure.sources:
-                    yield source, Citation("events", event.id, event.title, f"figure: {figure.measure}")
+                    yield (
+                        source,
+                        Citation("events", event.id, event.title, f"figure: {figure.measure}"),
+                    )
         for relation in self.relationships_in_order:
             for source in relation.sources:
-                yield source, Citation(
-                    "relationships", relation.id, self.describe_relationship(relation), "relationship"
+                yield (
+                    source,
+                    Citation(
+                        "relationships",
+                        relation.id,
+                        self.describe_relationship(relation),
+                        "relationship",
+                    ),
                 )
 
     def describe_relationship(self, relation: Relationship) -> str:

@@ -12,7 +12,7 @@ Field descriptions are written for editors: they are shown in their editor and i
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -28,11 +28,12 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from generator import countries
-from generator.dates import PATTERN as DATE_PATTERN
+from generator import dates
 from generator.dates import DateError, PartialDate
 
 # --- value types -------------------------------------------------------------------------
 
+DATE_PATTERN = dates.PATTERN
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_MAX_LENGTH = 80
 _ID_RE = re.compile(ID_PATTERN)
@@ -178,7 +179,7 @@ RequiredSources = Annotated[
 # --- enumerations -----------------------------------------------------------------------
 
 
-class ActorKind(str, Enum):
+class ActorKind(StrEnum):
     STATE = "state"
     INTERGOVERNMENTAL_ORGANISATION = "intergovernmental_organisation"
     JUNTA = "junta"
@@ -190,7 +191,7 @@ class ActorKind(str, Enum):
     RESEARCH_ORGANISATION = "research_organisation"
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     COUP = "coup"
     ATTACK = "attack"
     MASSACRE = "massacre"
@@ -212,7 +213,7 @@ class EventKind(str, Enum):
     OTHER = "other"
 
 
-class LocationPrecision(str, Enum):
+class LocationPrecision(StrEnum):
     EXACT = "exact"
     SITE = "site"
     CITY = "city"
@@ -220,7 +221,7 @@ class LocationPrecision(str, Enum):
     COUNTRY = "country"
 
 
-class StatementKind(str, Enum):
+class StatementKind(StrEnum):
     """The four kinds of statement the site never mixes."""
 
     CLAIM = "claim"
@@ -229,7 +230,7 @@ class StatementKind(str, Enum):
     ASSESSMENT = "assessment"
 
 
-class ClaimStatus(str, Enum):
+class ClaimStatus(StrEnum):
     CLAIMED = "claimed"
     CONFIRMED = "confirmed"
     DISPUTED = "disputed"
@@ -237,7 +238,7 @@ class ClaimStatus(str, Enum):
     UNVERIFIED = "unverified"
 
 
-class RelationshipKind(str, Enum):
+class RelationshipKind(StrEnum):
     MEMBER_OF = "member_of"
     LED_BY = "led_by"
     ALLIED_WITH = "allied_with"
@@ -248,7 +249,7 @@ class RelationshipKind(str, Enum):
     DEPLOYED_IN = "deployed_in"
 
 
-class SourceKind(str, Enum):
+class SourceKind(StrEnum):
     NEWS_AGENCY_REPORT = "news_agency_report"
     NEWS_REPORT = "news_report"
     OFFICIAL_STATEMENT = "official_statement"
@@ -258,7 +259,7 @@ class SourceKind(str, Enum):
     REFERENCE = "reference"
 
 
-class FigureQualifier(str, Enum):
+class FigureQualifier(StrEnum):
     EXACTLY = "exactly"
     AT_LEAST = "at_least"
     MORE_THAN = "more_than"
@@ -302,9 +303,7 @@ class Location(Strict):
     @model_validator(mode="after")
     def _both_coordinates(self) -> Location:
         if (self.lat is None) != (self.lon is None):
-            raise PydanticCustomError(
-                "coordinates", "give both 'lat' and 'lon', or neither"
-            )
+            raise PydanticCustomError("coordinates", "give both 'lat' and 'lon', or neither")
         return self
 
 
@@ -336,9 +335,7 @@ class Claim(Strict):
     quote: ShortText | None = Field(
         default=None, description="A short verbatim phrase, only if a source prints it."
     )
-    status: ClaimStatus = Field(
-        description="claimed, confirmed, disputed, denied or unverified."
-    )
+    status: ClaimStatus = Field(description="claimed, confirmed, disputed, denied or unverified.")
     date: Date | None = Field(default=None, description="When the statement was made.")
     sources: RequiredSources
     needs_review: ReviewNote

@@ -18,7 +18,7 @@ import pydantic
 from pydantic_core import ErrorDetails
 
 from generator.dates import PartialDate
-from generator.diagnostics import Diagnostic, did_you_mean, error, warning
+from generator.diagnostics import Diagnostic, closest, did_you_mean, error, warning
 from generator.load import Document, Loc
 from generator.schema import (
     MODELS,
@@ -41,14 +41,17 @@ class Parsed:
     document: Document
 
 
-def validate_document(kind: FileKind, document: Document, stem: str) -> tuple[Parsed | None, list[Diagnostic]]:
+def validate_document(
+    kind: FileKind, document: Document, stem: str
+) -> tuple[Parsed | None, list[Diagnostic]]:
     if document.data is None:
         return None, list(document.problems)
     model = MODELS[kind]
     try:
         entity = model.model_validate(document.data)
     except pydantic.ValidationError as exc:
-        return None, [_schema_diagnostic(model, document, e) for e in exc.errors()]
+        errors = _without_misspelt_missing(model, exc.errors())
+        return None, [_schema_diagnostic(model, document, e) for e in errors]
     problems = []
     if entity.id != stem:
         line, column = document.positions.of_value(("id",))
@@ -99,7 +102,9 @@ def _field_name(loc: Loc) -> str:
     return names[-1] if names else "value"
 
 
-def _schema_diagnostic(model: type[pydantic.BaseModel], document: Document, details: ErrorDetails) -> Diagnostic:
+def _schema_diagnostic(
+    model: type[pydantic.BaseModel], document: Document, details: ErrorDetails
+) -> Diagnostic:
     loc: Loc = tuple(details["loc"])
     kind = details["type"]
     value = details.get("input")
@@ -128,9 +133,20 @@ def _schema_diagnostic(model: type[pydantic.BaseModel], document: Document, deta
     elif kind == "too_short" and field == "sources":
         message = "no source given; cite at least one source id under 'sources'"
         code = "no-source"
-    elif kind in ("string_type", "int_type", "int_parsing", "float_type", "float_parsing",
-                  "bool_type", "list_type", "dict_type", "model_type", "model_attributes_type",
-                  "int_from_float", "bool_parsing"):
+    elif kind in (
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "float_type",
+        "float_parsing",
+        "bool_type",
+        "list_type",
+        "dict_type",
+        "model_type",
+        "model_attributes_type",
+        "int_from_float",
+        "bool_parsing",
+    ):
         expected = _expected_type(kind)
         message = f"'{field}' should be {expected}, not {_describe(value)}"
         if kind == "list_type" and isinstance(value, str):
@@ -156,6 +172,21 @@ def _schema_diagnostic(model: type[pydantic.BaseModel], document: Document, deta
         if message.startswith("'") is False:
             message = message[0].lower() + message[1:]
     return error(document.path, line, column, code, message)
+
+
+def _without_misspelt_missing(
+    model: type[pydantic.BaseModel], errors: list[ErrorDetails]
+) -> list[ErrorDetails]:
+    """Drop "missing 'title'" when the same mapping has 'titel': the suggestion says it all."""
+    suggested: set[Loc] = set()
+    for details in errors:
+        if details["type"] == "extra_forbidden":
+            loc = tuple(details["loc"])
+            known = _fields_at(model, loc[:-1])
+            match = closest(str(loc[-1]), known)
+            if match is not None:
+                suggested.add((*loc[:-1], match))
+    return [d for d in errors if not (d["type"] == "missing" and tuple(d["loc"]) in suggested)]
 
 
 def _missing_message(field: str, loc: Loc) -> str:
@@ -340,15 +371,22 @@ def _date_problems(item: Parsed, actors: dict[str, Parsed]) -> Iterator[Diagnost
         yield from _order(item, "start", entity.start, "end", entity.end)
         if entity.from_ == entity.to:
             line, column = item.document.positions.of_value(("to",))
-            yield error(item.document.path, line, column, "self-relationship",
-                        f"'{entity.from_}' cannot have a relationship with itself")
+            yield error(
+                item.document.path,
+                line,
+                column,
+                "self-relationship",
+                f"'{entity.from_}' cannot have a relationship with itself",
+            )
         for field, actor_id in (("from", entity.from_), ("to", entity.to)):
             actor = actors.get(actor_id)
             if actor is not None:
                 yield from _within_existence(item, entity, field, actor)
 
 
-def _order(item: Parsed, first: str, start: PartialDate | None, second: str, end: PartialDate | None) -> Iterator[Diagnostic]:
+def _order(
+    item: Parsed, first: str, start: PartialDate | None, second: str, end: PartialDate | None
+) -> Iterator[Diagnostic]:
     if start is not None and end is not None and end.last_day < start.first_day:
         line, column = item.document.positions.of_value((second,))
         yield error(
@@ -360,25 +398,50 @@ def _order(item: Parsed, first: str, start: PartialDate | None, second: str, end
         )
 
 
-def _within_existence(item: Parsed, relation: Relationship, field: str, actor_item: Parsed) -> Iterator[Diagnostic]:
+def _within_existence(
+    item: Parsed, relation: Relationship, field: str, actor_item: Parsed
+) -> Iterator[Diagnostic]:
     actor = actor_item.entity
     assert isinstance(actor, Actor)
     path = item.document.path
-    if actor.founded is not None and relation.start is not None and relation.start.last_day < actor.founded.first_day:
+    if (
+        actor.founded is not None
+        and relation.start is not None
+        and relation.start.last_day < actor.founded.first_day
+    ):
         line, column = item.document.positions.of_value(("start",))
-        yield error(path, line, column, "outside-existence",
-                    f"relationship starts ({relation.start}) before '{actor.id}' was founded "
-                    f"({actor.founded}, {actor_item.document.path})")
+        yield error(
+            path,
+            line,
+            column,
+            "outside-existence",
+            f"relationship starts ({relation.start}) before '{actor.id}' was founded "
+            f"({actor.founded}, {actor_item.document.path})",
+        )
     if actor.dissolved is not None and relation.end is None:
         line, column = item.document.positions.of_value((field,))
-        yield error(path, line, column, "outside-existence",
-                    f"'{actor.id}' was dissolved on {actor.dissolved}, but this relationship "
-                    "has no 'end'; add one")
-    elif actor.dissolved is not None and relation.end is not None and relation.end.first_day > actor.dissolved.last_day:
+        yield error(
+            path,
+            line,
+            column,
+            "outside-existence",
+            f"'{actor.id}' was dissolved on {actor.dissolved}, but this relationship "
+            "has no 'end'; add one",
+        )
+    elif (
+        actor.dissolved is not None
+        and relation.end is not None
+        and relation.end.first_day > actor.dissolved.last_day
+    ):
         line, column = item.document.positions.of_value(("end",))
-        yield error(path, line, column, "outside-existence",
-                    f"relationship ends ({relation.end}) after '{actor.id}' was dissolved "
-                    f"({actor.dissolved}, {actor_item.document.path})")
+        yield error(
+            path,
+            line,
+            column,
+            "outside-existence",
+            f"relationship ends ({relation.end}) after '{actor.id}' was dissolved "
+            f"({actor.dissolved}, {actor_item.document.path})",
+        )
 
 
 __all__ = ["Parsed", "Source", "Topic", "check_corpus", "validate_document"]

@@ -1,0 +1,149 @@
+"""`python -m generator check`: exact diagnostics for every broken fixture."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, run_generator
+
+BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir() if p.is_dir())
+
+
+def test_valid_corpus_passes_silently(project: Path) -> None:
+    run = run_generator("check", cwd=project)
+    assert run.status == 0
+    assert run.stdout == ""
+    assert run.stderr == "check passed: 8 files, 0 errors, 0 warnings\n"
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_broken_fixture_gives_exact_diagnostics(project: Path, case: str) -> None:
+    shutil.copytree(FIXTURES / "broken" / case / "content", project / "content", dirs_exist_ok=True)
+    expected = (FIXTURES / "broken" / case / "expected.txt").read_text(encoding="utf-8")
+    run = run_generator("check", cwd=project)
+    assert run.stdout == expected
+    assert run.status == 1
+    assert run.stderr.startswith("check failed: ")
+
+
+def test_every_problem_kind_has_a_fixture() -> None:
+    # The issue's list of problems the checker must catch, each with its own fixture.
+    assert set(BROKEN) >= {
+        "yaml-syntax",
+        "duplicate-key",
+        "unknown-field",
+        "wrong-type",
+        "impossible-date",
+        "end-before-start",
+        "dangling-reference",
+        "duplicate-id",
+        "id-mismatch",
+        "unsafe-id",
+        "non-http-url",
+        "no-source",
+        "no-claimant",
+        "outside-existence",
+    }
+
+
+def test_all_problems_are_reported_in_one_run_sorted(project: Path) -> None:
+    for case in ("dangling-reference", "wrong-type", "duplicate-key"):
+        shutil.copytree(
+            FIXTURES / "broken" / case / "content", project / "content", dirs_exist_ok=True
+        )
+    run = run_generator("check", cwd=project)
+    lines = run.stdout.splitlines()
+    assert len(lines) == 6
+
+    def position(line: str) -> tuple[str, int, int]:
+        path, row, column, _ = line.split(":", 3)
+        return path, int(row), int(column)
+
+    assert [position(line) for line in lines] == sorted(position(line) for line in lines)
+    assert [position(line)[0] for line in lines] == [
+        "content/actors/niger.yaml",
+        "content/events/bamako-reaction.yaml",
+        "content/events/bamako-reaction.yaml",
+        "content/events/bamako-reaction.yaml",
+        "content/events/mali-coup-2020.yaml",
+        "content/events/mali-coup-2020.yaml",
+    ]
+    assert run.stderr == "check failed: 11 files, 6 errors, 0 warnings\n"
+
+
+def test_github_format_annotates_the_line(project: Path) -> None:
+    shutil.copytree(
+        FIXTURES / "broken" / "impossible-date" / "content", project / "content", dirs_exist_ok=True
+    )
+    run = run_generator("check", "--format", "github", cwd=project)
+    assert run.stdout == (
+        "::error file=content/events/niger-summit.yaml,line=4,col=7,title=invalid-date::"
+        "impossible date '2023-02-30': February 2023 has 28 days\n"
+    )
+    assert run.status == 1
+
+
+def test_json_format_is_machine_readable(project: Path) -> None:
+    shutil.copytree(
+        FIXTURES / "broken" / "duplicate-key" / "content", project / "content", dirs_exist_ok=True
+    )
+    run = run_generator("check", "--format", "json", cwd=project)
+    assert json.loads(run.stdout) == [
+        {
+            "path": "content/actors/niger.yaml",
+            "line": 4,
+            "column": 1,
+            "severity": "error",
+            "message": "duplicate key 'name' (first given on line 2); keep one",
+            "code": "duplicate-key",
+        }
+    ]
+    assert run.status == 1
+
+
+def test_json_format_prints_an_empty_list_when_clean(project: Path) -> None:
+    run = run_generator("check", "--format", "json", cwd=project)
+    assert json.loads(run.stdout) == []
+    assert run.status == 0
+
+
+def test_usage_error_exits_2(project: Path) -> None:
+    run = run_generator("check", "--format", "xml", cwd=project)
+    assert run.status == 2
+    assert "invalid choice: 'xml'" in run.stderr
+
+
+def test_unused_source_is_a_warning_not_an_error(project: Path) -> None:
+    (project / "content" / "sources" / "spare.yaml").write_text(
+        "id: spare\nkind: research\npublisher: Someone\n", encoding="utf-8"
+    )
+    run = run_generator("check", cwd=project)
+    assert run.status == 0
+    assert run.stdout == (
+        "content/sources/spare.yaml:1:1: warning: source 'spare' is not cited by any actor, "
+        "event, claim, figure or relationship; cite it or remove the file [unused-source]\n"
+    )
+
+
+def test_yml_extension_is_refused_with_a_fix(project: Path) -> None:
+    (project / "content" / "actors" / "niger.yml").write_text("id: niger\n", encoding="utf-8")
+    run = run_generator("check", cwd=project)
+    assert run.status == 1
+    assert run.stdout == (
+        "content/actors/niger.yml:1:1: error: rename 'niger.yml' to 'niger.yaml'; "
+        "only .yaml files are read [wrong-extension]\n"
+    )
+
+
+def test_check_never_modifies_content(project: Path) -> None:
+    shutil.copytree(
+        FIXTURES / "broken" / "wrong-type" / "content", project / "content", dirs_exist_ok=True
+    )
+    before = {p: p.read_bytes() for p in (project / "content").rglob("*") if p.is_file()}
+    run_generator("check", cwd=project)
+    after = {p: p.read_bytes() for p in (project / "content").rglob("*") if p.is_file()}
+    assert before == after

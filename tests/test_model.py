@@ -1,0 +1,103 @@
+"""The fact base answers the site's questions: events of X, relationships on date D."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.corpus import load_corpus
+from generator.dates import PartialDate
+from generator.model import FactBase, relationship_holds_on
+from generator.schema import Relationship
+from tests.conftest import VALID_CONTENT
+
+
+@pytest.fixture(scope="module")
+def facts() -> FactBase:
+    result = load_corpus(VALID_CONTENT)
+    assert result.facts is not None, result.diagnostics
+    return result.facts
+
+
+def relation(start: str | None, end: str | None) -> Relationship:
+    return Relationship.model_validate(
+        {
+            "id": "r",
+            "from": "a",
+            "to": "b",
+            "kind": "member_of",
+            "start": start,
+            "end": end,
+            "sources": ["s"],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "day", "holds"),
+    [
+        ("2023-09-16", None, "2023-09-15", False),
+        ("2023-09-16", None, "2023-09-16", True),
+        (None, "2025-01-29", "2025-01-29", True),
+        (None, "2025-01-29", "2025-02-01", False),
+        # A month-precision end holds to the month's last day: it never invents an earlier end.
+        ("2021-12", "2025-06", "2025-06-30", True),
+        ("2021-12", "2025-06", "2025-07-01", False),
+        ("2021-12", "2025-06", "2021-12-01", True),
+        ("2021-12", "2025-06", "2021-11-30", False),
+    ],
+)
+def test_relationship_holds_on(start: str | None, end: str | None, day: str, holds: bool) -> None:
+    assert relationship_holds_on(relation(start, end), dt.date.fromisoformat(day)) is holds
+
+
+def test_relationships_on_a_date(facts: FactBase) -> None:
+    assert [r.id for r in facts.relationships_on(dt.date(2024, 1, 1))] == ["mali-member-of-ecowas"]
+    assert facts.relationships_on(dt.date(2025, 2, 1)) == []
+
+
+def test_events_of_actor_and_topic(facts: FactBase) -> None:
+    assert [e.id for e in facts.events_of_actor("jnim")] == ["bamako-attack-2024"]
+    assert [e.id for e in facts.events_of_topic("bamako-attack")] == ["bamako-attack-2024"]
+    assert facts.events_of_actor("ecowas") == []
+
+
+def test_claims_keep_their_claimant_and_kind(facts: FactBase) -> None:
+    claims = facts.all_claims
+    assert [(c.claim.claimant, c.claim.kind.value, c.anchor) for c in claims] == [
+        ("jnim", "claim", "claim-1"),
+        ("afp", "report", "claim-2"),
+    ]
+    assert [c.claim.statement for c in facts.claims_by("afp")] == [
+        "AFP said it could not verify the claims of either side."
+    ]
+
+
+def test_citations_name_every_part_that_cites_a_source(facts: FactBase) -> None:
+    parts = [(c.entity_id, c.part) for c in facts.citations_of("afp-2024-09-18-bamako-attack")]
+    assert parts == [
+        ("bamako-attack-2024", "event"),
+        ("bamako-attack-2024", "claim 1"),
+        ("bamako-attack-2024", "claim 2"),
+        ("bamako-attack-2024", "figure: killed and wounded"),
+        ("mali-member-of-ecowas", "relationship"),
+    ]
+
+
+def test_neighbours_and_labels(facts: FactBase) -> None:
+    assert [a.id for a in facts.neighbours("mali")] == ["ecowas"]
+    assert facts.label("ecowas") == "ECOWAS"
+    assert facts.describe_relationship(facts.relationships["mali-member-of-ecowas"]) == (
+        "Mali member of ECOWAS"
+    )
+
+
+def test_figures_keep_the_reported_words_when_there_is_no_number(facts: FactBase) -> None:
+    groups = facts.figures_of(facts.events["bamako-attack-2024"])
+    [figure] = groups["killed and wounded"]
+    assert (figure.value, figure.as_reported, figure.according_to) == (None, "hundreds", "JNIM")
+
+
+def test_events_are_ordered_by_partial_date(facts: FactBase) -> None:
+    assert facts.events_in_order[0].date == PartialDate(2024, 9, 17)
