@@ -62,7 +62,12 @@ def content_files(content_dir: Path) -> tuple[list[tuple[FileKind, Path]], list[
 
 
 def _shown(path: Path, content_dir: Path) -> str:
-    return (Path(content_dir.name) / path.relative_to(content_dir)).as_posix()
+    # Names as editors see them from the project root: "content/events/x.yaml".
+    return (
+        f"{content_dir.name}/{path.parent.name}/{path.name}"
+        if path.parent != content_dir
+        else f"{content_dir.name}/{path.name}"
+    )
 
 
 def _stray(path: Path, content_dir: Path) -> Diagnostic:

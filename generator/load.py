@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -64,12 +65,25 @@ class Positions:
 
 @dataclass(frozen=True)
 class Document:
-    """One loaded file: its data (None if it could not be read) and where each part stands."""
+    """One loaded file: its data (None if it could not be read) and where each part stands.
+
+    Positions are only needed to report a problem, which is rare, so they are found on
+    first use by composing the file's text once more, rather than recorded for every node
+    of every file.
+    """
 
     path: str
     data: dict[str, Any] | None
-    positions: Positions
+    text: str = ""
     problems: tuple[Diagnostic, ...] = ()
+
+    @cached_property
+    def positions(self) -> Positions:
+        positions = Positions()
+        if self.data is not None:
+            node = yaml.compose(self.text, Loader=_Loader)
+            _build(node, (), positions, self.path, set(), 0)
+        return positions
 
 
 class _AliasFound(Exception):
@@ -142,9 +156,8 @@ def load_text(text: str, path: str) -> Document:
         return _failed(
             path, error(path, 1, 1, "empty-file", "file is empty; it should hold one entity")
         )
-    positions = Positions()
     try:
-        data = _build(node, (), positions, path, set(), 0)
+        data = _build(node, (), None, path, set(), 0)
     except _Refused as refused:
         return _failed(path, refused.diagnostic)
     except _AliasFound:
@@ -172,7 +185,7 @@ def load_text(text: str, path: str) -> Document:
                 f"not a {_kind_name(node)}",
             ),
         )
-    return Document(path, data, positions)
+    return Document(path, data, text)
 
 
 def _flow_nesting_too_deep(text: str, path: str) -> Diagnostic | None:
@@ -206,7 +219,7 @@ def _first_alias_position(text: str) -> tuple[int, int]:
 
 
 def _failed(path: str, diagnostic: Diagnostic) -> Document:
-    return Document(path, None, Positions(), (diagnostic,))
+    return Document(path, None, "", (diagnostic,))
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -235,20 +248,21 @@ def _kind_name(node: yaml.Node) -> str:
 def _build(
     node: yaml.Node,
     loc: Loc,
-    positions: Positions,
+    positions: Positions | None,
     path: str,
     seen: set[int],
     depth: int,
 ) -> Any:
-    line, column = _mark(node)
+    """Plain values from a node tree; with `positions`, also record where each part stands."""
     if id(node) in seen:
         # libyaml hands back the anchored node itself for each alias: meeting a node twice
         # is how an alias shows, and stopping here is what keeps "billion laughs" cheap.
         raise _AliasFound
     seen.add(id(node))
     if depth > MAX_DEPTH:
-        raise _Refused(_too_deep(path, line, column))
-    positions.values[loc] = (line, column)
+        raise _Refused(_too_deep(path, *_mark(node)))
+    if positions is not None:
+        positions.values[loc] = _mark(node)
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, path)
     if isinstance(node, yaml.SequenceNode):
@@ -260,26 +274,29 @@ def _build(
     assert isinstance(node, yaml.MappingNode)
     _check_tag(node, _MAP_TAG, path)
     mapping: dict[str, Any] = {}
+    key_nodes: dict[str, yaml.Node] = {}
     for key_node, value_node in node.value:
         key = _key(key_node, path)
-        key_line, key_column = _mark(key_node)
-        if key in mapping:
-            first_line, _ = positions.keys[(*loc, key)]
+        if key in key_nodes:
+            first_line, _ = _mark(key_nodes[key])
             raise _Refused(
                 error(
                     path,
-                    key_line,
-                    key_column,
+                    *_mark(key_node),
                     "duplicate-key",
                     f"duplicate key '{key}' (first given on line {first_line}); keep one",
                 )
             )
-        positions.keys[(*loc, key)] = (key_line, key_column)
+        key_nodes[key] = key_node
+        if positions is not None:
+            positions.keys[(*loc, key)] = _mark(key_node)
         mapping[key] = _build(value_node, (*loc, key), positions, path, seen, depth + 1)
     return mapping
 
 
 def _key(node: yaml.Node, path: str) -> str:
+    if node.tag == "tag:yaml.org,2002:str" and isinstance(node, yaml.ScalarNode):
+        return str(node.value)
     line, column = _mark(node)
     if node.tag == "tag:yaml.org,2002:merge":
         raise _Refused(
@@ -301,9 +318,9 @@ def _key(node: yaml.Node, path: str) -> str:
 
 
 def _scalar(node: yaml.ScalarNode, path: str) -> Any:
-    _check_tag(node, None, path)
     if node.tag == "tag:yaml.org,2002:str":
         return node.value
+    _check_tag(node, None, path)
     if node.tag == "tag:yaml.org,2002:timestamp":
         # Dates stay text: the schema reads them as partial dates, never as datetimes.
         return node.value
