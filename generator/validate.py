@@ -27,8 +27,6 @@ from generator.schema import (
     Event,
     FileKind,
     Relationship,
-    Source,
-    Topic,
 )
 
 
@@ -168,9 +166,9 @@ def _schema_diagnostic(
         message = details["msg"]
         code = "invalid-url"
     else:
+        # pydantic's own wording, which is clear for bounds ("greater than or equal to -90"),
+        # prefixed with the field so the editor knows which value it means.
         message = f"'{field}': {details['msg']}" if loc else details["msg"]
-        if message.startswith("'") is False:
-            message = message[0].lower() + message[1:]
     return error(document.path, line, column, code, message)
 
 
@@ -442,6 +440,3 @@ def _within_existence(
             f"relationship ends ({relation.end}) after '{actor.id}' was dissolved "
             f"({actor.dissolved}, {actor_item.document.path})",
         )
-
-
-__all__ = ["Parsed", "Source", "Topic", "check_corpus", "validate_document"]
