@@ -80,8 +80,9 @@ class Document:
     @cached_property
     def positions(self) -> Positions:
         positions = Positions()
-        if self.data is not None:
-            node = yaml.compose(self.text, Loader=_Loader)
+        # Data is only set when the text composed cleanly, so composing it again succeeds.
+        node = yaml.compose(self.text, Loader=_Loader) if self.data is not None else None
+        if node is not None:
             _build(node, (), positions, self.path, set(), 0)
         return positions
 

@@ -3,7 +3,8 @@
 Every file kind under `content/` is a pydantic model here. The same declarations give:
 - validation of each loaded file (`validate.py` turns pydantic's errors into diagnostics);
 - the JSON Schemas in `schemas/` that editors' tools use (`python -m generator schema`);
-- the field reference in the editors' guide (`render/reference.py`);
+- the field reference in the editors' guide, the `new` templates and `fmt`'s key order
+  (`guide.py`);
 - the frozen, typed objects the rest of the generator works with (`model.py`).
 
 Field descriptions are written for editors: they are shown in their editor and in the guide.
@@ -391,7 +392,7 @@ class Actor(Entity):
     short_name: ShortText | None = Field(
         default=None, description="A short label for figures, such as 'ECOWAS'."
     )
-    kind: ActorKind
+    kind: ActorKind = Field(description="What sort of actor this is.")
     aliases: list[Annotated[Alias, BeforeValidator(_alias_from_text)]] = Field(
         default_factory=list,
         description="Other names, acronyms and spellings, each with its language.",
@@ -405,15 +406,17 @@ class Actor(Entity):
 
 
 class Event(Entity):
-    title: ShortText
-    kind: EventKind
+    title: ShortText = Field(description="A short factual headline, such as 'Coup in Niger'.")
+    kind: EventKind = Field(description="What sort of event this is.")
     date: Date = Field(description="When it happened, or began.")
     end: Date | None = Field(default=None, description="When a span of days ended.")
     milestones: list[Milestone] = Field(
         default_factory=list, description="Named steps of a process, each with its date."
     )
-    location: Location | None = None
-    participants: list[Participant] = Field(default_factory=list)
+    location: Location | None = Field(default=None, description="Where it happened.")
+    participants: list[Participant] = Field(
+        default_factory=list, description="The actors involved, each with its role."
+    )
     summary: Text = Field(description="What happened, in your own words (Markdown).")
     topics: list[Id] = Field(
         default_factory=list, description="Ids of the storylines (content/topics/)."
@@ -438,13 +441,19 @@ class Relationship(Entity):
     )
     start: Date | None = Field(default=None, description="When it began, if known.")
     end: Date | None = Field(default=None, description="When it ended; leave out if it holds.")
-    description: Text | None = None
+    description: Text | None = Field(
+        default=None, description="What the relation was, in your own words (Markdown)."
+    )
     sources: RequiredSources
     needs_review: ReviewNote
 
 
 class Source(Entity):
-    kind: SourceKind
+    kind: SourceKind = Field(
+        description="Which of the kinds of statement this source is: a news agency's report, "
+        "another news report, an official statement, an armed group's statement, an "
+        "intergovernmental communiqué, research, or a reference work."
+    )
     publisher: ShortText = Field(description="Who published it, such as 'AFP' or 'BBC News'.")
     agency: ShortText | None = Field(
         default=None, description="The news agency whose story a publisher carried, if any."
@@ -455,15 +464,17 @@ class Source(Entity):
     url: Url | None = Field(
         default=None, description="The exact address; leave out if unknown. Never guess one."
     )
-    published: Date | None = None
+    published: Date | None = Field(default=None, description="When it was published.")
     language: Language | None = Field(default=None, description="ISO 639-1 code, such as 'en'.")
     accessed: Date | None = Field(default=None, description="When an editor last read it.")
-    notes: Text | None = None
+    notes: Text | None = Field(
+        default=None, description="Anything readers should know about this source."
+    )
     needs_review: ReviewNote
 
 
 class Topic(Entity):
-    title: ShortText
+    title: ShortText = Field(description="The storyline's title, such as 'The coups'.")
     order: int = Field(default=100, description="Position among the storylines.")
     introduction: Text = Field(description="The storyline's introduction, in Markdown.")
     needs_review: ReviewNote
