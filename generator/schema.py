@@ -28,8 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from generator import countries
-from generator import dates
+from generator import countries, dates
 from generator.dates import DateError, PartialDate
 
 # --- value types -------------------------------------------------------------------------

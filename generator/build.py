@@ -1,0 +1,189 @@
+"""The generation step: content/ → checked fact base → rendered site → site_src/.
+
+Used by `python -m generator build` and by the MkDocs hook (mkdocs_hook.py), so both build
+exactly the same site_src/. A content error stops the build before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator import diagnostics
+from generator.corpus import Progress, load_corpus
+from generator.diagnostics import Diagnostic, error
+from generator.render import links
+from generator.render.pages_topics import storyline_pages
+from generator.render.site import PageConflict, RenderOptions, render_site
+from generator.write import WriteReport, write_site
+
+EXIT_OK = 0
+EXIT_CONTENT = 1
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    diagnostics: list[Diagnostic]
+    files_read: int
+    report: WriteReport | None  # None when the build stopped before writing
+    seconds: float = 0.0
+    # The storyline pages in their order, for the nav's Storylines section.
+    storylines: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None
+
+
+# --- inputs besides content/ ------------------------------------------------------------------
+
+
+def hand_written_pages(pages_dir: Path) -> dict[str, str]:
+    """Every Markdown file under pages/, by its path there, exactly as written."""
+    if not pages_dir.is_dir():
+        return {}
+    return {
+        path.relative_to(pages_dir).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(pages_dir.rglob("*.md"))
+        if path.is_file() and not any(part.startswith(".") for part in path.parts)
+    }
+
+
+def guide_pages() -> dict[str, str]:
+    """The editors' guide's generated reference pages, once generator/guide.py exists."""
+    if importlib.util.find_spec("generator.guide") is None:
+        return {}
+    guide = importlib.import_module("generator.guide")
+    pages: dict[str, str] = guide.reference_pages()
+    return pages
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml for two settings, skipping tags (!ENV, !!python/name) it cannot run."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_TolerantLoader.add_multi_constructor("!", _ignore_tag)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def edit_base_from_mkdocs_yml(path: Path) -> str | None:
+    """The edit-link base from mkdocs.yml's repo_url and extra.content_edit_uri, if set."""
+    try:
+        settings = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except (OSError, yaml.YAMLError):
+        return None
+    if not isinstance(settings, dict):
+        return None
+    return edit_base_from_settings(settings.get("repo_url"), settings.get("extra"))
+
+
+def edit_base_from_settings(repo_url: Any, extra: Any) -> str | None:
+    edit_uri = extra.get("content_edit_uri") if isinstance(extra, Mapping) else None
+    if not isinstance(repo_url, str):
+        return None
+    return links.edit_base(repo_url, edit_uri if isinstance(edit_uri, str) else None)
+
+
+# --- the step ---------------------------------------------------------------------------------
+
+
+def generate(
+    content: Path,
+    out: Path,
+    *,
+    pages_dir: Path | None = None,
+    edit_base: str | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    started = time.perf_counter()
+    corpus = load_corpus(content, progress)
+    if corpus.facts is None:
+        return BuildResult(corpus.diagnostics, corpus.files_read, None)
+    extra = hand_written_pages(pages_dir) if pages_dir is not None else {}
+    extra.update(guide_pages())
+    try:
+        files = render_site(corpus.facts, RenderOptions(edit_base=edit_base, extra_pages=extra))
+    except PageConflict as conflict:
+        problem = error(
+            (pages_dir or Path("pages")).as_posix(),
+            1,
+            1,
+            "page-conflict",
+            f"hand-written pages have the paths of generated ones: {conflict}; rename them",
+        )
+        return BuildResult([*corpus.diagnostics, problem], corpus.files_read, None)
+    report = write_site(files, out)
+    return BuildResult(
+        corpus.diagnostics,
+        corpus.files_read,
+        report,
+        time.perf_counter() - started,
+        storyline_pages(corpus.facts),
+    )
+
+
+def foreign_file_warnings(out: Path, report: WriteReport) -> list[str]:
+    return [
+        f"{(out / path).as_posix()}: warning: not written by the generator; kept. "
+        "Put hand-written pages in pages/ instead. [foreign-file]"
+        for path in report.foreign
+    ]
+
+
+def summary_line(out: Path, result: BuildResult) -> str:
+    report = result.report
+    assert report is not None
+    total = report.unchanged + len(report.written)
+    changed = f"{len(report.written)} written, {report.unchanged} unchanged"
+    if report.removed:
+        changed += f", {len(report.removed)} removed"
+    return (
+        f"build passed: {result.files_read} content files, "
+        f"{diagnostics.summary(result.diagnostics)}; {out.as_posix()}/: {total} files "
+        f"({changed}) in {result.seconds:.2f}s"
+    )
+
+
+def run_build_command(args: argparse.Namespace) -> int:
+    from generator.cli import progress_printer
+
+    content: Path = args.content
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        print(f"python -m generator build: error: --out {out} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    result = generate(
+        content,
+        out,
+        pages_dir=content.parent / "pages",
+        edit_base=edit_base_from_mkdocs_yml(content.parent / "mkdocs.yml"),
+        progress=progress_printer("checking"),
+    )
+    if result.diagnostics:
+        print(diagnostics.format_all(result.diagnostics, "text"))
+    if not result.ok:
+        print(
+            f"build failed: {result.files_read} files, {diagnostics.summary(result.diagnostics)}; "
+            f"{out.as_posix()}/ left as it was",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    assert result.report is not None
+    for line in foreign_file_warnings(out, result.report):
+        print(line, file=sys.stderr)
+    print(summary_line(out, result), file=sys.stderr)
+    return EXIT_OK

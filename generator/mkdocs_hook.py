@@ -1,0 +1,101 @@
+"""MkDocs hook (mkdocs.yml `hooks:`): regenerate site_src/ from content/ on every build.
+
+`mkdocs build` and each rebuild of `mkdocs serve` run `on_config`, which runs the same
+generation step as `python -m generator build`. A content error stops the build with the
+checker's diagnostics and leaves site_src/ as it was. `on_serve` adds content/ and pages/ to
+the live-reload watcher, so saving a YAML file rebuilds the pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+# MkDocs imports this file by path; make the generator package importable from a checkout.
+_ROOT = Path(__file__).resolve().parent.parent
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+
+from generator import diagnostics  # noqa: E402
+from generator.build import (  # noqa: E402
+    edit_base_from_settings,
+    foreign_file_warnings,
+    generate,
+    summary_line,
+)
+
+log = logging.getLogger("mkdocs.hooks.generator")
+
+ABOUT_TITLE = "About"
+STORYLINES_TITLE = "Storylines"
+
+
+def _project_root(config: Any) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def on_config(config: Any) -> Any:
+    root = _project_root(config)
+    out = Path(config.docs_dir)
+    result = generate(
+        root / "content",
+        out,
+        pages_dir=root / "pages",
+        edit_base=edit_base_from_settings(config.repo_url, config.extra),
+    )
+    if not result.ok:
+        text = diagnostics.format_all(result.diagnostics, "text")
+        raise PluginError(
+            f"content errors; site_src/ left as it was "
+            f"({diagnostics.summary(result.diagnostics)}):\n{text}"
+        )
+    for problem in result.diagnostics:
+        log.info(problem.format_text())
+    assert result.report is not None
+    for line in foreign_file_warnings(out, result.report):
+        log.warning(line)
+    log.info(summary_line(out, result))
+    _fill_nav(config, out, result.storylines)
+    return config
+
+
+def _fill_nav(config: Any, out: Path, storylines: list[str]) -> None:
+    """Sections whose pages depend on the content: the storylines, and the About pages.
+
+    mkdocs.yml names each section by its index page; the storylines follow the topics'
+    `order`, and About lists every page under about/ (the editors' guide grows).
+    """
+    nav = config.nav
+    if not isinstance(nav, list):
+        return
+    about_dir = out / "about"
+    about = (
+        sorted(
+            p.relative_to(out).as_posix() for p in about_dir.rglob("*.md") if p.name != "index.md"
+        )
+        if about_dir.is_dir()
+        else []
+    )
+    sections = {
+        STORYLINES_TITLE: ("topics/index.md", storylines),
+        ABOUT_TITLE: ("about/index.md", about),
+    }
+    for position, item in enumerate(nav):
+        if not isinstance(item, dict) or len(item) != 1:
+            continue
+        title = next(iter(item))
+        if title in sections:
+            index, pages = sections[title]
+            nav[position] = {title: [index, *pages]}
+
+
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    root = _project_root(config)
+    for folder in ("content", "pages"):
+        if (root / folder).is_dir():
+            server.watch(str(root / folder))
+    return server

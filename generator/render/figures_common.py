@@ -1,0 +1,68 @@
+"""What every figure shares: the JSON form, colours, the WebGL switch and the page embed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.render import markdown as md
+
+Figure = dict[str, Any]
+
+# Above this many points a trace is drawn with WebGL (scattergl): SVG slows down past a few
+# thousand markers, while a WebGL context is a scarce resource (browsers allow ~16 a page).
+WEBGL_THRESHOLD = 1000
+
+# Okabe–Ito, readable by colour-blind readers, then Tableau's muted tones for the rest.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#8C6D31",
+    "#7F7F7F",
+    "#B279A2",
+    "#4E79A7",
+    "#F28E2B",
+    "#59A14F",
+)
+
+# Which vendored plotly.js bundle a figure needs (see generator/assets/vendor/README.md).
+CHARTS_BUNDLE = "charts"
+GEO_BUNDLE = "geo"
+
+
+def colour(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def scatter_type(points: int) -> str:
+    return "scattergl" if points > WEBGL_THRESHOLD else "scatter"
+
+
+def figure_json(figure: Figure) -> bytes:
+    """Compact and deterministic: keys sorted (Plotly ignores their order), no whitespace."""
+    text = json.dumps(figure, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+def figure_path(name: str) -> str:
+    return f"figures/{name}.json"
+
+
+def embed(name: str, bundle: str, label: str, alternative: str, summary: str) -> str:
+    """The figure's placeholder, filled by assets/figures/loader.js, and its text alternative.
+
+    The alternative is a collapsible block (a plain <details> element, so it works without
+    JavaScript) holding the same data as Markdown.
+    """
+    indented = "\n".join(f"    {line}" if line else "" for line in alternative.splitlines())
+    return (
+        f'<div class="sahel-figure" data-figure="{md.attribute(figure_path(name))}" '
+        f'data-bundle="{bundle}" role="img" aria-label="{md.attribute(label)}">'
+        f'<p class="sahel-figure__fallback">{md.attribute(label)}: the chart needs '
+        f"JavaScript; the same data is listed below.</p></div>\n\n"
+        f'??? info "{md.attribute(summary)}"\n\n{indented}\n'
+    )

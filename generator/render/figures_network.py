@@ -1,0 +1,435 @@
+"""The actor network: who was tied to whom, and how, on any date the slider picks.
+
+Nodes are actors (one trace per kind, so the legend explains colours and symbols); edges
+are relationships (one trace per relationship kind, styled). Each slider step is a frame
+holding the edges that held on that day (FactBase.relationships_on) and dimming actors that
+did not exist yet or any more. Steps fall on the days the network changed, so no state is
+skipped and none repeated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.dates import PartialDate, Precision
+from generator.model import FactBase
+from generator.render import links
+from generator.render import markdown as md
+from generator.render.figures_common import Figure, colour
+from generator.schema import Actor, ActorKind, Relationship, RelationshipKind
+
+LAYOUT_ITERATIONS = 200
+# Past this many nodes the O(n²) force layout is too slow in pure Python; fall back to
+# circles grouped by kind, which stays readable and deterministic.
+FORCE_LAYOUT_LIMIT = 400
+MAX_STEPS = 240
+DIMMED = 0.18
+
+KIND_SYMBOLS: dict[ActorKind, str] = {
+    ActorKind.STATE: "circle",
+    ActorKind.INTERGOVERNMENTAL_ORGANISATION: "hexagon",
+    ActorKind.JUNTA: "diamond",
+    ActorKind.ARMED_GROUP: "triangle-up",
+    ActorKind.PERSON: "circle-open",
+    ActorKind.PRIVATE_MILITARY_COMPANY: "square",
+    ActorKind.MILITARY_OPERATION: "star",
+    ActorKind.MEDIA: "cross",
+    ActorKind.RESEARCH_ORGANISATION: "x",
+}
+
+EDGE_STYLES: dict[RelationshipKind, dict[str, Any]] = {
+    RelationshipKind.MEMBER_OF: {"color": "#4E79A7", "dash": "solid", "width": 2},
+    RelationshipKind.LED_BY: {"color": "#8C6D31", "dash": "dot", "width": 2},
+    RelationshipKind.ALLIED_WITH: {"color": "#009E73", "dash": "solid", "width": 3},
+    RelationshipKind.OPPOSED_TO: {"color": "#D55E00", "dash": "dash", "width": 2},
+    RelationshipKind.AFFILIATED_WITH: {"color": "#CC79A7", "dash": "dot", "width": 2},
+    RelationshipKind.PART_OF: {"color": "#7F7F7F", "dash": "dashdot", "width": 1.5},
+    RelationshipKind.SANCTIONED: {"color": "#E69F00", "dash": "longdash", "width": 2},
+    RelationshipKind.DEPLOYED_IN: {"color": "#56B4E9", "dash": "longdashdot", "width": 2},
+}
+
+
+def kind_label(kind: ActorKind | RelationshipKind) -> str:
+    return kind.value.replace("_", " ")
+
+
+# --- layout ---------------------------------------------------------------------------------
+
+Position = tuple[float, float]
+
+
+def network_actors(facts: FactBase) -> list[Actor]:
+    """Actors with at least one relationship, by id (isolated actors add nothing here)."""
+    ids = {r.from_ for r in facts.relationships.values()} | {
+        r.to for r in facts.relationships.values()
+    }
+    return sorted((facts.actors[i] for i in ids), key=lambda a: a.id)
+
+
+def layout_positions(
+    actors: Sequence[Actor], edges: Sequence[tuple[str, str]]
+) -> dict[str, Position]:
+    """Deterministic positions: each connected group laid out alone, then packed in rows.
+
+    Laying out groups separately keeps a small unconnected group (a researcher and their
+    organisation) from being pushed to the edge and squeezing the main network.
+    """
+    if len(actors) > FORCE_LAYOUT_LIMIT:
+        return _grouped_circle(actors)
+    by_id = {a.id: a for a in actors}
+    groups = connected_groups(sorted(by_id), edges)
+    placed = [_normalised(_group_layout([by_id[i] for i in g], edges)) for g in groups]
+    return _pack(placed)
+
+
+def connected_groups(ids: Sequence[str], edges: Sequence[tuple[str, str]]) -> list[list[str]]:
+    """Connected components, largest first, each sorted; ties broken by their first id."""
+    parent = {i: i for i in ids}
+
+    def find(i: str) -> str:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in edges:
+        if a in parent and b in parent:
+            parent[find(a)] = find(b)
+    groups: dict[str, list[str]] = {}
+    for i in ids:
+        groups.setdefault(find(i), []).append(i)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
+
+
+def _group_layout(actors: Sequence[Actor], edges: Sequence[tuple[str, str]]) -> dict[str, Position]:
+    circle = _grouped_circle(actors)
+    if len(actors) < 3:
+        return circle
+    members = set(circle)
+    inside = [(a, b) for a, b in edges if a in members and b in members]
+    return _force_directed(circle, inside)
+
+
+def _pack(groups: Sequence[dict[str, Position]]) -> dict[str, Position]:
+    """The largest group in a 2×2 box; smaller ones, scaled by size, in rows beneath it."""
+    if not groups:
+        return {}
+    largest = len(groups[0])
+    out: dict[str, Position] = dict(groups[0])
+    x, y, row_height = -1.0, -1.0 - 0.35, 0.0
+    for group in groups[1:]:
+        radius = max(0.12, math.sqrt(len(group) / largest))
+        if x + 2 * radius > 1.0 and x > -1.0:
+            x, y, row_height = -1.0, y - row_height - 0.25, 0.0
+        for actor_id, (px, py) in group.items():
+            out[actor_id] = (x + radius + px * radius, y - radius + py * radius)
+        x += 2 * radius + 0.25
+        row_height = max(row_height, 2 * radius)
+    return out
+
+
+def _grouped_circle(actors: Sequence[Actor]) -> dict[str, Position]:
+    ordered = sorted(actors, key=lambda a: (list(ActorKind).index(a.kind), a.id))
+    count = max(len(ordered), 1)
+    return {
+        actor.id: (math.cos(2 * math.pi * i / count), math.sin(2 * math.pi * i / count))
+        for i, actor in enumerate(ordered)
+    }
+
+
+def _force_directed(
+    start: dict[str, Position], edges: Sequence[tuple[str, str]]
+) -> dict[str, Position]:
+    """A small ForceAtlas2-like layout, with a fixed number of iterations.
+
+    Repulsion grows with both nodes' degrees, so hubs (Mali, JNIM, ECOWAS) push apart and
+    keep room for their leaves; attraction is linear along edges; a gravity proportional to
+    degree holds the group together. No randomness: the start is a circle by kind and id.
+    """
+    ids = sorted(start)
+    pos = {i: [start[i][0] * 10, start[i][1] * 10] for i in ids}
+    pairs = sorted({(a, b) if a < b else (b, a) for a, b in edges if a != b})
+    degree = dict.fromkeys(ids, 0)
+    for a, b in pairs:
+        degree[a] += 1
+        degree[b] += 1
+    for step in range(LAYOUT_ITERATIONS):
+        moves = {i: [0.0, 0.0] for i in ids}
+        for a_index, a in enumerate(ids):
+            for b in ids[a_index + 1 :]:
+                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+                distance_sq = max(dx * dx + dy * dy, 1e-4)
+                force = (degree[a] + 1) * (degree[b] + 1) / distance_sq
+                _push(moves, a, b, dx * force, dy * force)
+        for a, b in pairs:
+            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+            _push(moves, a, b, -dx * 0.5, -dy * 0.5)
+        temperature = 2.0 * (1 - step / LAYOUT_ITERATIONS) + 0.05
+        for i in ids:
+            gravity = 0.05 * (degree[i] + 1)
+            mx, my = moves[i][0] - gravity * pos[i][0], moves[i][1] - gravity * pos[i][1]
+            length = max(math.hypot(mx, my), 1e-9)
+            pos[i][0] += mx / length * min(length, temperature)
+            pos[i][1] += my / length * min(length, temperature)
+    return {i: (pos[i][0], pos[i][1]) for i in ids}
+
+
+def _push(moves: dict[str, list[float]], a: str, b: str, fx: float, fy: float) -> None:
+    moves[a][0] += fx
+    moves[a][1] += fy
+    moves[b][0] -= fx
+    moves[b][1] -= fy
+
+
+def _normalised(pos: dict[str, Position]) -> dict[str, Position]:
+    if len(pos) == 1:
+        return dict.fromkeys(pos, (0.0, 0.0))
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    scale = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
+    return {i: ((x - cx) / scale, (y - cy) / scale) for i, (x, y) in pos.items()}
+
+
+# --- the dates the network changed ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    day: dt.date
+    label: str  # the day, as precisely as the dates that changed the network on it
+
+
+def change_steps(facts: FactBase, actors: Sequence[Actor]) -> list[Step]:
+    """Every day on which a relationship or an actor began or ended, in order."""
+    boundaries: dict[dt.date, Precision] = {}
+    for relation in facts.relationships.values():
+        _add_start(boundaries, relation.start)
+        _add_end(boundaries, relation.end)
+    for actor in actors:
+        _add_start(boundaries, actor.founded)
+        _add_end(boundaries, actor.dissolved)
+    days = sorted(boundaries)
+    if len(days) > MAX_STEPS:
+        # Keep the last change of each month: the slider shows the month's final state.
+        by_month = {(d.year, d.month): d for d in days}
+        days = sorted(by_month.values())
+        boundaries = dict.fromkeys(days, Precision.MONTH)
+    return [Step(day, _label(day, boundaries[day])) for day in days]
+
+
+def _finest(a: Precision | None, b: Precision) -> Precision:
+    order = [Precision.YEAR, Precision.MONTH, Precision.DAY]
+    return b if a is None or order.index(b) > order.index(a) else a
+
+
+def _add_start(boundaries: dict[dt.date, Precision], date: PartialDate | None) -> None:
+    if date is not None:
+        day = date.first_day
+        boundaries[day] = _finest(boundaries.get(day), date.precision)
+
+
+def _add_end(boundaries: dict[dt.date, Precision], date: PartialDate | None) -> None:
+    if date is not None:
+        day = date.last_day + dt.timedelta(days=1)
+        boundaries[day] = _finest(boundaries.get(day), date.precision)
+
+
+def _label(day: dt.date, precision: Precision) -> str:
+    if precision is Precision.DAY:
+        return PartialDate(day.year, day.month, day.day).human()
+    if precision is Precision.MONTH:
+        return PartialDate(day.year, day.month).human()
+    return PartialDate(day.year).human()
+
+
+def actor_exists_on(actor: Actor, day: dt.date) -> bool:
+    if actor.founded is not None and day < actor.founded.first_day:
+        return False
+    return not (actor.dissolved is not None and day > actor.dissolved.last_day)
+
+
+def edges_on(facts: FactBase, day: dt.date) -> list[Relationship]:
+    """The relationships drawn when the slider is on `day`."""
+    return facts.relationships_on(day)
+
+
+# --- the figure ------------------------------------------------------------------------------
+
+
+def network_figure(facts: FactBase) -> Figure:
+    actors = network_actors(facts)
+    if not actors:
+        return {"data": [], "layout": _layout([])}
+    pos = layout_positions(actors, [(r.from_, r.to) for r in facts.relationships.values()])
+    steps = change_steps(facts, actors)
+    edge_kinds = sorted(
+        {r.kind for r in facts.relationships.values()}, key=list(RelationshipKind).index
+    )
+    node_kinds = sorted({a.kind for a in actors}, key=list(ActorKind).index)
+    final_day = steps[-1].day if steps else dt.date.max
+    edge_traces = [_edge_trace(kind, _edge_xy(facts, final_day, kind, pos)) for kind in edge_kinds]
+    node_traces = [_node_trace(facts, kind, actors, pos, final_day) for kind in node_kinds]
+    frames = [_frame(facts, step, edge_kinds, node_kinds, actors, pos) for step in steps]
+    layout = _layout(steps)
+    return {"data": [*edge_traces, *node_traces], "layout": layout, "frames": frames}
+
+
+def _edge_xy(
+    facts: FactBase, day: dt.date, kind: RelationshipKind, pos: dict[str, Position]
+) -> tuple[list[float | None], list[float | None]]:
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for relation in edges_on(facts, day):
+        if relation.kind is kind:
+            (x0, y0), (x1, y1) = pos[relation.from_], pos[relation.to]
+            xs += [_round(x0), _round(x1), None]
+            ys += [_round(y0), _round(y1), None]
+    return xs, ys
+
+
+def _round(value: float) -> float:
+    return round(value, 3)
+
+
+def _edge_trace(
+    kind: RelationshipKind, xy: tuple[list[float | None], list[float | None]]
+) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": xy[0],
+        "y": xy[1],
+        "line": EDGE_STYLES[kind],
+        "hoverinfo": "skip",
+        "name": kind_label(kind),
+        "legendgroup": "relationships",
+        "legendgrouptitle": {"text": "Relationships"},
+    }
+
+
+def _node_trace(
+    facts: FactBase,
+    kind: ActorKind,
+    actors: Sequence[Actor],
+    pos: dict[str, Position],
+    day: dt.date,
+) -> dict[str, Any]:
+    members = [a for a in actors if a.kind is kind]
+    index = list(ActorKind).index(kind)
+    return {
+        "type": "scatter",
+        "mode": "markers+text",
+        "x": [_round(pos[a.id][0]) for a in members],
+        "y": [_round(pos[a.id][1]) for a in members],
+        "text": [md.hover(facts.label(a.id)) for a in members],
+        "hovertext": [f"<b>{md.hover(a.name)}</b><br>{kind_label(kind)}" for a in members],
+        "hoverinfo": "text",
+        "textposition": "top center",
+        "textfont": {"size": 11},
+        "customdata": [links.site_url(links.actor_page(a.id)) for a in members],
+        "marker": {
+            "symbol": KIND_SYMBOLS[kind],
+            "color": colour(index),
+            "size": 13,
+            "line": {"width": 1, "color": "#ffffff"},
+            "opacity": _opacities(members, day),
+        },
+        "name": kind_label(kind),
+        "legendgroup": "actors",
+        "legendgrouptitle": {"text": "Actors"},
+    }
+
+
+def _opacities(members: Sequence[Actor], day: dt.date) -> list[float]:
+    return [1.0 if actor_exists_on(a, day) else DIMMED for a in members]
+
+
+def _frame(
+    facts: FactBase,
+    step: Step,
+    edge_kinds: Sequence[RelationshipKind],
+    node_kinds: Sequence[ActorKind],
+    actors: Sequence[Actor],
+    pos: dict[str, Position],
+) -> dict[str, Any]:
+    data: list[dict[str, Any]] = []
+    for edge_kind in edge_kinds:
+        xs, ys = _edge_xy(facts, step.day, edge_kind, pos)
+        data.append({"x": xs, "y": ys})
+    for node_kind in node_kinds:
+        members = [a for a in actors if a.kind is node_kind]
+        data.append({"marker": {"opacity": _opacities(members, step.day)}})
+    return {"name": step.day.isoformat(), "data": data, "traces": list(range(len(data)))}
+
+
+def _layout(steps: Sequence[Step]) -> dict[str, Any]:
+    axis = {"visible": False, "fixedrange": False}
+    layout: dict[str, Any] = {
+        "height": 760,
+        "margin": {"l": 8, "r": 8, "t": 12, "b": 8},
+        "hovermode": "closest",
+        "dragmode": "pan",
+        "xaxis": axis,
+        "yaxis": axis,
+        "legend": {"orientation": "h", "y": -0.02, "yanchor": "top", "font": {"size": 11}},
+    }
+    if steps:
+        layout["sliders"] = [_slider(steps)]
+    return layout
+
+
+def _slider(steps: Sequence[Step]) -> dict[str, Any]:
+    return {
+        "active": len(steps) - 1,
+        "currentvalue": {"prefix": "As of ", "font": {"size": 14}},
+        "pad": {"t": 8, "b": 8},
+        "y": 1.02,
+        "yanchor": "bottom",
+        # Step labels would overlap; the current value above the slider names the date.
+        "font": {"color": "rgba(0,0,0,0)", "size": 1},
+        "ticklen": 0,
+        "steps": [
+            {
+                "label": step.label,
+                "method": "animate",
+                "args": [
+                    [step.day.isoformat()],
+                    {
+                        "mode": "immediate",
+                        "frame": {"duration": 0, "redraw": True},
+                        "transition": {"duration": 0},
+                    },
+                ],
+            }
+            for step in steps
+        ],
+    }
+
+
+# --- the text alternative -------------------------------------------------------------------
+
+
+def network_table(facts: FactBase, from_page: str) -> str:
+    rows = ["| From | Relationship | To | Since | Until |", "| --- | --- | --- | --- | --- |"]
+    for relation in facts.relationships_in_order:
+        rows.append(
+            "| {} | {} | {} | {} | {} |".format(
+                _actor_link(facts, relation.from_, from_page),
+                kind_label(relation.kind),
+                _actor_link(facts, relation.to, from_page),
+                relation.start.human() if relation.start else "—",
+                relation.end.human() if relation.end else "—",
+            )
+        )
+    return "\n".join(rows) + "\n"
+
+
+def _actor_link(facts: FactBase, actor_id: str, from_page: str) -> str:
+    return md.page_link(
+        facts.actors[actor_id].name, links.relative(from_page, links.actor_page(actor_id))
+    )

@@ -1,0 +1,259 @@
+"""Timelines: events in lanes, each drawn over exactly the span of days its date stands for.
+
+A date known to the day is a point. A date known only to the month or the year, or an event
+with an end, is a bar from its first day to the day after its last (Plotly's date axis
+places a date at midnight, so the bar covers the whole last day); it is never drawn as a
+false day. The same code draws the site timeline, the topic timelines and actor timelines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator import countries
+from generator.dates import Precision, human_span
+from generator.model import FactBase
+from generator.render import links
+from generator.render import markdown as md
+from generator.render.figures_common import Figure, colour, scatter_type
+from generator.schema import Event
+
+# Events of one lane closer than this share a row only if they do not overlap visually.
+MAX_ROWS_PER_LANE = 4
+NO_TOPIC = "Other events"
+NO_COUNTRY = "No country given"
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One event as a timeline draws it."""
+
+    event_id: str
+    title: str
+    when: str  # the date in human form, as precise as it is known
+    start: dt.date
+    end: dt.date  # exclusive: the day after the last day the date may mean
+    is_point: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class Lane:
+    label: str
+    items: tuple[TimelineItem, ...]
+
+
+def timeline_item(event: Event) -> TimelineItem:
+    last = (event.end or event.date).last_day
+    is_point = event.date.precision is Precision.DAY and (event.end in (None, event.date))
+    return TimelineItem(
+        event_id=event.id,
+        title=event.title,
+        when=human_span(event.date, event.end),
+        start=event.date.first_day,
+        end=last + dt.timedelta(days=1),
+        is_point=is_point,
+        url=links.site_url(links.event_page(event.id)),
+    )
+
+
+def _lanes(events: Sequence[Event], keys: Callable[[Event], list[str]], last: str) -> list[Lane]:
+    """Events grouped by lane label: labels in alphabetical order, `last` at the end."""
+    groups: dict[str, list[TimelineItem]] = {}
+    for event in events:
+        for key in keys(event):
+            groups.setdefault(key, []).append(timeline_item(event))
+    order = sorted(groups, key=lambda label: (label == last, label.casefold()))
+    return [Lane(label, tuple(groups[label])) for label in order]
+
+
+def lanes_by_topic(facts: FactBase, events: Sequence[Event]) -> list[Lane]:
+    """One lane per storyline, in the storylines' order; an event may be in several."""
+    titles = {t.id: t.title for t in facts.topics_in_order}
+    rank = {t.id: i for i, t in enumerate(facts.topics_in_order)}
+
+    def keys(event: Event) -> list[str]:
+        known = sorted((t for t in event.topics if t in titles), key=rank.__getitem__)
+        return [titles[t] for t in known] or [NO_TOPIC]
+
+    lanes = _lanes(events, keys, NO_TOPIC)
+    order = {title: i for i, title in enumerate(titles.values())}
+    return sorted(lanes, key=lambda lane: order.get(lane.label, len(order)))
+
+
+def lanes_by_country(events: Sequence[Event]) -> list[Lane]:
+    def keys(event: Event) -> list[str]:
+        if event.location is None or event.location.country is None:
+            return [NO_COUNTRY]
+        return [countries.name(event.location.country)]
+
+    return _lanes(events, keys, NO_COUNTRY)
+
+
+def single_lane(label: str, events: Sequence[Event]) -> list[Lane]:
+    return [Lane(label, tuple(timeline_item(e) for e in events))] if events else []
+
+
+# --- placing items in rows ---------------------------------------------------------------
+
+
+def assign_rows(items: Sequence[TimelineItem], min_gap: dt.timedelta) -> list[int]:
+    """A row for each item so that items in one row do not touch; deterministic.
+
+    Greedy interval packing in date order; past MAX_ROWS_PER_LANE rows an item goes to the
+    row that frees up first, so a crowded lane stays readable rather than growing forever.
+    """
+    row_ends: list[dt.date] = []
+    rows = [0] * len(items)
+    order = sorted(range(len(items)), key=lambda i: (items[i].start, items[i].event_id, i))
+    for index in order:
+        item = items[index]
+        free = [r for r, end in enumerate(row_ends) if end + min_gap <= item.start]
+        if free:
+            row = free[0]
+        elif len(row_ends) < MAX_ROWS_PER_LANE:
+            row_ends.append(item.start)
+            row = len(row_ends) - 1
+        else:
+            row = min(range(len(row_ends)), key=lambda r: (row_ends[r], r))
+        row_ends[row] = max(row_ends[row], item.end, item.start + dt.timedelta(days=1))
+        rows[index] = row
+    return rows
+
+
+def _min_gap(lanes: Sequence[Lane]) -> dt.timedelta:
+    """About one marker's width at full zoom-out, so points in a row never overlap."""
+    items = [item for lane in lanes for item in lane.items]
+    span = (max(i.end for i in items) - min(i.start for i in items)).days
+    return dt.timedelta(days=max(1, span // 80))
+
+
+# --- the figure ----------------------------------------------------------------------------
+
+
+def timeline_figure(lanes: Sequence[Lane]) -> Figure:
+    """The Plotly figure: per lane, a label row, one trace of bars (spans), one of markers.
+
+    Lane names are annotations above their rows rather than y-axis labels, so they take no
+    width from the dates on a phone.
+    """
+    if not any(lane.items for lane in lanes):
+        return {"data": [], "layout": _layout([], 0)}
+    gap = _min_gap(lanes)
+    points = sum(len(lane.items) for lane in lanes)
+    kind = scatter_type(points)
+    traces: list[dict[str, Any]] = []
+    labels: list[dict[str, Any]] = []
+    y = 0
+    for index, lane in enumerate(lanes):
+        rows = assign_rows(lane.items, gap)
+        labels.append(_lane_label(lane.label, y, colour(index)))
+        traces.extend(_lane_traces(lane, [y + 1 + row for row in rows], colour(index), kind))
+        y += max(rows) + 3  # the label row, the item rows, and a blank row between lanes
+    return {"data": traces, "layout": _layout(labels, y - 2)}
+
+
+def _lane_label(label: str, y: int, lane_colour: str) -> dict[str, Any]:
+    return {
+        "text": f"<b>{md.hover(label)}</b>",
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": y,
+        "yref": "y",
+        "yanchor": "middle",
+        "showarrow": False,
+        "font": {"size": 12, "color": lane_colour},
+    }
+
+
+def _lane_traces(
+    lane: Lane, ys: Sequence[int], lane_colour: str, kind: str
+) -> list[dict[str, Any]]:
+    spans_x: list[str | None] = []
+    spans_y: list[int | None] = []
+    marks: list[tuple[str, int, bool, TimelineItem]] = []
+    for item, y in zip(lane.items, ys, strict=True):
+        if item.is_point:
+            marks.append((item.start.isoformat(), y, True, item))
+            continue
+        spans_x += [item.start.isoformat(), item.end.isoformat(), None]
+        spans_y += [y, y, None]
+        middle = item.start + (item.end - item.start) / 2
+        marks.append((middle.isoformat(), y, False, item))
+    traces: list[dict[str, Any]] = []
+    if spans_x:
+        traces.append(
+            {
+                "type": kind,
+                "mode": "lines",
+                "x": spans_x,
+                "y": spans_y,
+                "line": {"color": lane_colour, "width": 7},
+                "opacity": 0.55,
+                "hoverinfo": "skip",
+                "connectgaps": False,
+                "name": md.hover(lane.label),
+                "showlegend": False,
+            }
+        )
+    traces.append(
+        {
+            "type": kind,
+            "mode": "markers",
+            "x": [m[0] for m in marks],
+            "y": [m[1] for m in marks],
+            "marker": {
+                "color": lane_colour,
+                "size": [9 if m[2] else 7 for m in marks],
+                "symbol": ["circle" if m[2] else "diamond" for m in marks],
+                "line": {"width": 1, "color": "#ffffff"},
+            },
+            "text": [f"<b>{md.hover(m[3].title)}</b><br>{md.hover(m[3].when)}" for m in marks],
+            "customdata": [m[3].url for m in marks],
+            "hovertemplate": "%{text}<extra></extra>",
+            "name": md.hover(lane.label),
+            "showlegend": False,
+        }
+    )
+    return traces
+
+
+def _layout(labels: list[dict[str, Any]], bottom: int) -> dict[str, Any]:
+    return {
+        "height": max(240, 130 + 18 * (bottom + 1)),
+        "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
+        "hovermode": "closest",
+        "dragmode": "pan",
+        "showlegend": False,
+        "annotations": labels,
+        "xaxis": {
+            "type": "date",
+            "rangeslider": {"visible": True, "thickness": 0.1},
+            "showgrid": True,
+            "automargin": True,
+        },
+        "yaxis": {
+            "visible": False,
+            "range": [bottom + 0.8, -0.8],
+            "fixedrange": True,
+        },
+    }
+
+
+# --- the text alternative -----------------------------------------------------------------
+
+
+def timeline_table(lanes: Sequence[Lane], from_page: str) -> str:
+    """The figure's data as a Markdown table: lane, date, event."""
+    rows = ["| Lane | Date | Event |", "| --- | --- | --- |"]
+    for lane in lanes:
+        for item in lane.items:
+            link = md.page_link(
+                item.title, links.relative(from_page, links.event_page(item.event_id))
+            )
+            rows.append(f"| {md.cell(lane.label)} | {md.cell(item.when)} | {link} |")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,64 @@
+"""Where each generated page lives, and how one page links to another.
+
+Pages are addressed by their path under site_src/ (`events/bamako-attack.md`). Markdown
+links between pages are relative .md paths, which MkDocs checks and rewrites; figure data
+carries site-root-relative URLs (`events/bamako-attack/`), which the loader resolves.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from generator.render.markdown import is_safe_url
+
+HOME = "index.md"
+TIMELINE = "timeline.md"
+NETWORK = "network.md"
+MAP = "map.md"
+ACTORS_INDEX = "actors/index.md"
+RELATIONSHIPS_INDEX = "relationships.md"
+SOURCES_INDEX = "sources.md"
+CLAIMS_INDEX = "claims.md"
+DATA_PAGE = "data.md"
+TOPICS_INDEX = "topics/index.md"
+
+
+def event_page(event_id: str) -> str:
+    return f"events/{event_id}.md"
+
+
+def actor_page(actor_id: str) -> str:
+    return f"actors/{actor_id}.md"
+
+
+def topic_page(topic_id: str) -> str:
+    return f"topics/{topic_id}.md"
+
+
+def relative(from_page: str, to_page: str) -> str:
+    """The link from one page to another (with any #anchor kept), as MkDocs expects."""
+    path, _, anchor = to_page.partition("#")
+    link = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    return f"{link}#{anchor}" if anchor else link
+
+
+def site_url(page: str) -> str:
+    """The page's URL relative to the site root, with MkDocs' directory URLs."""
+    if page == HOME:
+        return ""
+    stem = page.removesuffix(".md")
+    if stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/"
+
+
+def edit_base(repo_url: str | None, edit_uri: str | None) -> str | None:
+    """The address content file paths are appended to for an edit link, or None for no link.
+
+    `edit_uri` is the repository-root edit path (such as 'edit/main/'), not MkDocs'
+    docs_dir-relative one: the pages are generated, and the link opens the YAML file.
+    """
+    if not repo_url or not is_safe_url(repo_url):
+        return None
+    uri = (edit_uri or "edit/main/").strip("/")
+    return f"{repo_url.rstrip('/')}/{uri}/"

@@ -1,0 +1,139 @@
+"""Pieces several pages share: source footnotes, review markers, badges, reported figures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from generator import countries
+from generator.dates import PartialDate
+from generator.model import FactBase
+from generator.render import links
+from generator.render import markdown as md
+from generator.schema import (
+    ClaimStatus,
+    Figure,
+    FigureQualifier,
+    Location,
+    Source,
+    StatementKind,
+)
+
+STATEMENT_LABELS: dict[StatementKind, str] = {
+    StatementKind.CLAIM: "Claim",
+    StatementKind.OFFICIAL_STATEMENT: "Official statement",
+    StatementKind.REPORT: "Report",
+    StatementKind.ASSESSMENT: "Assessment",
+}
+
+STATUS_LABELS: dict[ClaimStatus, str] = {
+    ClaimStatus.CLAIMED: "Claimed",
+    ClaimStatus.CONFIRMED: "Confirmed",
+    ClaimStatus.DISPUTED: "Disputed",
+    ClaimStatus.DENIED: "Denied",
+    ClaimStatus.UNVERIFIED: "Unverified",
+}
+
+QUALIFIER_WORDS: dict[FigureQualifier, str] = {
+    FigureQualifier.EXACTLY: "",
+    FigureQualifier.AT_LEAST: "at least ",
+    FigureQualifier.MORE_THAN: "more than ",
+    FigureQualifier.ABOUT: "about ",
+    FigureQualifier.UP_TO: "up to ",
+}
+
+
+def statement_badge(kind: StatementKind) -> str:
+    """The statement kind as a labelled badge, so a claim never reads like a report."""
+    return f'<span class="sahel-badge sahel-badge--{kind.value}">{STATEMENT_LABELS[kind]}</span>'
+
+
+def status_badge(status: ClaimStatus) -> str:
+    return f'<span class="sahel-status sahel-status--{status.value}">{STATUS_LABELS[status]}</span>'
+
+
+def kind_words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def human(date: PartialDate | None) -> str:
+    return date.human() if date is not None else "—"
+
+
+# --- sources as footnotes -------------------------------------------------------------------
+
+
+def footnote_label(source_id: str) -> str:
+    return f"src-{source_id}"
+
+
+def footnote_refs(source_ids: Iterable[str]) -> str:
+    # A comma between the superscript numbers, or "1, 2" would read as "12".
+    return "<sup>,</sup>".join(f"[^{footnote_label(s)}]" for s in dict.fromkeys(source_ids))
+
+
+def source_citation(source: Source, from_page: str) -> str:
+    """One line naming a source: publisher (via agency), title, date, link, bibliography entry."""
+    publisher = md.text(source.publisher)
+    if source.agency:
+        publisher += f" (via {md.text(source.agency)})"
+    parts = [publisher]
+    if source.title:
+        parts.append(f"“{md.external_link(source.title, source.url)}”")
+    elif source.url and md.is_safe_url(source.url):
+        parts.append(md.external_link("online", source.url))
+    if source.published:
+        parts.append(source.published.human())
+    entry = links.relative(from_page, f"{links.SOURCES_INDEX}#{source.id}")
+    return ", ".join(parts) + f". [Bibliography entry]({entry})"
+
+
+def footnotes(facts: FactBase, source_ids: Iterable[str], from_page: str) -> str:
+    """Footnote definitions for every source cited on the page, in order of first citation."""
+    lines = [
+        f"[^{footnote_label(s)}]: {source_citation(facts.sources[s], from_page)}"
+        for s in dict.fromkeys(source_ids)
+    ]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+# --- review markers -------------------------------------------------------------------------
+
+
+def review_admonition(notes: Sequence[tuple[str, str]]) -> str:
+    """A visible 'Needs review' block listing what editors flagged, and why."""
+    if not notes:
+        return ""
+    items = "\n".join(f"    - **{md.text(part)}:** {md.text(note)}" for part, note in notes)
+    return f'!!! warning "Needs review"\n\n    Editors flagged parts of this page:\n\n{items}\n\n'
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def figure_value(figure: Figure) -> str:
+    """'at least 70', 'about 20–30', or '—' when only the source's words are known."""
+    words = QUALIFIER_WORDS[figure.qualifier]
+    if figure.value is not None:
+        return f"{words}{figure.value:,}"
+    if figure.min is not None and figure.max is not None:
+        return f"{words}{figure.min:,}–{figure.max:,}"
+    if figure.min is not None:
+        return f"{words or 'at least '}{figure.min:,}"
+    if figure.max is not None:
+        return f"{words or 'up to '}{figure.max:,}"
+    return "—"
+
+
+def place(location: Location) -> str:
+    where = md.text(location.place)
+    if location.country:
+        where += f", {md.text(countries.name(location.country))}"
+    return where + f" ({location.precision.value} precision)"
+
+
+def edit_link(facts: FactBase, kind: str, entity_id: str, edit_base: str | None) -> str:
+    """A link that opens the entity's YAML file for editing, when mkdocs.yml names the repo."""
+    if edit_base is None:
+        return ""
+    path = facts.file_of(kind, entity_id)
+    return f"[Edit the source file ({md.text(path)})](<{edit_base}{path}>){{ .sahel-edit }}\n"

@@ -1,0 +1,242 @@
+"""Every page kind, rendered from the small fixture corpus (real facts, trimmed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.corpus import load_corpus
+from generator.dates import PartialDate
+from generator.model import FactBase
+from generator.render import pages_events
+from generator.render.data_export import csv_files, data_files, factbase_json
+from generator.render.pages_actors import actor_page, actors_index
+from generator.render.pages_events import event_page
+from generator.render.pages_index import home_page, map_page, network_page, timeline_page
+from generator.render.pages_ledgers import claims_page, relationships_page, sources_page
+from generator.render.pages_topics import topic_page
+from generator.render.site import RenderOptions, render_pages, render_site
+
+CONTENT = Path(__file__).parent / "fixtures" / "site_small" / "content"
+EDIT = "https://github.com/example/sahel/edit/main/"
+
+
+@pytest.fixture(scope="module")
+def facts() -> FactBase:
+    result = load_corpus(CONTENT)
+    assert result.facts is not None, result.diagnostics
+    return result.facts
+
+
+def test_an_event_known_to_the_month_shows_the_month_never_a_day(facts: FactBase) -> None:
+    page = event_page(facts, facts.events["wagner-deploys-in-mali-2021"], None)
+    assert "- **When:** December 2021\n" in page
+    assert "2021-12" not in page
+    assert "1 December 2021" not in page
+
+
+def test_an_event_page_lists_place_participants_and_milestones(facts: FactBase) -> None:
+    page = event_page(facts, facts.events["aes-ecowas-exit"], None)
+    assert page.startswith("# Mali, Burkina Faso and Niger leave ECOWAS\n")
+    assert "| [Mali](../actors/mali.md) | departing state |" in page
+    assert "| 29 January 2025 | Exit takes effect | " in page
+    assert "## Related events\n\n- 16 September 2023: [Liptako-Gourma Charter" in page
+    bamako = event_page(facts, facts.events["bamako-attack-2024"], None)
+    assert "- **Where:** Bamako, Mali (city precision)" in bamako
+
+
+def test_claims_show_kind_status_and_sources_distinctly(facts: FactBase) -> None:
+    page = event_page(facts, facts.events["bamako-attack-2024"], None)
+    first = next(line for line in page.splitlines() if line.startswith('| <span id="claim-1">'))
+    assert 'sahel-badge--claim">Claim</span>' in first
+    assert 'sahel-status--claimed">Claimed</span>' in first
+    assert "[Jama'at Nusrat al-Islam wal-Muslimin](../actors/jnim.md)" in first
+    assert "[^src-" in first
+    kinds = {c.kind.value for c in facts.events["bamako-attack-2024"].claims}
+    for kind in kinds:
+        assert f"sahel-badge--{kind}" in page
+
+
+def test_figures_are_grouped_by_measure_and_attributed(facts: FactBase) -> None:
+    event = facts.events["bamako-attack-2024"]
+    page = event_page(facts, event, None)
+    killed = [f for f in event.figures if f.measure == "killed"]
+    assert len(killed) > 1
+    section = page.split("### Killed\n", 1)[1].split("###", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == len(killed) + 1  # the header and one row per source's figure
+    for figure in killed:
+        assert figure.according_to.split()[0] in section
+
+
+def test_review_notes_from_nested_items_show_as_an_admonition(facts: FactBase) -> None:
+    event = facts.events["bamako-attack-2024"]
+    notes = pages_events.review_notes(event)
+    assert notes, "the fixture event has review notes on its claims and figures"
+    page = event_page(facts, event, None)
+    assert '!!! warning "Needs review"' in page
+    assert f"    - **{notes[0][0]}:**" in page
+    assert '!!! warning "Needs review"' not in event_page(
+        facts, facts.events["niger-coup-2023"], None
+    )
+
+
+def test_sources_become_footnotes_defined_once(facts: FactBase) -> None:
+    page = event_page(facts, facts.events["aes-ecowas-exit"], None)
+    definitions = [line for line in page.splitlines() if line.startswith("[^src-")]
+    labels = [line.split("]:")[0] for line in definitions]
+    assert (
+        len(labels)
+        == len(set(labels))
+        == len(pages_events.cited_sources(facts.events["aes-ecowas-exit"]))
+    )
+    assert (
+        "[^src-allafrica-202501290308]: AllAfrica, [online](<https://allafrica.com/stories/202501290308>)."
+        in page
+    )
+
+
+def test_edit_link_only_when_the_repository_is_configured(facts: FactBase) -> None:
+    event = facts.events["niger-coup-2023"]
+    assert "Edit the source file" not in event_page(facts, event, None)
+    assert (
+        "[Edit the source file (content/events/niger-coup-2023.yaml)]"
+        f"(<{EDIT}content/events/niger-coup-2023.yaml>)" in event_page(facts, event, EDIT)
+    )
+
+
+def test_an_actor_page_has_relationships_past_and_present_events_claims_neighbours(
+    facts: FactBase,
+) -> None:
+    page = actor_page(facts, facts.actors["mali"], None)
+    assert "- **Kind:** state\n" in page
+    assert "| République du Mali | fr | — |" in page
+    assert (
+        "| **Mali** member of [Economic Community of West African States](ecowas.md) "
+        "| — | 29 January 2025 |" in page
+    )
+    assert (
+        "| **Mali** member of [Alliance of Sahel States](aes.md) "
+        "| 16 September 2023 | still holds |" in page
+    )
+    assert 'data-figure="figures/actor-mali.json"' in page
+    assert "## Events (4)" in page
+    assert "## Statements it made" in page
+    assert "- [Alliance of Sahel States](aes.md) (intergovernmental organisation)" in page
+
+
+def test_the_actors_index_groups_by_kind(facts: FactBase) -> None:
+    page = actors_index(facts)
+    assert page.index("## States") < page.index("## Intergovernmental organisations")
+    assert (
+        "| [Mali](../actors/mali.md) | Mali | 4 | " in page
+        or "| [Mali](mali.md) | Mali | 4 |" in page
+    )
+
+
+def test_topic_page_has_introduction_timeline_and_events_in_order(facts: FactBase) -> None:
+    topic = facts.topics["aes-formation"]
+    page = topic_page(facts, topic)
+    assert page.startswith(f"# {topic.title}\n")
+    assert 'data-figure="figures/topic-aes-formation.json"' in page
+    events = page.split("## Events", 1)[1]
+    assert events.index("December 2021") < events.index("16 September 2023")
+
+
+def test_home_page_has_counts_storylines_timeline_and_latest(facts: FactBase) -> None:
+    page = home_page(facts)
+    assert f"**{len(facts.events)}** events · **{len(facts.actors)}** actors" in page
+    for topic in facts.topics.values():
+        assert f"../topics/{topic.id}.md" not in page and f"topics/{topic.id}.md" in page
+    assert 'data-figure="figures/timeline-topic.json"' in page
+    latest = page.split("## Latest events\n\n", 1)[1].splitlines()
+    assert (
+        latest[0]
+        == "- **17 September 2024**: [JNIM attack on Bamako](events/bamako-attack-2024.md)"
+    )
+
+
+def test_figure_pages_embed_their_figures_and_text_alternatives(facts: FactBase) -> None:
+    timeline = timeline_page(facts)
+    assert '=== "By storyline"' in timeline and '=== "By country"' in timeline
+    assert 'data-figure="figures/timeline-country.json"' in timeline
+    assert '??? info "The chart&#x27;s data as a table"' in timeline
+    assert 'data-figure="figures/network.json"' in network_page(facts)
+    assert (
+        "| [Mali](actors/mali.md) | member of | [Alliance of Sahel States](actors/aes.md) "
+        "| 16 September 2023 | — |" in network_page(facts)
+    )
+    map_text = map_page(facts)
+    assert 'data-bundle="geo"' in map_text
+    assert (
+        "| [JNIM attack on Bamako](events/bamako-attack-2024.md) | 17 September 2024 "
+        "| Bamako | Mali | attack |" in map_text
+    )
+
+
+def test_relationships_sources_and_claims_ledgers(facts: FactBase) -> None:
+    relations = relationships_page(facts)
+    assert (
+        '| <span id="mali-member-of-aes"></span>[Mali](actors/mali.md) member of '
+        "[Alliance of Sahel States](actors/aes.md) | 16 September 2023 | still holds |" in relations
+    )
+    sources = sources_page(facts)
+    assert "{ #afp-2024-09-18-bamako-attack }" in sources
+    assert "- [Mali](actors/mali.md) (description)" in sources
+    assert "[JNIM attack on Bamako](events/bamako-attack-2024.md) (claim 1)" in sources
+    claims = claims_page(facts)
+    for status in ("claimed", "confirmed", "disputed", "denied", "unverified"):
+        assert f"{{ #{status} }}" in claims and f"](#{status})" in claims
+    assert claims.count("sahel-badge--") == len(facts.all_claims)
+
+
+def test_data_exports(facts: FactBase) -> None:
+    files = data_files(facts)
+    assert set(files) >= {
+        "data/factbase.json",
+        "data/events.csv",
+        "data/actors.csv",
+        "data/relationships.csv",
+        "data/sources.csv",
+        "data/topics.csv",
+        "data/event-claims.csv",
+        "data/schemas/events.schema.json",
+    }
+    events_csv = csv_files(facts)["data/events.csv"].decode()
+    header = events_csv.splitlines()[0]
+    assert (
+        header == "id,title,kind,date,end,place,country,lat,lon,location_precision,"
+        "summary,topics,sources,related,needs_review"
+    )
+    assert (
+        "\nwagner-deploys-in-mali-2021,Wagner Group personnel deploy to Mali,deployment,2021-12,"
+        in events_csv
+    )
+    assert b'"from": "mali"' in factbase_json(facts)
+
+
+def test_escaping_applies_to_every_editor_field(facts: FactBase) -> None:
+    hostile = "<img src=x onerror=alert(1)> | [x](javascript:y)"
+    event = facts.events["niger-coup-2023"].model_copy(update={"title": hostile})
+    page = event_page(facts, event, None)
+    assert "<img" not in page
+    assert page.startswith(
+        "# &lt;img src=x onerror=alert\\(1\\)&gt; \\| \\[x\\]\\(javascript:y\\)\n"
+    )
+
+
+def test_render_site_is_deterministic_and_keeps_hand_written_pages_verbatim(
+    facts: FactBase,
+) -> None:
+    options = RenderOptions(extra_pages={"about/index.md": "# About\n\n*as   written*  \n"})
+    first = render_site(facts, options)
+    assert first == render_site(facts, options)
+    assert first["about/index.md"] == b"# About\n\n*as   written*  \n"
+    assert list(first) == sorted(first)
+    assert set(render_pages(facts, options)) <= set(first)
+
+
+def test_partial_date_helper_sanity() -> None:
+    # The pages rely on human(): a month is never padded to a day.
+    assert PartialDate.parse("2023-07").human() == "July 2023"
