@@ -28,6 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST = ".generated.json"
+# An empty file kept in git, so that `site_src/` exists in a fresh clone: MkDocs checks that
+# `docs_dir` exists before any hook can generate it.
+KEEP = ".gitkeep"
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def existing_files(out: Path) -> set[str]:
     if not out.is_dir():
         return set()
     found = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    return found - {MANIFEST}
+    return found - {MANIFEST, KEEP}
 
 
 def _unchanged(path: Path, data: bytes) -> bool:
@@ -125,6 +128,7 @@ def write_site(files: Mapping[str, bytes], out: Path) -> WriteReport:
     for path in foreign:
         _link_or_copy(out / path, temporary / path)
     (temporary / MANIFEST).write_bytes(manifest)
+    (temporary / KEEP).write_bytes(b"")
     _swap(temporary, out)
     return WriteReport(written, len(same), removed, foreign, swapped=True)
 

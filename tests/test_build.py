@@ -182,3 +182,14 @@ def test_the_command_line_builds_with_python_m_generator(project: Path) -> None:
 def test_out_that_is_a_file_is_a_usage_error(project: Path) -> None:
     (project / "site_src").write_text("not a folder", encoding="utf-8")
     assert build(project) == 2
+
+
+def test_site_src_keeps_the_gitkeep_that_lets_a_fresh_clone_run_mkdocs(tmp_path: Path) -> None:
+    out = tmp_path / "site_src"
+    out.mkdir()
+    (out / ".gitkeep").write_bytes(b"")
+    first = write_site({"index.md": b"# Home\n"}, out)
+    second = write_site({"index.md": b"# Home, changed\n"}, out)
+    assert (out / ".gitkeep").read_bytes() == b""
+    assert first.foreign == () and second.foreign == ()
+    assert ".gitkeep" not in existing_files(out)
