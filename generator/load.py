@@ -139,9 +139,7 @@ def load_bytes(raw: bytes, path: str) -> Document:
 
 def load_text(text: str, path: str) -> Document:
     if not text.strip():
-        return _failed(
-            path, error(path, 1, 1, "empty-file", "file is empty; it should hold one entity")
-        )
+        return _failed(path, _empty_file(path))
     too_deep = _flow_nesting_too_deep(text, path)
     if too_deep is not None:
         return _failed(path, too_deep)
@@ -154,9 +152,7 @@ def load_text(text: str, path: str) -> Document:
     except RecursionError:
         return _failed(path, _too_deep(path, 1, 1))
     if node is None:
-        return _failed(
-            path, error(path, 1, 1, "empty-file", "file is empty; it should hold one entity")
-        )
+        return _failed(path, _empty_file(path))
     try:
         data = _build(node, (), None, path, set(), 0)
     except _Refused as refused:
@@ -217,6 +213,10 @@ def _first_alias_position(text: str) -> tuple[int, int]:
         if isinstance(event, yaml.AliasEvent):
             return _position(event.start_mark)
     return 1, 1  # pragma: no cover - only called once the composer has met an alias
+
+
+def _empty_file(path: str) -> Diagnostic:
+    return error(path, 1, 1, "empty-file", "file is empty; it should hold one entity")
 
 
 def _failed(path: str, diagnostic: Diagnostic) -> Document:
