@@ -1,7 +1,8 @@
 """MkDocs hook (mkdocs.yml `hooks:`): regenerate site_src/ from content/ on every build.
 
 `mkdocs build` and each rebuild of `mkdocs serve` run `on_config`, which runs the same
-generation step as `python -m generator build`. A content error stops the build with the
+generation step as `python -m generator build`, under the same lock (`site_src.lock`), so
+the two never interleave. A content error stops the build with the
 checker's diagnostics and leaves site_src/ as it was. `on_serve` adds content/ and pages/ to
 the live-reload watcher, so saving a YAML file rebuilds the pages.
 """
@@ -23,10 +24,12 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from generator import diagnostics  # noqa: E402
 from generator.build import (  # noqa: E402
     edit_base_from_settings,
+    edited_file_warnings,
     foreign_file_warnings,
     generate,
     summary_line,
 )
+from generator.write import WAITING_MESSAGE, build_lock  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generator")
 
@@ -41,12 +44,15 @@ def _project_root(config: Any) -> Path:
 def on_config(config: Any) -> Any:
     root = _project_root(config)
     out = Path(config.docs_dir)
-    result = generate(
-        root / "content",
-        out,
-        pages_dir=root / "pages",
-        edit_base=edit_base_from_settings(config.repo_url, config.extra),
-    )
+    # The same lock as `python -m generator build`, held from reading content/ to the swap.
+    # Waiting is logged at INFO: a warning would fail `mkdocs build --strict`.
+    with build_lock(out, on_wait=lambda: log.info(WAITING_MESSAGE)):
+        result = generate(
+            root / "content",
+            out,
+            pages_dir=root / "pages",
+            edit_base=edit_base_from_settings(config.repo_url, config.extra),
+        )
     if not result.ok:
         text = diagnostics.format_all(result.diagnostics, "text")
         raise PluginError(
@@ -57,6 +63,8 @@ def on_config(config: Any) -> Any:
         log.info(problem.format_text())
     assert result.report is not None
     for line in foreign_file_warnings(out, result.report):
+        log.warning(line)
+    for line in edited_file_warnings(out, result.report):
         log.warning(line)
     log.info(summary_line(out, result))
     _fill_nav(config, out, result.storylines)

@@ -7,25 +7,41 @@ in one step that cannot leave a half-written tree behind:
    change is hard-linked from the current tree (copied, keeping its mtime, where links are
    not possible), so its modification time is kept and MkDocs' live reload and browsers'
    caches see no change.
-2. The swap: `site_src/` is renamed to `site_src.old/`, `site_src.tmp/` to `site_src/`,
-   and the old tree is deleted. Each rename is atomic; a crash between the two leaves
-   `site_src.old/` alone, which the next run puts back (`recover`).
+2. The swap. On Linux, `renameat2(RENAME_EXCHANGE)` exchanges the two folders in one atomic
+   step: a reader of site_src/ (`mkdocs serve`) and a crash at any instant see either the
+   old tree or the new one, never neither. Elsewhere (or on a filesystem without it),
+   `site_src/` is renamed to `site_src.old/` and `site_src.tmp/` to `site_src/`; each rename
+   is atomic, and a crash between the two leaves `site_src.old/` alone, which the next run
+   puts back (`recover`). The old tree is then deleted.
 
 A manifest (`.generated.json`, which MkDocs ignores as a dotfile) lists what the generator
-wrote. A file in site_src/ that is neither in it nor produced now was put there by hand: it
-is kept and reported, never silently lost. When nothing changed, nothing is touched at all,
-so `mkdocs serve` does not see its own output as an edit and rebuild in a loop.
+wrote, with each file's SHA-256. A file in site_src/ that is neither in it nor produced now
+was put there by hand: it is kept and reported. A generated file whose bytes no longer match
+the manifest was edited by hand: before it is overwritten or removed, it is copied to
+`site_src.stray/<time>/<path>` and reported, so the edit is never silently lost. When
+nothing changed, nothing is touched at all, so `mkdocs serve` does not see its own output as
+an edit and rebuild in a loop.
+
+Builds take `site_src.lock` (`build_lock`) for the whole check-render-write, so two builds
+(`mkdocs serve` and `python -m generator build`) never interleave: the second waits.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
-from dataclasses import dataclass
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 MANIFEST = ".generated.json"
 # An empty file kept in git, so that `site_src/` exists in a fresh clone: MkDocs checks that
@@ -40,6 +56,8 @@ class WriteReport:
     removed: tuple[str, ...]  # files the generator wrote before and no longer produces
     foreign: tuple[str, ...]  # files the generator did not write: kept, to be reported
     swapped: bool  # False when site_src/ already matched and was left alone
+    # Generated files edited by hand since the last build, and where each edit was saved.
+    edited: tuple[tuple[str, str], ...] = field(default=())
 
 
 def _temporary(out: Path) -> Path:
@@ -48,6 +66,15 @@ def _temporary(out: Path) -> Path:
 
 def _aside(out: Path) -> Path:
     return out.with_name(out.name + ".old")
+
+
+def stray_dir(out: Path) -> Path:
+    """Where hand edits of generated files are saved before a build overwrites them."""
+    return out.with_name(out.name + ".stray")
+
+
+def lock_path(out: Path) -> Path:
+    return out.with_name(out.name + ".lock")
 
 
 def recover(out: Path) -> None:
@@ -73,11 +100,19 @@ def manifest_bytes(files: Mapping[str, bytes]) -> bytes:
 
 
 def read_manifest(out: Path) -> set[str]:
+    return set(read_manifest_digests(out))
+
+
+def read_manifest_digests(out: Path) -> dict[str, str]:
+    """Each generated file's recorded SHA-256, by path; empty if there is no usable manifest."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return set(data["files"])
+        files = data["files"]
     except (OSError, ValueError, KeyError, TypeError):
-        return set()
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {str(path): str(digest) for path, digest in files.items()}
 
 
 def existing_files(out: Path) -> set[str]:
@@ -103,19 +138,25 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 
 def write_site(files: Mapping[str, bytes], out: Path) -> WriteReport:
+    with build_lock(out):
+        return _write_site(files, out)
+
+
+def _write_site(files: Mapping[str, bytes], out: Path) -> WriteReport:
     recover(out)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"{out} is not a folder")
-    ours_before = read_manifest(out)
+    recorded = read_manifest_digests(out)
     present = existing_files(out)
-    foreign = tuple(sorted(present - ours_before - set(files)))
-    removed = tuple(sorted((present & ours_before) - set(files)))
+    foreign = tuple(sorted(present - set(recorded) - set(files)))
+    removed = tuple(sorted((present & set(recorded)) - set(files)))
     same = {path for path, data in files.items() if _unchanged(out / path, data)}
     written = tuple(sorted(set(files) - same))
     manifest = manifest_bytes(files)
     if not written and not removed and _unchanged(out / MANIFEST, manifest):
         return WriteReport((), len(same), (), foreign, swapped=False)
 
+    edited = _save_hand_edits(out, [*written, *removed], recorded)
     temporary = _temporary(out)
     temporary.mkdir(parents=True)
     for path, data in files.items():
@@ -130,13 +171,185 @@ def write_site(files: Mapping[str, bytes], out: Path) -> WriteReport:
     (temporary / MANIFEST).write_bytes(manifest)
     (temporary / KEEP).write_bytes(b"")
     _swap(temporary, out)
-    return WriteReport(written, len(same), removed, foreign, swapped=True)
+    return WriteReport(written, len(same), removed, foreign, swapped=True, edited=edited)
+
+
+# --- hand edits of generated files -----------------------------------------------------------
+
+
+def _save_hand_edits(
+    out: Path, replaced: list[str], recorded: Mapping[str, str]
+) -> tuple[tuple[str, str], ...]:
+    """Copy aside each generated file about to be replaced whose bytes are not what we wrote."""
+    saved: list[tuple[str, str]] = []
+    folder = stray_dir(out) / time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    for path in replaced:
+        source = out / path
+        try:
+            data = source.read_bytes()
+        except OSError:
+            continue  # not on disk (new file, or deleted by hand): nothing to lose
+        if path not in recorded or _digest(data) == recorded[path]:
+            continue
+        target = _free_name(folder / path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        saved.append((path, target.as_posix()))
+    return tuple(saved)
+
+
+def _free_name(target: Path) -> Path:
+    """`target`, or `target.1`, `target.2`…: two builds in one second never overwrite a copy."""
+    candidate, number = target, 0
+    while candidate.exists():
+        number += 1
+        candidate = target.with_name(f"{target.name}.{number}")
+    return candidate
+
+
+# --- the swap -------------------------------------------------------------------------------
 
 
 def _swap(temporary: Path, out: Path) -> None:
+    if out.exists() and exchange(temporary, out):
+        # The new tree is in place; `temporary` now holds the old one.
+        shutil.rmtree(temporary)
+        return
+    _swap_by_renames(temporary, out)
+
+
+def _swap_by_renames(temporary: Path, out: Path) -> None:
     aside = _aside(out)
     if out.exists():
         out.rename(aside)
     temporary.rename(out)
     if aside.exists():
         shutil.rmtree(aside)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+# Kernels before 3.15, filesystems that lack the operation, and C libraries without the call.
+_EXCHANGE_UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP}
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except AttributeError:  # glibc before 2.28, or a C library without the wrapper
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes.append(ctypes.c_uint)
+    renameat2.restype = ctypes.c_int
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _EXCHANGE_UNSUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+# --- one build at a time --------------------------------------------------------------------
+
+WAITING_MESSAGE = "waiting for another build to finish…"
+
+
+def _print_waiting() -> None:
+    print(WAITING_MESSAGE, file=sys.stderr, flush=True)
+
+
+@dataclass
+class _Holder:
+    """This process's hold on one lock file: re-entrant, so generate() may call write_site()."""
+
+    guard: threading.RLock = field(default_factory=threading.RLock)
+    depth: int = 0
+    handle: IO[bytes] | None = None
+
+
+_HOLDERS: dict[str, _Holder] = {}
+_HOLDERS_GUARD = threading.Lock()
+
+
+@contextmanager
+def build_lock(out: Path, on_wait: Callable[[], None] = _print_waiting) -> Iterator[None]:
+    """Hold `site_src.lock` (an advisory lock the kernel releases when the process dies).
+
+    A second build, in this process or another, waits for the first to finish, calling
+    `on_wait` once when it starts waiting. Held re-entrantly within one thread.
+    """
+    key = str(lock_path(out).resolve())
+    with _HOLDERS_GUARD:
+        holder = _HOLDERS.setdefault(key, _Holder())
+    with holder.guard:
+        if holder.depth == 0:
+            holder.handle = _acquire(Path(key), on_wait)
+        holder.depth += 1
+        try:
+            yield
+        finally:
+            holder.depth -= 1
+            if holder.depth == 0 and holder.handle is not None:
+                _release(holder.handle)
+                holder.handle = None
+
+
+def _acquire(path: Path, on_wait: Callable[[], None]) -> IO[bytes]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # The lock file is never deleted: unlinking it would let a third build lock a new file
+    # while the second still waits on the old one.
+    handle = path.open("ab")
+    try:
+        if not _try_lock(handle):
+            on_wait()
+            _wait_for_lock(handle)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+if sys.platform == "win32":  # pragma: no cover - the tests run on Linux
+    import msvcrt
+
+    def _try_lock(handle: IO[bytes]) -> bool:
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _wait_for_lock(handle: IO[bytes]) -> None:
+        while not _try_lock(handle):
+            time.sleep(0.1)
+
+    def _release(handle: IO[bytes]) -> None:
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        finally:
+            handle.close()
+
+else:
+    import fcntl
+
+    def _try_lock(handle: IO[bytes]) -> bool:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _wait_for_lock(handle: IO[bytes]) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+    def _release(handle: IO[bytes]) -> None:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        finally:
+            handle.close()

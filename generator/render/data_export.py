@@ -31,15 +31,28 @@ def factbase_json(facts: FactBase) -> bytes:
     return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(...)`,
+# `@SUM(...)`, `+cmd|...`); OWASP's advice is a leading apostrophe, which shows the text as
+# it is. Numbers are written as numbers (a longitude of -8.0 is not a formula).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading apostrophe before a formula character."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> str:
-    """A flat CSV value: lists of ids joined with '; ', records as JSON."""
+    """A flat CSV value: lists of ids joined with '; ', records as JSON; text formula-safe."""
     if value is None:
         return ""
+    if isinstance(value, bool | int | float):
+        return str(value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "; ".join(value)
+        return spreadsheet_safe("; ".join(value))
     if isinstance(value, list | dict):
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return str(value)
+    return spreadsheet_safe(str(value))
 
 
 def _csv(header: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:

@@ -3,35 +3,78 @@
 Plain-text fields (titles, names, aliases, claims, quotes, source titles, place names) are
 shown as text, never as markup: `text()` escapes HTML and every character Markdown (with our
 extensions) gives a meaning to. Markdown fields (summaries, descriptions, introductions)
-stay Markdown, but `markdown_field()` removes what could run script, load a third-party
-resource or break the page around them: raw HTML, non-http(s) links, remote images,
-attribute lists and top-level headings.
+stay Markdown, but `markdown_field()` keeps only an allowlist: paragraphs, emphasis, lists,
+quotes, tables, code, headings (demoted below the page's own) and links to http(s)
+addresses. Raw HTML is shown as text; every other bracket construct (images, reference
+links, footnotes, `[TOC]`), attribute lists and the admonition/tab/details blocks are
+escaped. `markdown_problems()` names what was removed, for the checker.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from html.parser import HTMLParser
+
+# The Markdown configuration MkDocs renders pages with (mkdocs.yml `markdown_extensions`;
+# a test keeps the two equal). Used to check fields whose code spans we keep verbatim.
+PAGE_EXTENSIONS: tuple[str, ...] = (
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "footnotes",
+    "tables",
+    "toc",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.tabbed",
+)
+PAGE_EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
+    "toc": {"permalink": True},
+    "pymdownx.tabbed": {"alternate_style": True},
+}
 
 # Characters Python-Markdown, attr_list, footnotes and tables give a meaning to anywhere in a
 # line; all are in Markdown's ESCAPED_CHARS (a backslash before any other shows literally).
+# `#` too: trailing hashes close an ATX heading, so "C#" in a title would lose its "#".
 # `&`, `<` and `>` are handled by html.escape first.
-_INLINE_SIGNIFICANT = re.compile(r"([\\`*_{}\[\]()|])")
-# Characters that only mean something at the start of a line (headings, lists, quotes).
-_LEADING_SIGNIFICANT = re.compile(r"^(\s*)([#+\-!]|\d+\.)")
-_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+_INLINE_SIGNIFICANT = re.compile(r"([\\`*_{}\[\]()|#])")
+# Characters that only mean something at the start of a line (lists, admonitions).
+_LEADING_SIGNIFICANT = re.compile(r"^(\s*)([+\-!]|\d+\.)")
+# Block openers of pymdownx (tabs `===`, details `???`) and fences (`~~~`): `=`, `?` and `~`
+# cannot be backslash-escaped, so the first one becomes a character reference.
+_LEADING_ENTITY = {"=": "&#61;", "?": "&#63;", "~": "&#126;"}
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
+# C0 controls (but tab and line ends, which are whitespace) and DEL: not text, and NUL is a
+# parse error in HTML. Python-Markdown also uses STX/ETX as its own placeholders.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+REPLACEMENT = "\ufffd"
 
 
 def one_line(value: str) -> str:
     """Whitespace (newlines included) collapsed, so a value cannot break a list or a table."""
-    return " ".join(value.split())
+    return " ".join(_CONTROL.sub(REPLACEMENT, value).split())
+
+
+BLANK = "—"
 
 
 def text(value: str) -> str:
-    """A plain-text field as Markdown that renders to exactly that text."""
-    escaped = html.escape(one_line(value), quote=False)
+    """A plain-text field as Markdown that renders to exactly that text.
+
+    A blank value shows as a dash: an empty string would let the Markdown around it run
+    together (`**{name}**` would become `****`).
+    """
+    collapsed = one_line(value)
+    if not collapsed:
+        return BLANK
+    escaped = html.escape(collapsed, quote=False)
     escaped = _INLINE_SIGNIFICANT.sub(r"\\\1", escaped)
-    return _LEADING_SIGNIFICANT.sub(_escape_leading, escaped)
+    escaped = _LEADING_SIGNIFICANT.sub(_escape_leading, escaped)
+    if escaped[:1] in _LEADING_ENTITY:
+        escaped = _LEADING_ENTITY[escaped[0]] + escaped[1:]
+    return escaped
 
 
 def _escape_leading(match: re.Match[str]) -> str:
@@ -43,7 +86,7 @@ def _escape_leading(match: re.Match[str]) -> str:
 
 def cell(value: str) -> str:
     """A table cell: as `text()`, which escapes `|` too; an empty value shows as a dash."""
-    return text(value) if value.strip() else "—"
+    return text(value)
 
 
 def attribute(value: str) -> str:
@@ -74,37 +117,174 @@ def page_link(label: str, target: str) -> str:
 
 # --- Markdown fields --------------------------------------------------------------------
 
-# Fenced blocks and inline code are kept verbatim: Markdown escapes HTML inside them itself.
-_CODE = re.compile(r"(^```.*?^```[ \t]*$|^~~~.*?^~~~[ \t]*$|`+[^`\n]*`+)", re.DOTALL | re.MULTILINE)
-_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_INLINE_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-_REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[([^\]]+)\]:\s*(\S+).*$", re.MULTILINE)
-_HEADING = re.compile(r"^(#{1,6})(?=\s)", re.MULTILINE)
+# Code is kept verbatim: Markdown escapes HTML inside it itself. Code spans follow
+# Python-Markdown's rule (equal backtick runs, not escaped, within one paragraph); where
+# this and Markdown still disagree, the rendering check below catches it.
+_CODE = re.compile(
+    r"(^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\2[ \t]*$"
+    r"|(?<![\\`])(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\3(?!`))",
+    re.DOTALL | re.MULTILINE,
+)
+# The tokens of prose, tried left to right at each position.
+_PROSE_TOKEN = re.compile(
+    # An editor's backslash escape of a character Markdown can escape: kept as it is.
+    r"(?P<escape>\\[\\`*_{}\[\]()>#+\-.!|])"
+    r"|(?P<image>!\[(?P<alt>[^\[\]\n]*)\]\([^()\n]*\))"
+    r"|(?P<link>\[(?P<label>[^\[\]\n]*)\]\([ \t]*"
+    r"(?:<(?P<angle_url>[^<>\n]*)>|(?P<url>(?:[^\s()<>]|\([^\s()<>]*\))*))"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\))"
+    r"|(?P<autolink><(?P<auto_url>https?://[^\s<>]+)>)"
+    r"|(?P<html><(?=[A-Za-z/!?]))"
+    r"|(?P<special>[\[\]<{}])"
+)
+# What may stand before a block at the start of a line: indentation, quote and list markers.
+_LINE_PREFIX = r"((?:[ \t]*(?:>|[*+\-][ \t]|\d+\.[ \t]))*[ \t]*)"
+_HEADING = re.compile("^" + _LINE_PREFIX + r"(#{1,6})(?=[^#]|$)", re.MULTILINE)
+_BLOCK_OPENER = re.compile("^" + _LINE_PREFIX + r"(!!!|\?\?\?|===)", re.MULTILINE)
+_SETEXT_UNDERLINE = re.compile(r"(?<=\S)([ \t]*\n)([ \t]{0,3}(?:=+|-+)[ \t]*)$", re.MULTILINE)
+_REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:|\[\^|\]\[", re.MULTILINE)
 
 
 def markdown_field(value: str) -> str:
     """An editor's Markdown, with what is unsafe for a page removed or escaped."""
-    parts = _CODE.split(value.strip())
-    # split() with one group alternates prose (even indices) and code (odd indices).
-    return "".join(part if index % 2 else _clean_prose(part) for index, part in enumerate(parts))
+    cleaned = _clean(value, [])
+    if _CODE.search(value) and not renders_safely(cleaned):
+        return plain_paragraphs(value)
+    return cleaned
 
 
-def _clean_prose(prose: str) -> str:
-    prose = _HTML_START.sub("&lt;", prose)
-    prose = _IMAGE.sub(lambda m: m.group(1), prose)
-    prose = _INLINE_LINK.sub(_keep_safe_link, prose)
-    prose = _REFERENCE_DEFINITION.sub(_keep_safe_definition, prose)
-    # `{` opens an attribute list, which could add event handlers to an element.
-    prose = prose.replace("{", "\\{")
-    # A heading inside a summary sits below the page's own headings (h1 title, h2 sections).
-    return _HEADING.sub(lambda m: "##" + m.group(1) if len(m.group(1)) < 5 else "######", prose)
+def markdown_problems(value: str) -> list[str]:
+    """What `markdown_field()` removes or shows as text, for the checker to report."""
+    notes: list[str] = []
+    cleaned = _clean(value, notes)
+    if _REFERENCE.search(_CODE.sub("", value)):
+        notes.append(
+            "reference-style links, images and footnotes are shown as text; "
+            "write links as [text](https://...)"
+        )
+    if _CODE.search(value) and not renders_safely(cleaned):
+        notes.append("the code in this text could not be checked as safe; it is shown as text")
+    return list(dict.fromkeys(notes))
 
 
-def _keep_safe_link(match: re.Match[str]) -> str:
-    label, url = match.group(1), match.group(2)
-    return f"[{label}](<{url}>)" if is_safe_url(url) else label
+def plain_paragraphs(value: str) -> str:
+    """The fallback: every paragraph shown as plain text."""
+    paragraphs = re.split(r"\n[ \t]*\n", value.strip())
+    return "\n\n".join(text(p) for p in paragraphs if p.strip())
 
 
-def _keep_safe_definition(match: re.Match[str]) -> str:
-    return match.group(0) if is_safe_url(match.group(2)) else ""
+def _clean(value: str, notes: list[str]) -> str:
+    parts = _CODE.split(_CONTROL.sub(REPLACEMENT, value.strip()))
+    # split() with three groups gives prose, the code, then the two fence/backtick groups.
+    out: list[str] = []
+    for index in range(0, len(parts), 4):
+        out.append(_clean_prose(parts[index], notes))
+        if index + 1 < len(parts):
+            out.append(parts[index + 1])
+    return "".join(out)
+
+
+def _clean_prose(prose: str, notes: list[str]) -> str:
+    prose = _PROSE_TOKEN.sub(lambda m: _token(m, notes), prose)
+    prose = _BLOCK_OPENER.sub(_escape_block_opener, prose)
+    # `Title\n===` would be an <h1>: a blank line makes the underline a rule or plain text.
+    prose = _SETEXT_UNDERLINE.sub(lambda m: "\n" + m.group(1) + _no_setext(m.group(2)), prose)
+    # A heading inside a field sits below the page's own headings (h1 title, h2 sections).
+    return _HEADING.sub(_demote, prose)
+
+
+def _token(match: re.Match[str], notes: list[str]) -> str:
+    kind = match.lastgroup
+    if kind == "escape":
+        return match.group(0)
+    if kind == "image":
+        notes.append("images are not shown; link to the picture instead")
+        return _clean_prose(match.group("alt"), notes)
+    if kind == "link":
+        label = _clean_prose(match.group("label"), notes)
+        url = match.group("angle_url") if match.group("angle_url") is not None else match["url"]
+        if is_safe_url(url):
+            return f"[{label}](<{url}>)"
+        notes.append(f"link to '{url}' removed: only http(s) links are allowed")
+        return label
+    if kind == "autolink":
+        url = match.group("auto_url")
+        return f"[{text(url)}](<{url}>)" if is_safe_url(url) else "&lt;" + text(url) + "&gt;"
+    if kind == "html":
+        notes.append("raw HTML is shown as text; use Markdown instead")
+        return "&lt;"
+    char = match.group(0)
+    return "&lt;" if char == "<" else "\\" + char
+
+
+def _escape_block_opener(match: re.Match[str]) -> str:
+    opener = match.group(2)
+    escaped = {"!!!": "\\!!!", "???": "&#63;??", "===": "&#61;=="}[opener]
+    return match.group(1) + escaped
+
+
+def _no_setext(underline: str) -> str:
+    stripped = underline.lstrip()
+    return underline if stripped.startswith("-") else underline.replace("=", "&#61;", 1)
+
+
+def _demote(match: re.Match[str]) -> str:
+    level = len(match.group(2))
+    return match.group(1) + ("#" * (level + 2) if level < 5 else "######")
+
+
+# --- checking rendered HTML ------------------------------------------------------------------
+
+# What a Markdown field may render to (highlighted code adds spans and a div).
+FIELD_TAGS = frozenset(
+    {"p", "a", "em", "strong", "code", "pre", "span", "div", "ul", "ol", "li", "blockquote"}
+    | {"h3", "h4", "h5", "h6", "hr", "br", "table", "thead", "tbody", "tr", "th", "td"}
+)
+FIELD_ATTRIBUTES = frozenset({"href", "id", "class", "title", "style"})
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, attrs))
+
+
+def html_elements(rendered: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Every start tag of an HTML fragment, with its attributes."""
+    collector = _Collector()
+    collector.feed(rendered)
+    collector.close()
+    return collector.elements
+
+
+def is_allowed_element(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    if tag not in FIELD_TAGS:
+        return False
+    for name, attr_value in attrs:
+        if name not in FIELD_ATTRIBUTES:
+            return False
+        if name == "href" and not (is_safe_url(attr_value or "") or _is_fragment(attr_value)):
+            return False
+    return True
+
+
+def _is_fragment(value: str | None) -> bool:
+    return value is not None and re.fullmatch(r"#[\w\-]*", value) is not None
+
+
+def render_page_markdown(source: str) -> str:
+    """Markdown → HTML as MkDocs renders a page (its extensions; no theme, no plugins)."""
+    # The library (this module shares its name), imported late: only fields with code need it.
+    import markdown as python_markdown  # type: ignore[import-untyped]
+
+    renderer = python_markdown.Markdown(
+        extensions=list(PAGE_EXTENSIONS), extension_configs=PAGE_EXTENSION_CONFIGS
+    )
+    return str(renderer.convert(source))
+
+
+def renders_safely(source: str, render: Callable[[str], str] = render_page_markdown) -> bool:
+    return all(is_allowed_element(tag, attrs) for tag, attrs in html_elements(render(source)))

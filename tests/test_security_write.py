@@ -1,0 +1,305 @@
+"""Failure safety of the write stage: nothing lost, nothing half-written, nothing outside.
+
+- `check` changes nothing, and `build` changes nothing outside site_src/ and its siblings;
+- a generated file edited by hand is saved aside and reported before it is overwritten;
+- the swap is one atomic exchange where the OS offers it, two renames elsewhere;
+- an exception at any step of the write leaves the previous complete tree in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import write
+from generator.build import generate, run_build_command
+from generator.write import MANIFEST, build_lock, exchange, recover, stray_dir, write_site
+from tests.conftest import run_generator
+
+SITE_SMALL = Path(__file__).parent / "fixtures" / "site_small"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(SITE_SMALL / "content", tmp_path / "content")
+    shutil.copytree(SITE_SMALL / "pages", tmp_path / "pages")
+    return tmp_path
+
+
+Snapshot = dict[str, tuple[str, bytes, int]]
+
+
+def snapshot(root: Path) -> Snapshot:
+    """Every path under `root`: its kind, its bytes (files) and its modification time."""
+    found: Snapshot = {}
+    for path in sorted(root.rglob("*")):
+        stat = path.lstat()
+        kind = "dir" if path.is_dir() else "file"
+        data = path.read_bytes() if kind == "file" else b""
+        found[path.relative_to(root).as_posix()] = (kind, data, stat.st_mtime_ns)
+    return found
+
+
+def changed_paths(before: Snapshot, after: Snapshot) -> set[str]:
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+# What a build may create or change next to content/: its output and the output's
+# siblings (lock, hand edits saved aside), and the generator's cache.
+OUTPUT_AREAS = ("site_src", "site_src.lock", "site_src.stray", ".cache")
+
+
+def in_output_areas(path: str) -> bool:
+    return any(path == area or path.startswith(area + "/") for area in OUTPUT_AREAS)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def assert_consistent(out: Path) -> None:
+    """site_src/ is a complete tree: its manifest lists exactly its files, hashes matching."""
+    files = tree(out)
+    manifest = json.loads(files.pop(MANIFEST))["files"]
+    files.pop(".gitkeep")
+    assert {p: hashlib.sha256(d).hexdigest() for p, d in files.items()} == manifest
+
+
+# --- the generator writes only where it should -----------------------------------------------
+
+
+def test_check_changes_nothing_in_the_project(project: Path) -> None:
+    before = snapshot(project)
+    assert run_generator("check", cwd=project).status == 0
+    assert snapshot(project) == before
+
+
+def test_build_changes_nothing_outside_its_output(project: Path) -> None:
+    before = snapshot(project)
+    assert run_generator("build", cwd=project).status == 0
+    after = snapshot(project)
+    changed = changed_paths(before, after)
+    assert "site_src/index.md" in changed and "site_src.lock" in changed
+    assert {p for p in changed if not in_output_areas(p)} == set()
+    # content/ and pages/ are identical, modification times included.
+    assert {p: v for p, v in after.items() if p.startswith(("content", "pages"))} == {
+        p: v for p, v in before.items() if p.startswith(("content", "pages"))
+    }
+
+
+def test_a_failed_build_changes_nothing_but_the_lock(project: Path) -> None:
+    (project / "content" / "events" / "bad.yaml").write_text("id: !!python/name:os.system\n")
+    before = snapshot(project)
+    assert run_generator("build", cwd=project).status == 1
+    changed = changed_paths(before, snapshot(project))
+    assert {p for p in changed if not p.startswith(".cache")} == {"site_src.lock"}
+
+
+# --- hand edits of generated files ------------------------------------------------------------
+
+
+def build(project: Path) -> int:
+    return run_build_command(argparse.Namespace(content=project / "content", out=project / "out"))
+
+
+def test_a_hand_edit_of_a_generated_page_is_saved_aside_and_reported(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert build(project) == 0
+    page = project / "out" / "events" / "niger-coup-2023.md"
+    generated = page.read_bytes()
+    page.write_bytes(generated + b"\nAn editor's note, typed into the output.\n")
+    capsys.readouterr()
+    assert build(project) == 0
+    err = capsys.readouterr().err
+    assert page.read_bytes() == generated  # the generated page is back
+    saved = list(stray_dir(project / "out").rglob("niger-coup-2023.md"))
+    assert len(saved) == 1
+    assert saved[0].read_bytes() == generated + b"\nAn editor's note, typed into the output.\n"
+    assert (
+        f"{(project / 'out').as_posix()}/events/niger-coup-2023.md: warning: edited by hand "
+        f"since the last build; replaced by the generated page, and the edit saved as "
+        f"{saved[0].as_posix()}. Edit content/ or pages/ instead. [edited-output]"
+    ) in err.splitlines()
+    assert_consistent(project / "out")
+
+
+def test_a_hand_edit_of_a_page_no_longer_generated_is_saved_before_removal(
+    project: Path,
+) -> None:
+    out = project / "out"
+    first = write_site({"a.md": b"# A\n", "b.md": b"# B\n"}, out)
+    assert first.edited == ()
+    (out / "b.md").write_bytes(b"# B, edited\n")
+    report = write_site({"a.md": b"# A\n"}, out)
+    assert report.removed == ("b.md",)
+    assert [path for path, _ in report.edited] == ["b.md"]
+    assert Path(report.edited[0][1]).read_bytes() == b"# B, edited\n"
+    assert not (out / "b.md").exists()
+
+
+def test_rebuilds_without_hand_edits_save_nothing(project: Path) -> None:
+    out = project / "out"
+    write_site({"a.md": b"# A\n"}, out)
+    report = write_site({"a.md": b"# A, new\n"}, out)
+    assert report.edited == () and report.written == ("a.md",)
+    assert not stray_dir(out).exists()
+
+
+def test_two_saved_edits_of_one_page_in_one_second_are_both_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_site({"a.md": b"# A\n"}, out)
+    saved = []
+    for edit in (b"first edit\n", b"second edit\n"):
+        (out / "a.md").write_bytes(edit)
+        report = write_site({"a.md": b"# A\n"}, out)
+        saved.append(Path(report.edited[0][1]))
+    assert sorted(p.read_bytes() for p in saved) == [b"first edit\n", b"second edit\n"]
+
+
+# --- the swap ---------------------------------------------------------------------------------
+
+
+def test_exchange_swaps_two_folders_in_place(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "f").write_text("a")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "f").write_text("b")
+    assert exchange(tmp_path / "a", tmp_path / "b") is True
+    assert (tmp_path / "a" / "f").read_text() == "b"
+    assert (tmp_path / "b" / "f").read_text() == "a"
+
+
+def test_the_swap_never_leaves_site_src_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site_src"
+    write_site({"index.md": b"# Old\n"}, out)
+    renamed: list[str] = []
+    original = Path.rename
+
+    def spy(self: Path, target: Any) -> Path:
+        renamed.append(self.name)
+        return original(self, target)
+
+    monkeypatch.setattr(Path, "rename", spy)
+    write_site({"index.md": b"# New\n"}, out)
+    # One exchange, no rename of site_src/ itself: at no instant is there no site_src/.
+    assert renamed == []
+    assert (out / "index.md").read_bytes() == b"# New\n"
+    assert not (tmp_path / "site_src.tmp").exists()
+
+
+def test_without_exchange_the_swap_falls_back_to_two_renames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(write, "exchange", lambda first, second: False)
+    out = tmp_path / "site_src"
+    write_site({"index.md": b"# Old\n"}, out)
+    write_site({"index.md": b"# New\n"}, out)
+    assert (out / "index.md").read_bytes() == b"# New\n"
+    assert not (tmp_path / "site_src.old").exists()
+    assert_consistent(out)
+
+
+# --- an exception at any step leaves the old tree ----------------------------------------------
+
+OLD = {"index.md": b"# Old\n", "events/a.md": b"# A\n", "events/b.md": b"# B\n"}
+NEW = {"index.md": b"# New\n", "events/a.md": b"# A\n", "events/c.md": b"# C\n"}
+
+
+class Boom(Exception):
+    pass
+
+
+def failing_at(call: int, function: Callable[..., Any]) -> Callable[..., Any]:
+    count = 0
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal count
+        count += 1
+        if count == call:
+            raise Boom
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+@pytest.mark.parametrize(
+    ("target", "name", "call"),
+    [
+        (write, "_link_or_copy", 1),
+        (Path, "write_bytes", 1),
+        (Path, "write_bytes", 3),
+        (write, "exchange", 1),
+        (write, "_save_hand_edits", 1),
+        (Path, "mkdir", 2),
+    ],
+)
+def test_an_exception_mid_write_leaves_the_previous_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: Any, name: str, call: int
+) -> None:
+    out = tmp_path / "site_src"
+    write_site(OLD, out)
+    before = tree(out)
+    monkeypatch.setattr(target, name, failing_at(call, getattr(target, name)))
+    with pytest.raises(Boom):
+        write_site(NEW, out)
+    monkeypatch.undo()
+    assert tree(out) == before
+    recover(out)
+    assert tree(out) == before and not (tmp_path / "site_src.tmp").exists()
+    write_site(NEW, out)
+    assert_consistent(out)
+    assert {p: d for p, d in tree(out).items() if not p.startswith(".")} == NEW
+
+
+def test_a_crash_between_the_two_fallback_renames_is_recovered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(write, "exchange", lambda first, second: False)
+    out = tmp_path / "site_src"
+    write_site(OLD, out)
+    before = tree(out)
+    monkeypatch.setattr(Path, "rename", failing_at(2, Path.rename))
+    with pytest.raises(Boom):
+        write_site(NEW, out)
+    monkeypatch.undo()
+    assert not out.exists() and (tmp_path / "site_src.old").is_dir()
+    recover(out)
+    assert tree(out) == before
+
+
+def test_an_exception_mid_render_writes_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = project / "site_src"
+    assert generate(project / "content", out, pages_dir=project / "pages").ok
+    before = snapshot(out)
+    monkeypatch.setattr("generator.build.render_site", failing_at(1, lambda *a, **k: {}))
+    with pytest.raises(Boom):
+        generate(project / "content", out, pages_dir=project / "pages")
+    assert snapshot(out) == before
+    assert not (project / "site_src.tmp").exists()
+
+
+# --- the lock is re-entrant within a process ---------------------------------------------------
+
+
+def test_write_site_under_a_held_lock_does_not_deadlock(tmp_path: Path) -> None:
+    waits: list[str] = []
+    with build_lock(tmp_path / "out", on_wait=lambda: waits.append("waited")):
+        report = write_site({"a.md": b"# A\n"}, tmp_path / "out")
+    assert report.swapped and waits == []
+    assert (tmp_path / "out.lock").is_file()
