@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from generator import cache as caches
 from generator import diagnostics
 from generator.corpus import Progress, load_corpus
 from generator.diagnostics import Diagnostic, error
@@ -108,15 +109,43 @@ def generate(
     pages_dir: Path | None = None,
     edit_base: str | None = None,
     progress: Progress | None = None,
+    cache: bool = True,
+    timings: dict[str, float] | None = None,
 ) -> BuildResult:
+    """Check content/, render the site and write it to `out`.
+
+    With `cache` (the default), unchanged content files are not parsed again and pages whose
+    inputs did not change are not rendered again (generator/cache.py, in `.cache/` next to
+    content/); the output is the same either way. `timings`, if given, receives the seconds
+    each stage took: "load" (load and validate), "render" and "write".
+    """
     started = time.perf_counter()
-    corpus = load_corpus(content, progress)
+    stages = timings if timings is not None else {}
+    cache_dir = caches.cache_dir_for(content) if cache else None
+    parse_cache = (
+        caches.ParseCache(cache_dir / caches.PARSE_CACHE_FILE) if cache_dir is not None else None
+    )
+    corpus = load_corpus(content, progress, cache=parse_cache)
+    stages["load"] = time.perf_counter() - started
     if corpus.facts is None:
         return BuildResult(corpus.diagnostics, corpus.files_read, None)
+    rendering = time.perf_counter()
     extra = hand_written_pages(pages_dir) if pages_dir is not None else {}
     extra.update(guide_pages())
+    memo = (
+        caches.RenderMemo(
+            cache_dir / caches.RENDER_MEMO_FILE, caches.render_fingerprint(repr(edit_base))
+        )
+        if cache_dir is not None
+        else None
+    )
     try:
-        files = render_site(corpus.facts, RenderOptions(edit_base=edit_base, extra_pages=extra))
+        files = render_site(
+            corpus.facts,
+            RenderOptions(edit_base=edit_base, extra_pages=extra),
+            memo=memo,
+            digests=corpus.digests,
+        )
     except PageConflict as conflict:
         problem = error(
             (pages_dir or Path("pages")).as_posix(),
@@ -126,7 +155,12 @@ def generate(
             f"hand-written pages have the paths of generated ones: {conflict}; rename them",
         )
         return BuildResult([*corpus.diagnostics, problem], corpus.files_read, None)
+    if memo is not None:
+        memo.save()
+    writing = time.perf_counter()
+    stages["render"] = writing - rendering
     report = write_site(files, out)
+    stages["write"] = time.perf_counter() - writing
     return BuildResult(
         corpus.diagnostics,
         corpus.files_read,
@@ -158,21 +192,39 @@ def summary_line(out: Path, result: BuildResult) -> str:
     )
 
 
+def edited_file_warnings(out: Path, report: WriteReport) -> list[str]:
+    """One warning per generated file that was edited by hand, saying where the edit went."""
+    return [
+        f"{(out / path).as_posix()}: warning: edited by hand since the last build; "
+        f"replaced by the generated page, and the edit saved as {saved}. Edit content/ or "
+        "pages/ instead. [edited-output]"
+        for path, saved in report.edited
+    ]
+
+
 def run_build_command(args: argparse.Namespace) -> int:
     from generator.cli import progress_printer
+    from generator.write import build_lock
 
     content: Path = args.content
     out: Path = args.out
     if out.exists() and not out.is_dir():
         print(f"python -m generator build: error: --out {out} is not a folder", file=sys.stderr)
         return EXIT_USAGE
-    result = generate(
-        content,
-        out,
-        pages_dir=content.parent / "pages",
-        edit_base=edit_base_from_mkdocs_yml(content.parent / "mkdocs.yml"),
-        progress=progress_printer("checking"),
-    )
+    # One build at a time, from reading content/ to the swap: a build that read older
+    # content must not overwrite the output of one that read newer content.
+    with build_lock(out):
+        try:
+            result = generate(
+                content,
+                out,
+                pages_dir=content.parent / "pages",
+                edit_base=edit_base_from_mkdocs_yml(content.parent / "mkdocs.yml"),
+                progress=progress_printer("checking"),
+            )
+        except OSError as problem:
+            print(f"build failed: cannot write {out.as_posix()}/: {problem}", file=sys.stderr)
+            return EXIT_CONTENT
     if result.diagnostics:
         print(diagnostics.format_all(result.diagnostics, "text"))
     if not result.ok:
@@ -183,7 +235,10 @@ def run_build_command(args: argparse.Namespace) -> int:
         )
         return EXIT_CONTENT
     assert result.report is not None
-    for line in foreign_file_warnings(out, result.report):
+    for line in [
+        *foreign_file_warnings(out, result.report),
+        *edited_file_warnings(out, result.report),
+    ]:
         print(line, file=sys.stderr)
     print(summary_line(out, result), file=sys.stderr)
     return EXIT_OK

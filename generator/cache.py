@@ -1,0 +1,491 @@
+"""Caches that make a rebuild after a small edit cheap, and never change what is built.
+
+Two caches live in `.cache/` next to content/ (a folder git ignores):
+
+- The **parse cache** (`ParseCache`) keeps, for each content file, what loading and
+  validating it gave: the entity, the file's own problems and its text (for positions, should
+  a corpus check report on it). An entry is used only while the file's stat stamp (size,
+  mtime_ns, ctime_ns, inode) is the one recorded. A file written within `RACY_NS` of being
+  read could change again within the same clock tick without its stamp changing, so such an
+  entry is checked against a digest of the file's bytes instead of being trusted. Corpus
+  checks still run over the whole corpus on every build.
+- The **render memo** (`RenderMemo`) keeps each page's or figure's output with a trace of
+  every read it made of the fact base (`Recorder`): which entities, which queries, and a
+  digest of what each returned. On the next build a unit is reused only if replaying its
+  trace against the new fact base gives the same digests, so a unit is re-rendered exactly
+  when something it read changed, whatever the renderer reads; nothing here has to know.
+
+Both are dropped whole when their fingerprint changes: the JSON Schemas and the source of
+the modules that turn YAML into entities (parse cache), the generator's whole source and
+the versions of the libraries output depends on (render memo). A cache that cannot be read
+is ignored, and one that cannot be written is skipped: the build is then as slow as a first
+one, never different.
+
+The cache files are pickles: only ever read from the project's own `.cache/`, which is no
+more trusted or exposed than the generator's source next to it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import os
+import pickle
+import platform
+import sys
+import time
+from collections.abc import Callable, Hashable, ItemsView, Iterator, KeysView, Mapping, ValuesView
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from generator.diagnostics import Diagnostic
+from generator.schema import MODELS, Entity, json_schema
+
+CACHE_DIR = ".cache"
+PARSE_CACHE_FILE = "generator.pickle"
+RENDER_MEMO_FILE = "render.pickle"
+# Bump when the layout of what is cached changes.
+FORMAT = 1
+# Files modified this close to being read are verified by content, not trusted by stamp.
+RACY_NS = 2_000_000_000
+_GENERATOR_DIR = Path(__file__).resolve().parent
+# The modules whose code decides what a file loads and validates to.
+_PARSE_MODULES = ("cache.py", "countries.py", "dates.py", "load.py", "schema.py", "validate.py")
+# Libraries whose version changes what a page or a data file holds.
+_RENDER_LIBRARIES = ("pydantic", "pydantic-core", "pycountry", "PyYAML")
+
+Stamp = tuple[int, int, int, int]
+
+
+def cache_dir_for(content_dir: Path) -> Path:
+    """Where the caches of the project whose content/ this is are kept."""
+    return content_dir.resolve().parent / CACHE_DIR
+
+
+def _hash(*parts: bytes) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _environment() -> bytes:
+    return f"{FORMAT} {sys.version} {platform.python_implementation()}".encode()
+
+
+def parse_fingerprint() -> str:
+    schemas = repr([json_schema(kind) for kind in MODELS]).encode()
+    sources = [(_GENERATOR_DIR / name).read_bytes() for name in _PARSE_MODULES]
+    return _hash(_environment(), _version("pydantic").encode(), schemas, *sources)
+
+
+def render_fingerprint(*settings: str) -> str:
+    """The generator's whole source, the libraries it renders with, and the build settings."""
+    sources = [
+        path.relative_to(_GENERATOR_DIR).as_posix().encode() + b"\0" + path.read_bytes()
+        for path in sorted(_GENERATOR_DIR.rglob("*.py"))
+    ]
+    versions = " ".join(_version(p) for p in _RENDER_LIBRARIES).encode()
+    return _hash(_environment(), versions, *sources, *(s.encode() for s in settings))
+
+
+def _read_pickle(path: Path, fingerprint: str) -> dict[Any, Any]:
+    try:
+        with path.open("rb") as handle:
+            stored = pickle.load(handle)
+    except FileNotFoundError:
+        return {}
+    except Exception:  # a damaged or foreign cache is only a slower build
+        return {}
+    if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint:
+        return {}
+    entries = stored.get("entries")
+    return entries if isinstance(entries, dict) else {}
+
+
+def _write_pickle(path: Path, fingerprint: str, entries: Mapping[Any, Any]) -> None:
+    """Replace the file in one step, so a reader never sees half of it."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as handle:
+            pickle.dump(
+                {"fingerprint": fingerprint, "entries": entries},
+                handle,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+        temporary.replace(path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+# --- the parse cache -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """What loading and validating one content file gave."""
+
+    digest: str  # of the file's path and text: equal digests, equal entities
+    entity: Entity | None  # None when the file has errors of its own
+    problems: tuple[Diagnostic, ...]
+    text: str
+
+
+# One file's entry: its stamp, whether it was racy when stored, and what it parsed to. A
+# plain tuple, which pickles several times faster than a frozen dataclass.
+_Entry = tuple[Stamp, bool, str, Entity | None, tuple[Diagnostic, ...], str]
+
+
+def _entry(stamp: Stamp, parsed: ParsedFile) -> _Entry:
+    return (stamp, _is_racy(stamp), parsed.digest, parsed.entity, parsed.problems, parsed.text)
+
+
+def stamp_of(stat: os.stat_result) -> Stamp:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def text_digest(shown: str, text: str) -> str:
+    return _hash(shown.encode(), text.encode("utf-8", "surrogatepass"))
+
+
+class ParseCache:
+    """Parsed content files by absolute path; see the module docstring for when one is used."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.fingerprint = parse_fingerprint()
+        self._old: dict[str, _Entry] = (
+            _read_pickle(path, self.fingerprint) if path is not None else {}
+        )
+        self._new: dict[str, _Entry] = {}
+        self._changed = False
+        self.hits = 0
+        self.misses = 0
+
+    def lookup(self, path: Path, shown: str) -> tuple[Stamp | None, ParsedFile | None]:
+        """The file's stamp (None if it cannot be read), and its cached result if still valid."""
+        key = str(path)
+        try:
+            stamp = stamp_of(path.stat())
+        except OSError:
+            return None, None
+        entry = self._old.get(key)
+        if entry is None or entry[0] != stamp:
+            self.misses += 1
+            return stamp, None
+        parsed = ParsedFile(entry[2], entry[3], entry[4], entry[5])
+        if entry[1]:
+            # The stamp may be unchanged by a write in the same clock tick: compare contents.
+            try:
+                text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+            except (OSError, UnicodeDecodeError):
+                self.misses += 1
+                return stamp, None
+            if text_digest(shown, text) != parsed.digest:
+                self.misses += 1
+                return stamp, None
+            entry = _entry(stamp, parsed)
+            self._changed = True
+        self.hits += 1
+        self._new[key] = entry
+        return stamp, parsed
+
+    def store(self, path: Path, stamp: Stamp | None, parsed: ParsedFile) -> None:
+        if stamp is None:
+            return
+        self._new[str(path)] = _entry(stamp, parsed)
+        self._changed = True
+
+    def save(self) -> None:
+        """Keep the files met in this run (a deleted file's entry goes with it)."""
+        if self.path is None:
+            return
+        if self._changed or self._new.keys() != self._old.keys():
+            _write_pickle(self.path, self.fingerprint, self._new)
+
+
+def _is_racy(stamp: Stamp) -> bool:
+    return time.time_ns() - stamp[1] < RACY_NS
+
+
+# --- the render memo -------------------------------------------------------------------------
+
+# The FactBase attributes that hold entities by id; reads of them are recorded per key.
+ENTITY_KINDS = tuple(MODELS)
+
+Read = tuple[Hashable, ...]
+Outputs = dict[str, bytes]
+_MISSING = "<missing>"
+
+
+class _Opaque(Exception):
+    """A value the memo cannot digest or replay: the unit that read it is never reused."""
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _dataclass_fields(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass (looked up once per class), or None for other types."""
+    if cls not in _FIELDS:
+        is_dataclass = dataclasses.is_dataclass(cls)
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls)) if is_dataclass else None
+    return _FIELDS[cls]
+
+
+class Digests:
+    """Digests of what the fact base gives, for one build; the same value, the same digest.
+
+    Entities are digested by their file's digest (ParsedFile.digest), so nothing needs to
+    walk them; anything else is digested by its structure.
+    """
+
+    def __init__(self, facts: Any, entity_digests: Mapping[tuple[str, str], str]) -> None:
+        self.facts = facts
+        self._entities: dict[int, tuple[str, str, str]] = {}
+        for kind in ENTITY_KINDS:
+            for entity_id, entity in getattr(facts, kind).items():
+                digest = entity_digests.get((kind, entity_id))
+                if digest is None:
+                    raise ValueError(f"no digest for {kind}/{entity_id}")
+                self._entities[id(entity)] = (kind, entity_id, digest)
+        # Each read's digest on this build's fact base, shared by every unit that replays it.
+        self._replayed: dict[Read, str] = {}
+
+    def of(self, value: Any) -> str:
+        known = self._entities.get(id(value))
+        if known is not None:
+            return known[2]
+        if value is None or isinstance(value, str | int | float | bool):
+            return f"{type(value).__name__}:{value!r}"
+        if isinstance(value, enum.Enum | dt.date):
+            return f"{type(value).__name__}:{value!r}"
+        if isinstance(value, list | tuple):
+            return _hash(type(value).__name__.encode(), *(self.of(v).encode() for v in value))
+        if isinstance(value, dict):
+            return _hash(
+                b"dict", *(f"{self.of(k)}={self.of(v)}".encode() for k, v in value.items())
+            )
+        if isinstance(value, pydantic.BaseModel):
+            # A part of an entity (a claim, a figure): its repr names every field.
+            return _hash(type(value).__qualname__.encode(), repr(value).encode())
+        names = _dataclass_fields(type(value))
+        if names is not None:
+            return _hash(
+                type(value).__qualname__.encode(),
+                *(self.of(getattr(value, name)).encode() for name in names),
+            )
+        raise _Opaque(type(value).__qualname__)
+
+    def argument(self, value: Any) -> Hashable:
+        """How a query's argument is recorded, so the query can be asked again next build."""
+        known = self._entities.get(id(value))
+        if known is not None:
+            return ("entity", known[0], known[1])
+        if value is None or isinstance(value, str | int | float | bool | enum.Enum | dt.date):
+            return ("value", value)
+        if (
+            dataclasses.is_dataclass(value)
+            and not isinstance(value, type)
+            and getattr(type(value), "__hash__", None) is not None
+        ):
+            # Frozen value types such as PartialDate; compared by equality when replayed.
+            return ("value", value)
+        raise _Opaque(type(value).__qualname__)
+
+    def _resolve(self, argument: Hashable) -> Any:
+        assert isinstance(argument, tuple)
+        if argument[0] == "entity":
+            collection = getattr(self.facts, argument[1])
+            if argument[2] not in collection:
+                raise _Opaque("an entity that is gone")
+            return collection[argument[2]]
+        return argument[1]
+
+    def replay(self, read: Read) -> str:
+        """The digest the read gives on this build's fact base."""
+        cached = self._replayed.get(read)
+        if cached is not None:
+            return cached
+        kind = read[0]
+        if kind == "item":
+            collection = getattr(self.facts, str(read[1]))
+            digest = self.of(collection[read[2]]) if read[2] in collection else _MISSING
+        elif kind == "has":
+            digest = str(read[2] in getattr(self.facts, str(read[1])))
+        elif kind in ("all", "attribute"):
+            digest = self.of(getattr(self.facts, str(read[1])))
+        else:
+            assert kind == "call"
+            arguments = read[2]
+            assert isinstance(arguments, tuple)
+            method = getattr(self.facts, str(read[1]))
+            digest = self.of(method(*(self._resolve(a) for a in arguments)))
+        self._replayed[read] = digest
+        return digest
+
+    def remember(self, read: Read, digest: str) -> None:
+        self._replayed.setdefault(read, digest)
+
+
+class RecordingMapping(Mapping[str, Any]):
+    """One of the fact base's collections by id, noting each read in its recorder."""
+
+    def __init__(self, recorder: Recorder, name: str, data: dict[str, Any]) -> None:
+        self._recorder = recorder
+        self._name = name
+        self._data = data
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._data.get(key, _MISSING)
+        self._recorder.note(("item", self._name, key), value)
+        if value is _MISSING:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        found = key in self._data
+        self._recorder.note(("has", self._name, key), found)
+        return found
+
+    def _all(self) -> None:
+        self._recorder.note(("all", self._name), self._data)
+
+    def __iter__(self) -> Iterator[str]:
+        self._all()
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._all()
+        return len(self._data)
+
+    def keys(self) -> KeysView[str]:
+        self._all()
+        return self._data.keys()
+
+    def values(self) -> ValuesView[Any]:
+        self._all()
+        return self._data.values()
+
+    def items(self) -> ItemsView[str, Any]:
+        self._all()
+        return self._data.items()
+
+
+class Recorder:
+    """Stands in for the fact base while one unit renders, and notes everything it reads.
+
+    Entity collections are handed out as RecordingMappings; a method's call is noted with
+    its arguments and a digest of its result; any other attribute with a digest of its
+    value. Renderers get real entities back, whose content the digests cover.
+    """
+
+    def __init__(self, digests: Digests) -> None:
+        self._digests = digests
+        self._facts = digests.facts
+        self.reads: dict[Read, str] = {}
+        self.opaque = False
+
+    def note(self, read: Read, value: Any) -> None:
+        if read in self.reads or self.opaque:
+            return
+        try:
+            digest = (
+                _MISSING
+                if value is _MISSING
+                else str(value)
+                if read[0] == "has"
+                else self._digests.of(value)
+            )
+        except _Opaque:
+            self.opaque = True
+            return
+        self.reads[read] = digest
+        self._digests.remember(read, digest)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._facts, name)
+        if name in ENTITY_KINDS and isinstance(value, dict):
+            return RecordingMapping(self, name, value)
+        if callable(value):
+            return self._recording(name, value)
+        self.note(("attribute", name), value)
+        return value
+
+    def _recording(self, name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*arguments: Any, **keywords: Any) -> Any:
+            result = method(*arguments, **keywords)
+            if keywords:
+                self.opaque = True
+                return result
+            try:
+                recorded = tuple(self._digests.argument(a) for a in arguments)
+            except _Opaque:
+                self.opaque = True
+                return result
+            self.note(("call", name, recorded), result)
+            return result
+
+        return call
+
+
+@dataclass(frozen=True)
+class _Memo:
+    reads: tuple[tuple[Read, str], ...]
+    outputs: Outputs
+
+
+class RenderMemo:
+    """Rendered units by key, each with the trace of reads that produced it."""
+
+    def __init__(self, path: Path | None, fingerprint: str) -> None:
+        self.path = path
+        self.fingerprint = fingerprint
+        self._old: dict[Hashable, _Memo] = (
+            _read_pickle(path, fingerprint) if path is not None else {}
+        )
+        self._new: dict[Hashable, _Memo] = {}
+        self.reused = 0
+        self.rendered = 0
+
+    def run(self, key: Hashable, digests: Digests, render: Callable[[Any], Outputs]) -> Outputs:
+        """The unit's outputs: from the memo if every read it made gives the same digest."""
+        memo = self._old.get(key)
+        if memo is not None and _still_valid(memo, digests):
+            self.reused += 1
+            self._new[key] = memo
+            return memo.outputs
+        self.rendered += 1
+        recorder = Recorder(digests)
+        outputs = render(recorder)
+        if not recorder.opaque:
+            self._new[key] = _Memo(tuple(recorder.reads.items()), outputs)
+        return outputs
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        if self.rendered or self._new.keys() != self._old.keys():
+            _write_pickle(self.path, self.fingerprint, self._new)
+
+
+def _still_valid(memo: _Memo, digests: Digests) -> bool:
+    try:
+        return all(digests.replay(read) == digest for read, digest in memo.reads)
+    except Exception:  # a read that no longer works: render the unit again
+        return False

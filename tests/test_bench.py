@@ -1,0 +1,55 @@
+"""A small version of the benchmark: generation must stay about linear in the fact base.
+
+Not a wall-time threshold: the ratio of the median generation times at two sizes, which a
+quadratic step (a page or a figure that scans the whole fact base per entity) would push
+well past the ratio of the sizes.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.run import generate_project, make_project, measure, table
+from tests.test_incremental import tree
+
+SMALL, LARGE = 200, 800
+RUNS = 3
+# Four times the events; half as much again for noise and the fixed costs' share shrinking.
+MAX_RATIO = (LARGE / SMALL) * 1.5
+
+
+def _median_generation(project: Path) -> float:
+    seconds = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        generate_project(project, cache=False)
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds)
+
+
+@pytest.mark.slow
+def test_generation_time_grows_about_linearly(tmp_path: Path) -> None:
+    small = make_project(tmp_path / "small", SMALL)
+    large = make_project(tmp_path / "large", LARGE)
+    _median_generation(small)  # warm up imports and the page cache
+    ratio = _median_generation(large) / _median_generation(small)
+    assert ratio < MAX_RATIO, f"{LARGE} events took {ratio:.1f}× as long as {SMALL}"
+
+
+def test_the_benchmark_runs_and_reports(tmp_path: Path) -> None:
+    result = measure(40, 1, tmp_path, with_mkdocs=False)
+    assert result["content_files"] > 40
+    assert result["incremental"]["files_rewritten"] >= 1
+    assert result["generation"]["load"] > 0
+    assert result["figures_json"]["trace_types"]["map"] == ["scattergeo"]
+    text = table([result])
+    assert "generation after 1 event edit" in text
+    # measure() put the edited event back: regenerating incrementally gives the full output.
+    project = tmp_path / "project-40"
+    generate_project(project)
+    generate_project(project, cache=False, out="reference")
+    assert tree(project / "site_src") == tree(project / "reference")

@@ -1,0 +1,106 @@
+"""The parse cache and the render memo: used when valid, ignored when not, never wrong."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthetic import write_corpus
+from generator import cache
+from generator.build import generate
+from generator.cache import CACHE_DIR, PARSE_CACHE_FILE, RENDER_MEMO_FILE, ParseCache
+from generator.corpus import load_corpus
+from tests.test_incremental import tree
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path) -> Path:
+    write_corpus(tmp_path / "content", 40)
+    return tmp_path
+
+
+def test_generation_writes_both_caches_next_to_content(synthetic: Path) -> None:
+    assert generate(synthetic / "content", synthetic / "site_src").ok
+    assert (synthetic / CACHE_DIR / PARSE_CACHE_FILE).is_file()
+    assert (synthetic / CACHE_DIR / RENDER_MEMO_FILE).is_file()
+
+
+def test_without_cache_nothing_is_written(synthetic: Path) -> None:
+    assert generate(synthetic / "content", synthetic / "site_src", cache=False).ok
+    assert not (synthetic / CACHE_DIR).exists()
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps({"fingerprint": "old"})])
+def test_a_damaged_or_stale_cache_is_ignored(synthetic: Path, damage: bytes) -> None:
+    assert generate(synthetic / "content", synthetic / "reference", cache=False).ok
+    (synthetic / CACHE_DIR).mkdir()
+    for name in (PARSE_CACHE_FILE, RENDER_MEMO_FILE):
+        (synthetic / CACHE_DIR / name).write_bytes(damage)
+    assert generate(synthetic / "content", synthetic / "site_src").ok
+    assert tree(synthetic / "site_src") == tree(synthetic / "reference")
+
+
+def test_unchanged_files_are_not_parsed_again(synthetic: Path) -> None:
+    content = synthetic / "content"
+    path = synthetic / CACHE_DIR / PARSE_CACHE_FILE
+    load_corpus(content, cache=ParseCache(path))
+    again = ParseCache(path)
+    result = load_corpus(content, cache=again)
+    assert result.ok
+    assert again.misses == 0
+    assert again.hits == result.files_read
+
+
+def test_corpus_checks_still_see_cached_files_with_their_lines(synthetic: Path) -> None:
+    """A reference broken by deleting another file is reported on the unchanged file's line."""
+    content = synthetic / "content"
+    path = synthetic / CACHE_DIR / PARSE_CACHE_FILE
+    assert load_corpus(content, cache=ParseCache(path)).ok
+    (content / "actors" / "actor-1.yaml").unlink()
+    cached = load_corpus(content, cache=ParseCache(path))
+    fresh = load_corpus(content)
+    assert not cached.ok
+    assert cached.diagnostics == fresh.diagnostics
+    assert any(d.code == "unknown-reference" and d.line > 1 for d in cached.diagnostics)
+
+
+def test_a_same_size_edit_within_the_clock_tick_is_caught(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where only size and mtime are compared, a rewrite in the same tick is checked by content."""
+    monkeypatch.setattr(cache, "stamp_of", lambda s: (s.st_size, s.st_mtime_ns, 0, 0))
+    content = synthetic / "content"
+    path = synthetic / CACHE_DIR / PARSE_CACHE_FILE
+    event = content / "events" / "event-3.yaml"
+    assert load_corpus(content, cache=ParseCache(path)).ok
+    stat = event.stat()
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace("Synthetic event 3", "Synthetic event X"), encoding="utf-8")
+    os.utime(event, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    result = load_corpus(content, cache=ParseCache(path))
+    assert result.facts is not None
+    assert result.facts.events["event-3"].title == "Synthetic event X"
+
+
+def test_a_changed_schema_fingerprint_drops_the_parse_cache(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = synthetic / "content"
+    path = synthetic / CACHE_DIR / PARSE_CACHE_FILE
+    load_corpus(content, cache=ParseCache(path))
+    monkeypatch.setattr(cache, "parse_fingerprint", lambda: "another schema")
+    again = ParseCache(path)
+    load_corpus(content, cache=again)
+    assert again.hits == 0
+
+
+def test_a_moved_project_still_builds_the_same(synthetic: Path, tmp_path: Path) -> None:
+    assert generate(synthetic / "content", synthetic / "site_src").ok
+    moved = tmp_path / "moved"
+    shutil.copytree(synthetic, moved)
+    assert generate(moved / "content", moved / "site_src").ok
+    assert tree(moved / "site_src") == tree(synthetic / "site_src")

@@ -1,0 +1,168 @@
+"""Incremental generation gives the very bytes a full generation gives, after any edit.
+
+Each step edits the synthetic corpus, regenerates with the caches into site_src/, and
+compares it with a generation without any cache into another folder. Files whose bytes did
+not change keep their modification time.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthetic import write_corpus
+from generator.build import generate
+from generator.cache import RenderMemo
+from generator.write import MANIFEST
+
+EVENTS = 120
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def replace_in(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(pattern, replacement, text, count=1, flags=re.MULTILINE)
+    assert changed != text, (path, pattern)
+    path.write_text(changed, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("incremental")
+    write_corpus(root / "content", EVENTS)
+    return root
+
+
+def _event(root: Path, number: int) -> Path:
+    return root / "content" / "events" / f"event-{number}.yaml"
+
+
+def _new_event(root: Path) -> None:
+    text = _event(root, 3).read_text(encoding="utf-8")
+    text = text.replace("id: event-3", "id: event-new").replace("event 3", "event new")
+    (root / "content" / "events" / "event-new.yaml").write_text(text, encoding="utf-8")
+
+
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    (
+        "an event's title",
+        lambda root: replace_in(_event(root, 5), r"^title: .*$", "title: A new title"),
+    ),
+    (
+        "an event's date",
+        lambda root: replace_in(_event(root, 6), r"^date: .*$", "date: 2011-03-04"),
+    ),
+    (
+        "an event's participants",
+        lambda root: replace_in(_event(root, 7), r"^  - actor: actor-\d+$", "  - actor: actor-0"),
+    ),
+    (
+        "an actor's name",
+        lambda root: replace_in(
+            root / "content" / "actors" / "actor-1.yaml", r"^name: .*$", "name: Renamed actor"
+        ),
+    ),
+    (
+        "a source's title",
+        lambda root: replace_in(
+            root / "content" / "sources" / "source-2.yaml", r"^title: .*$", "title: Retitled"
+        ),
+    ),
+    (
+        "a relationship's kind",
+        lambda root: replace_in(
+            root / "content" / "relationships" / "relationship-3.yaml",
+            r"^kind: .*$",
+            "kind: sanctioned",
+        ),
+    ),
+    ("a deleted event", lambda root: _event(root, 8).unlink()),
+    ("an added event", _new_event),
+    (
+        "an event's topic",
+        lambda root: replace_in(_event(root, 9), r"^topics: .*$", "topics: [coups, ecowas-exit]"),
+    ),
+]
+
+
+def test_incremental_output_equals_full_output_after_each_edit(project: Path) -> None:
+    out, reference = project / "site_src", project / "reference"
+    assert generate(project / "content", out).ok
+    for name, edit in EDITS:
+        before = mtimes(out)
+        edit(project)
+        result = generate(project / "content", out)
+        assert result.ok, (name, result.diagnostics[:3])
+        assert result.report is not None
+        shutil.rmtree(reference, ignore_errors=True)
+        assert generate(project / "content", reference, cache=False).ok
+        assert tree(out) == tree(reference), name
+        # Only the files whose bytes changed were written; the others kept their mtime.
+        after = mtimes(out)
+        touched = {path for path, mtime in after.items() if before.get(path) != mtime}
+        assert touched == set(result.report.written), name
+
+
+def test_a_second_build_with_nothing_changed_renders_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = project / "site_src"
+    assert generate(project / "content", out).ok
+    counts: list[tuple[int, int]] = []
+    save = RenderMemo.save
+
+    def counting_save(self: RenderMemo) -> None:
+        counts.append((self.reused, self.rendered))
+        save(self)
+
+    monkeypatch.setattr(RenderMemo, "save", counting_save)
+    result = generate(project / "content", out)
+    assert result.report is not None
+    assert result.report.written == ()
+    [(reused, rendered)] = counts
+    assert rendered == 0
+    assert reused > EVENTS
+
+
+def test_the_units_render_what_render_pages_and_render_figures_render() -> None:
+    """render_site renders unit by unit; the plain functions are the reference."""
+    from generator.corpus import load_corpus
+    from generator.render.data_export import data_files
+    from generator.render.figures_common import figure_json, figure_path
+    from generator.render.site import (
+        RenderOptions,
+        _normalised,
+        render_figures,
+        render_pages,
+        render_site,
+    )
+    from tests.conftest import REPO
+
+    facts = load_corpus(REPO / "content").facts
+    assert facts is not None
+    options = RenderOptions(edit_base="https://example.org/repo/edit/main/")
+    pages = render_pages(facts, options)
+    expected = {path: _normalised(text).encode() for path, text in pages.items()}
+    expected.update({figure_path(n): figure_json(f) for n, f in render_figures(facts).items()})
+    expected.update(data_files(facts))
+    site = render_site(facts, options)
+    assert {path: site[path] for path in expected} == expected
