@@ -4,7 +4,7 @@ For each size it writes a synthetic corpus in the real schema (benchmarks/synthe
 a project under `.bench/` and measures, in this one process:
 
 1. **cold generation** (no cache, empty site_src/): load + validate, render, write;
-2. **warm generation** with nothing changed (the caches in `.cache/` are used);
+2. **warm generation** with nothing changed (the caches are used);
 3. **incremental generation** after one event file is edited: its seconds, how many output
    files were rewritten, and how many output files got a new modification time;
 4. **`mkdocs build`** of the generated site, through MkDocs' Python API. The project's hook
@@ -36,6 +36,7 @@ from typing import Any
 from benchmarks import timing
 from benchmarks.synthetic import write_corpus
 from generator.build import BuildResult, edit_base_from_mkdocs_yml, generate
+from generator.cache import cache_dir_for
 
 REPO = Path(__file__).resolve().parent.parent
 HOOK = Path(__file__).resolve().parent / "hook.py"
@@ -69,7 +70,7 @@ def make_project(root: Path, events: int) -> Path:
 
 
 def clear_caches(project: Path) -> None:
-    shutil.rmtree(project / ".cache", ignore_errors=True)
+    shutil.rmtree(cache_dir_for(project / "content"), ignore_errors=True)
 
 
 def generate_project(

@@ -115,9 +115,9 @@ def generate(
     """Check content/, render the site and write it to `out`.
 
     With `cache` (the default), unchanged content files are not parsed again and pages whose
-    inputs did not change are not rendered again (generator/cache.py, in `.cache/` next to
-    content/); the output is the same either way. `timings`, if given, receives the seconds
-    each stage took: "load" (load and validate), "render" and "write".
+    inputs did not change are not rendered again (generator/cache.py, in the user's cache
+    folder, never in the project); the output is the same either way. `timings`, if given,
+    receives the seconds each stage took: "load" (load and validate), "render" and "write".
     """
     started = time.perf_counter()
     stages = timings if timings is not None else {}

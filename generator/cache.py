@@ -1,6 +1,6 @@
 """Caches that make a rebuild after a small edit cheap, and never change what is built.
 
-Two caches live in `.cache/` next to content/ (a folder git ignores):
+Two caches live in the user's cache folder, outside the project (`cache_dir_for`):
 
 - The **parse cache** (`ParseCache`) keeps, for each content file, what loading and
   validating it gave: the entity, the file's own problems and its text (for positions, should
@@ -21,8 +21,11 @@ the versions of the libraries output depends on (render memo). A cache that cann
 is ignored, and one that cannot be written is skipped: the build is then as slow as a first
 one, never different.
 
-The cache files are pickles: only ever read from the project's own `.cache/`, which is no
-more trusted or exposed than the generator's source next to it.
+The cache files are pickles, and unpickling runs code. So they are never kept in the
+project, where a pull request could commit one for CI to load: they live in
+`$SAHEL_GENERATOR_CACHE_DIR`, else `$XDG_CACHE_HOME/sahel-generator`, else
+`~/.cache/sahel-generator`, in a folder named by a digest of the project's path and readable
+by its owner only.
 """
 
 from __future__ import annotations
@@ -47,7 +50,6 @@ import pydantic
 from generator.diagnostics import Diagnostic
 from generator.schema import MODELS, Entity, json_schema
 
-CACHE_DIR = ".cache"
 PARSE_CACHE_FILE = "generator.pickle"
 RENDER_MEMO_FILE = "render.pickle"
 # Bump when the layout of what is cached changes.
@@ -63,9 +65,18 @@ _RENDER_LIBRARIES = ("pydantic", "pydantic-core", "pycountry", "PyYAML")
 Stamp = tuple[int, int, int, int]
 
 
+def cache_root() -> Path:
+    override = os.environ.get("SAHEL_GENERATOR_CACHE_DIR")
+    if override:
+        return Path(override)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "sahel-generator"
+
+
 def cache_dir_for(content_dir: Path) -> Path:
-    """Where the caches of the project whose content/ this is are kept."""
-    return content_dir.resolve().parent / CACHE_DIR
+    """Where the caches of the project whose content/ this is are kept (never inside it)."""
+    project = str(content_dir.resolve().parent).encode("utf-8")
+    return cache_root() / hashlib.sha256(project).hexdigest()[:24]
 
 
 def _hash(*parts: bytes) -> str:
@@ -121,7 +132,8 @@ def _write_pickle(path: Path, fingerprint: str, entries: Mapping[Any, Any]) -> N
     """Replace the file in one step, so a reader never sees half of it."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only: another local user must not be able to plant a pickle here either.
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with temporary.open("wb") as handle:
             pickle.dump(
                 {"fingerprint": fingerprint, "entries": entries},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -29,17 +30,28 @@ class Diagnostic:
 
     def format_text(self) -> str:
         return (
-            f"{self.path}:{self.line}:{self.column}: {self.severity.value}: "
-            f"{self.message} [{self.code}]"
+            f"{printable(self.path)}:{self.line}:{self.column}: {self.severity.value}: "
+            f"{printable(self.message)} [{self.code}]"
         )
 
     def format_github(self) -> str:
-        # GitHub's workflow commands take `%`, CR and LF escaped in the message.
-        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        # Workflow commands end at a line break and split properties at `,` and `:`; with
+        # control characters already shown as \xNN, `%` escaping keeps the rest intact.
+        message = printable(self.message).replace("%", "%25")
+        path = printable(self.path).replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
         return (
-            f"::{self.severity.value} file={self.path},line={self.line},"
+            f"::{self.severity.value} file={path},line={self.line},"
             f"col={self.column},title={self.code}::{message}"
         )
+
+
+# Control characters from a file's name or values would reach the editor's terminal raw: an
+# escape sequence could rewrite or erase the lines above it, hiding an error.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def error(path: str, line: int, column: int, code: str, message: str) -> Diagnostic:

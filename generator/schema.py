@@ -12,6 +12,7 @@ Field descriptions are written for editors: they are shown in their editor and i
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -148,14 +149,43 @@ Country = Annotated[
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN)]
 
-Text = Annotated[str, Field(min_length=1)]
-ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+# C0 and C1 control characters (tab, newline and carriage return aside) and the bidi
+# overrides that can make text display in another order than it reads: all invisible, and
+# none has a place in a fact base.
+INVISIBLE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def check_text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank_text", "is blank; write something or remove the field")
+    invisible = INVISIBLE_CHARACTERS.search(value)
+    if invisible is not None:
+        raise PydanticCustomError(
+            "invisible_character",
+            "contains the invisible character U+{code} at position {position}; delete it",
+            {"code": f"{ord(invisible.group()):04X}", "position": invisible.start() + 1},
+        )
+    return value
+
+
+_NOT_BLANK = {"pattern": r"\S"}
+Text = Annotated[str, Field(min_length=1, json_schema_extra=_NOT_BLANK), AfterValidator(check_text)]
+# Text that is Markdown on the page; everything else an editor writes is shown as plain text.
+Markdown = Annotated[
+    str,
+    Field(min_length=1, json_schema_extra={**_NOT_BLANK, "contentMediaType": "text/markdown"}),
+    AfterValidator(check_text),
+]
+ShortText = Annotated[
+    str,
+    Field(min_length=1, max_length=300, json_schema_extra=_NOT_BLANK),
+    AfterValidator(check_text),
+]
 
 ReviewNote = Annotated[
-    str | None,
+    Text | None,
     Field(
         default=None,
-        min_length=1,
         description=(
             "Set this when the fact needs editorial review, and say why (for example "
             "'the day is unverified'). The site shows a review marker with this note."
@@ -397,7 +427,7 @@ class Actor(Entity):
         description="Other names, acronyms and spellings, each with its language.",
     )
     country: Country | None = Field(default=None, description="ISO 3166-1 alpha-2 code.")
-    description: Text = Field(description="Who this is, in a few sentences of Markdown.")
+    description: Markdown = Field(description="Who this is, in a few sentences of Markdown.")
     founded: Date | None = Field(default=None, description="When it came into being.")
     dissolved: Date | None = Field(default=None, description="When it ceased to exist.")
     sources: SourceRefs = Field(default_factory=list)
@@ -416,7 +446,7 @@ class Event(Entity):
     participants: list[Participant] = Field(
         default_factory=list, description="The actors involved, each with its role."
     )
-    summary: Text = Field(description="What happened, in your own words (Markdown).")
+    summary: Markdown = Field(description="What happened, in your own words (Markdown).")
     topics: list[Id] = Field(
         default_factory=list, description="Ids of the storylines (content/topics/)."
     )
@@ -440,7 +470,7 @@ class Relationship(Entity):
     )
     start: Date | None = Field(default=None, description="When it began, if known.")
     end: Date | None = Field(default=None, description="When it ended; leave out if it holds.")
-    description: Text | None = Field(
+    description: Markdown | None = Field(
         default=None, description="What the relation was, in your own words (Markdown)."
     )
     sources: RequiredSources
@@ -466,7 +496,7 @@ class Source(Entity):
     published: Date | None = Field(default=None, description="When it was published.")
     language: Language | None = Field(default=None, description="ISO 639-1 code, such as 'en'.")
     accessed: Date | None = Field(default=None, description="When an editor last read it.")
-    notes: Text | None = Field(
+    notes: Markdown | None = Field(
         default=None, description="Anything readers should know about this source."
     )
     needs_review: ReviewNote
@@ -475,7 +505,7 @@ class Source(Entity):
 class Topic(Entity):
     title: ShortText = Field(description="The storyline's title, such as 'The coups'.")
     order: int = Field(default=100, description="Position among the storylines.")
-    introduction: Text = Field(description="The storyline's introduction, in Markdown.")
+    introduction: Markdown = Field(description="The storyline's introduction, in Markdown.")
     needs_review: ReviewNote
 
 
@@ -489,6 +519,20 @@ MODELS: dict[FileKind, type[Entity]] = {
     "sources": Source,
     "topics": Topic,
 }
+
+
+@functools.cache
+def markdown_fields(kind: FileKind) -> tuple[str, ...]:
+    """The top-level fields of a file kind that hold Markdown, read off the declarations."""
+    properties = json_schema(kind)["properties"]
+    return tuple(
+        name
+        for name, spec in properties.items()
+        if any(
+            option.get("contentMediaType") == "text/markdown"
+            for option in (spec, *spec.get("anyOf", ()))
+        )
+    )
 
 
 def json_schema(kind: FileKind) -> dict[str, Any]:

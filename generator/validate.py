@@ -20,6 +20,7 @@ from pydantic_core import ErrorDetails
 from generator.dates import PartialDate
 from generator.diagnostics import Diagnostic, closest, did_you_mean, error, warning
 from generator.load import Document, Loc
+from generator.render.markdown import markdown_problems
 from generator.schema import (
     MODELS,
     Actor,
@@ -27,6 +28,7 @@ from generator.schema import (
     Event,
     FileKind,
     Relationship,
+    markdown_fields,
 )
 
 
@@ -50,7 +52,7 @@ def validate_document(
     except pydantic.ValidationError as exc:
         errors = _without_misspelt_missing(model, exc.errors())
         return None, [_schema_diagnostic(model, document, e) for e in errors]
-    problems = []
+    problems = list(_markdown_warnings(kind, document))
     if entity.id != stem:
         line, column = document.positions.of_value(("id",))
         problems.append(
@@ -64,6 +66,18 @@ def validate_document(
             )
         )
     return Parsed(kind, entity, document), problems
+
+
+def _markdown_warnings(kind: FileKind, document: Document) -> Iterator[Diagnostic]:
+    """What the page will remove or show as text in a Markdown field, said to the editor."""
+    assert document.data is not None
+    for field in markdown_fields(kind):
+        value = document.data.get(field)
+        if not isinstance(value, str):
+            continue
+        for note in markdown_problems(value):
+            line, column = document.positions.of_value((field,))
+            yield warning(document.path, line, column, "unsafe-markdown", f"'{field}': {note}")
 
 
 # --- schema errors → diagnostics -------------------------------------------------------------
@@ -156,6 +170,9 @@ def _schema_diagnostic(
         message = f"'{field}' is longer than {ctx.get('max_length')} characters"
     elif kind == "string_pattern_mismatch" and field in ("lang", "language"):
         message = f"'{value}' is not a language code; use an ISO 639-1 code such as 'en' or 'fr'"
+    elif kind in ("blank_text", "invisible_character"):
+        message = f"'{field}' {details['msg']}"
+        code = "invalid-text"
     elif kind in ("unsafe_id",):
         message = details["msg"]
         code = "unsafe-id"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -29,9 +30,23 @@ def run_generator(*args: str, cwd: Path) -> Run:
         capture_output=True,
         text=True,
         check=False,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        env={
+            "PYTHONPATH": str(REPO),
+            "PATH": "/usr/bin:/bin",
+            "SAHEL_GENERATOR_CACHE_DIR": os.environ["SAHEL_GENERATOR_CACHE_DIR"],
+        },
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture(autouse=True)
+def private_cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Keep the generator's caches out of the user's home while the tests run."""
+    folder = tmp_path_factory.mktemp("generator-cache")
+    monkeypatch.setenv("SAHEL_GENERATOR_CACHE_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from benchmarks.synthetic import write_corpus
 from generator import cache
 from generator.build import generate
-from generator.cache import CACHE_DIR, PARSE_CACHE_FILE, RENDER_MEMO_FILE, ParseCache
+from generator.cache import PARSE_CACHE_FILE, RENDER_MEMO_FILE, ParseCache, cache_dir_for
 from generator.corpus import load_corpus
 from tests.test_incremental import tree
 
@@ -23,30 +23,55 @@ def synthetic(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_generation_writes_both_caches_next_to_content(synthetic: Path) -> None:
+def caches_of(project: Path) -> Path:
+    return cache_dir_for(project / "content")
+
+
+def test_generation_writes_both_caches_outside_the_project(
+    synthetic: Path, private_cache_dir: Path
+) -> None:
     assert generate(synthetic / "content", synthetic / "site_src").ok
-    assert (synthetic / CACHE_DIR / PARSE_CACHE_FILE).is_file()
-    assert (synthetic / CACHE_DIR / RENDER_MEMO_FILE).is_file()
+    assert caches_of(synthetic).parent == private_cache_dir
+    assert (caches_of(synthetic) / PARSE_CACHE_FILE).is_file()
+    assert (caches_of(synthetic) / RENDER_MEMO_FILE).is_file()
+    assert caches_of(synthetic).stat().st_mode & 0o077 == 0
+    assert sorted(p.name for p in synthetic.iterdir()) == ["content", "site_src", "site_src.lock"]
+
+
+def test_a_pickle_committed_into_the_project_is_never_loaded(synthetic: Path) -> None:
+    """Unpickling runs code: a cache file a pull request adds to the project must be inert."""
+    marker = synthetic / "pwned"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, tuple[str, str]]:
+            return (open, (str(marker), "w"))
+
+    for folder in (synthetic / ".cache", synthetic / "content" / ".cache"):
+        folder.mkdir()
+        for name in (PARSE_CACHE_FILE, RENDER_MEMO_FILE):
+            (folder / name).write_bytes(pickle.dumps(Payload()))
+    assert generate(synthetic / "content", synthetic / "site_src").ok
+    assert not marker.exists()
 
 
 def test_without_cache_nothing_is_written(synthetic: Path) -> None:
     assert generate(synthetic / "content", synthetic / "site_src", cache=False).ok
-    assert not (synthetic / CACHE_DIR).exists()
+    assert not caches_of(synthetic).exists()
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", pickle.dumps({"fingerprint": "old"})])
 def test_a_damaged_or_stale_cache_is_ignored(synthetic: Path, damage: bytes) -> None:
     assert generate(synthetic / "content", synthetic / "reference", cache=False).ok
-    (synthetic / CACHE_DIR).mkdir()
+    caches_of(synthetic).mkdir(parents=True)
     for name in (PARSE_CACHE_FILE, RENDER_MEMO_FILE):
-        (synthetic / CACHE_DIR / name).write_bytes(damage)
+        (caches_of(synthetic) / name).write_bytes(damage)
     assert generate(synthetic / "content", synthetic / "site_src").ok
     assert tree(synthetic / "site_src") == tree(synthetic / "reference")
 
 
 def test_unchanged_files_are_not_parsed_again(synthetic: Path) -> None:
     content = synthetic / "content"
-    path = synthetic / CACHE_DIR / PARSE_CACHE_FILE
+    path = caches_of(synthetic) / PARSE_CACHE_FILE
     load_corpus(content, cache=ParseCache(path))
     again = ParseCache(path)
     result = load_corpus(content, cache=again)
@@ -58,7 +83,7 @@ def test_unchanged_files_are_not_parsed_again(synthetic: Path) -> None:
 def test_corpus_checks_still_see_cached_files_with_their_lines(synthetic: Path) -> None:
     """A reference broken by deleting another file is reported on the unchanged file's line."""
     content = synthetic / "content"
-    path = synthetic / CACHE_DIR / PARSE_CACHE_FILE
+    path = caches_of(synthetic) / PARSE_CACHE_FILE
     assert load_corpus(content, cache=ParseCache(path)).ok
     (content / "actors" / "actor-1.yaml").unlink()
     cached = load_corpus(content, cache=ParseCache(path))
@@ -74,7 +99,7 @@ def test_a_same_size_edit_within_the_clock_tick_is_caught(
     """Where only size and mtime are compared, a rewrite in the same tick is checked by content."""
     monkeypatch.setattr(cache, "stamp_of", lambda s: (s.st_size, s.st_mtime_ns, 0, 0))
     content = synthetic / "content"
-    path = synthetic / CACHE_DIR / PARSE_CACHE_FILE
+    path = caches_of(synthetic) / PARSE_CACHE_FILE
     event = content / "events" / "event-3.yaml"
     assert load_corpus(content, cache=ParseCache(path)).ok
     stat = event.stat()
@@ -90,7 +115,7 @@ def test_a_changed_schema_fingerprint_drops_the_parse_cache(
     synthetic: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     content = synthetic / "content"
-    path = synthetic / CACHE_DIR / PARSE_CACHE_FILE
+    path = caches_of(synthetic) / PARSE_CACHE_FILE
     load_corpus(content, cache=ParseCache(path))
     monkeypatch.setattr(cache, "parse_fingerprint", lambda: "another schema")
     again = ParseCache(path)

@@ -147,3 +147,54 @@ def test_check_never_modifies_content(project: Path) -> None:
     run_generator("check", cwd=project)
     after = {p: p.read_bytes() for p in (project / "content").rglob("*") if p.is_file()}
     assert before == after
+
+
+def test_control_characters_in_values_reach_the_terminal_escaped(project: Path) -> None:
+    # "\e[1A\e[2K" would move up a line and erase it, hiding the error above.
+    (project / "content" / "actors" / "niger.yaml").write_text(
+        'id: niger\n"name\\e[1A\\e[2K": Niger\nkind: state\ndescription: A Sahel state.\n',
+        encoding="utf-8",
+    )
+    run = run_generator("check", cwd=project)
+    assert "\x1b" not in run.stdout
+    assert run.stdout == (
+        "content/actors/niger.yaml:1:1: error: missing required field 'name' [missing-field]\n"
+        "content/actors/niger.yaml:2:1: error: unknown field 'name\\x1b[1A\\x1b[2K' "
+        "[unknown-field]\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"   "', "'name' is blank; write something or remove the field"),
+        (
+            '"Ni\\u202Eger"',
+            "'name' contains the invisible character U+202E at position 3; delete it",
+        ),
+    ],
+    ids=["blank", "bidi-override"],
+)
+def test_blank_and_invisible_text_is_refused(project: Path, value: str, message: str) -> None:
+    (project / "content" / "actors" / "niger.yaml").write_text(
+        f"id: niger\nname: {value}\nkind: state\ndescription: A Sahel state.\n", encoding="utf-8"
+    )
+    run = run_generator("check", cwd=project)
+    assert run.stdout == f"content/actors/niger.yaml:2:7: error: {message} [invalid-text]\n"
+    assert run.status == 1
+
+
+def test_markdown_the_page_will_neutralise_is_a_warning(project: Path) -> None:
+    (project / "content" / "actors" / "niger.yaml").write_text(
+        "id: niger\nname: Niger\nkind: state\n"
+        'description: "A state. <b>Bold</b> [x](javascript:alert(1))"\n',
+        encoding="utf-8",
+    )
+    run = run_generator("check", cwd=project)
+    assert run.status == 0
+    assert run.stdout == (
+        "content/actors/niger.yaml:4:14: warning: 'description': link to 'javascript:alert(1)' "
+        "removed: only http(s) links are allowed [unsafe-markdown]\n"
+        "content/actors/niger.yaml:4:14: warning: 'description': raw HTML is shown as text; "
+        "use Markdown instead [unsafe-markdown]\n"
+    )

@@ -27,6 +27,9 @@ from tests.test_security_corpus import (
     EDIT_BASE,
     MARKDOWN_FIELDS,
     PAYLOADS,
+    REFUSED_PAYLOADS,
+    SHOWN_PAYLOADS,
+    TEXT_FIELDS,
     Texts,
     corpus,
     expected_text,
@@ -69,7 +72,28 @@ def markdown_only(payload: str) -> Texts:
     return lambda field: payload if field in MARKDOWN_FIELDS else placeholder(field)
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+def test_the_payload_list_covers_both_refused_and_shown_text() -> None:
+    assert len(REFUSED_PAYLOADS) >= 2
+    assert len(SHOWN_PAYLOADS) + len(REFUSED_PAYLOADS) == len(PAYLOADS)
+
+
+@pytest.mark.parametrize("payload", REFUSED_PAYLOADS)
+def test_blank_or_invisible_text_is_refused_in_every_text_field(
+    tmp_path: Path, payload: str
+) -> None:
+    project = tmp_path / "site"
+    write_corpus(project / "content", corpus(lambda field: payload))
+    result = generate(project / "content", project / "site_src", edit_base=EDIT_BASE)
+    assert not result.ok
+    refused = {d.code for d in result.diagnostics}
+    assert refused == {"invalid-text"}
+    # Every text field of every kind is refused: none lets the payload through to a page.
+    named = {(d.path.split("/")[1], d.message.split("'")[1]) for d in result.diagnostics}
+    assert named == {(f.split(".")[0], f.split(".")[-1]) for f in TEXT_FIELDS}
+    assert not (project / "site_src").exists()
+
+
+@pytest.mark.parametrize("payload", SHOWN_PAYLOADS)
 def test_a_payload_in_plain_text_fields_is_shown_as_text(
     tmp_path: Path, reference: dict[str, str], payload: str
 ) -> None:
@@ -86,7 +110,7 @@ def test_a_payload_in_plain_text_fields_is_shown_as_text(
     assert h1_texts(pages["topics/storyline.md"]) == [shown]
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", SHOWN_PAYLOADS)
 def test_a_payload_in_markdown_fields_brings_only_allowed_markup(
     tmp_path: Path, reference: dict[str, str], payload: str
 ) -> None:
@@ -136,7 +160,7 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", SHOWN_PAYLOADS)
 def test_figure_text_is_escaped_for_plotly_and_figures_are_never_inlined(
     tmp_path: Path, payload: str
 ) -> None:

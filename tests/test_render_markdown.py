@@ -156,3 +156,10 @@ def test_code_markdown_cannot_be_checked_is_shown_as_plain_text() -> None:
     assert md.renders_safely("x", render=lambda source: '<p><a href="https://a.example/">x</a></p>')
     assert not md.renders_safely("x", render=lambda source: '<p><a href="javascript:x">x</a></p>')
     assert md.plain_paragraphs("*a* <b>\n\n`c`") == "\\*a\\* &lt;b&gt;\n\n\\`c\\`"
+
+
+def test_a_carriage_return_cannot_start_a_live_heading() -> None:
+    # Found by hypothesis: Python-Markdown reads a lone CR as a line break, so the heading
+    # rules must too, or the '#' after it would become a page-level heading.
+    assert md.markdown_field("0\r# Title") == "0\n### Title"
+    assert md.markdown_field("a\r\n# Title") == "a\n### Title"

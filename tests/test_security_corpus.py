@@ -23,12 +23,25 @@ from generator.build import _TolerantLoader
 from generator.corpus import load_corpus
 from generator.model import FactBase
 from generator.render import markdown as md
-from generator.schema import MODELS, Actor, Event, Relationship, Source, Topic
+from generator.schema import (
+    INVISIBLE_CHARACTERS,
+    MODELS,
+    Actor,
+    Event,
+    Relationship,
+    Source,
+    Topic,
+    check_text,
+)
 
 REPO = Path(__file__).parent.parent
 PAYLOADS: list[str] = yaml.safe_load(
     (Path(__file__).parent / "fixtures" / "hostile" / "payloads.yaml").read_text("utf-8")
 )
+# The checker refuses blank text and invisible characters (control characters, bidi
+# overrides) in every text field; every other payload must reach the pages as text.
+REFUSED_PAYLOADS = [p for p in PAYLOADS if not p.strip() or INVISIBLE_CHARACTERS.search(p)]
+SHOWN_PAYLOADS = [p for p in PAYLOADS if p not in REFUSED_PAYLOADS]
 EDIT_BASE = "https://github.com/owner/repo/edit/main/"
 
 # Every field an editor fills with free text, as "kind.field" ("kind.part.field" inside a
@@ -374,8 +387,11 @@ def _free_text_paths(annotation: Any, metadata: list[Any], key: str) -> set[str]
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
         return schema_text_fields(annotation, key + ".")
     expanded = [*metadata, *(m for f in metadata if isinstance(f, FieldInfo) for m in f.metadata)]
+    # Ids, URLs, countries and languages are constrained; free text only passes check_text.
     constrained = any(
-        isinstance(m, pydantic.AfterValidator) or getattr(m, "pattern", None) for m in expanded
+        (isinstance(m, pydantic.AfterValidator) and m.func is not check_text)
+        or getattr(m, "pattern", None)
+        for m in expanded
     )
     return {key} if annotation is str and not constrained else set()
 

@@ -145,8 +145,15 @@ _SETEXT_UNDERLINE = re.compile(r"(?<=\S)([ \t]*\n)([ \t]{0,3}(?:=+|-+)[ \t]*)$",
 _REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:|\[\^|\]\[", re.MULTILINE)
 
 
+def _line_breaks_as_markdown_reads_them(value: str) -> str:
+    # Python-Markdown turns every CR into a line break before parsing; the line-start rules
+    # below (headings, blocks) must see the same lines, or "x\r# y" becomes a live heading.
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def markdown_field(value: str) -> str:
     """An editor's Markdown, with what is unsafe for a page removed or escaped."""
+    value = _line_breaks_as_markdown_reads_them(value)
     cleaned = _clean(value, [])
     if _CODE.search(value) and not renders_safely(cleaned):
         return plain_paragraphs(value)
@@ -155,6 +162,7 @@ def markdown_field(value: str) -> str:
 
 def markdown_problems(value: str) -> list[str]:
     """What `markdown_field()` removes or shows as text, for the checker to report."""
+    value = _line_breaks_as_markdown_reads_them(value)
     notes: list[str] = []
     cleaned = _clean(value, notes)
     if _REFERENCE.search(_CODE.sub("", value)):
