@@ -101,5 +101,11 @@ def browser(session: nox.Session) -> None:
     if not CHROMIUM.exists():
         session.error("Chromium not found: install it with `apt-get install chromium` (Debian)")
     session.install("-e", ".[browser]")
+    # axe-core, pinned by tests/browser/package-lock.json, for the accessibility checks.
+    with session.chdir(ROOT / "tests" / "browser"):
+        session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+    # Material's instant navigation needs site_url (see mkdocs.yml); the tests serve the site
+    # from 127.0.0.1 and check that navigation is instant.
+    session.env["SITE_URL"] = "http://127.0.0.1:8000/"
     _build_site(session)
     session.run("python", "-m", "pytest", "tests/browser", *session.posargs)

@@ -23,6 +23,15 @@ class Run:
     stderr: str
 
 
+def subprocess_env() -> dict[str, str]:
+    """A minimal environment for the generator in a subprocess, caches kept in the test's."""
+    return {
+        "PYTHONPATH": str(REPO),
+        "PATH": "/usr/bin:/bin",
+        "SAHEL_GENERATOR_CACHE_DIR": os.environ["SAHEL_GENERATOR_CACHE_DIR"],
+    }
+
+
 def run_generator(*args: str, cwd: Path) -> Run:
     done = subprocess.run(
         [sys.executable, "-m", "generator", *args],
@@ -30,11 +39,7 @@ def run_generator(*args: str, cwd: Path) -> Run:
         capture_output=True,
         text=True,
         check=False,
-        env={
-            "PYTHONPATH": str(REPO),
-            "PATH": "/usr/bin:/bin",
-            "SAHEL_GENERATOR_CACHE_DIR": os.environ["SAHEL_GENERATOR_CACHE_DIR"],
-        },
+        env=subprocess_env(),
     )
     return Run(done.returncode, done.stdout, done.stderr)
 

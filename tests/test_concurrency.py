@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 
 from generator.write import WAITING_MESSAGE, build_lock
-from tests.conftest import REPO
+from tests.conftest import subprocess_env
 from tests.test_kill import Project
 
 HOLD_LOCK = """
@@ -38,7 +38,7 @@ def start_build(content: Path, out: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        env=subprocess_env(),
     )
 
 
@@ -86,7 +86,7 @@ def test_the_mkdocs_hook_waits_for_a_build_in_another_process(
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        env=subprocess_env(),
     )
     assert holder.stdout is not None and holder.stdout.readline() == "held\n"
     config = SimpleNamespace(

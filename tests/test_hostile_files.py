@@ -20,7 +20,7 @@ import pytest
 
 from generator.cli import main
 from generator.load import load_file
-from tests.conftest import REPO, VALID_CONTENT, run_generator
+from tests.conftest import VALID_CONTENT, run_generator, subprocess_env
 
 HOSTILE_YAML = Path(__file__).parent / "fixtures" / "hostile" / "yaml"
 # Each hostile file, and the code of the one diagnostic it must get.
@@ -138,7 +138,7 @@ def test_checking_billion_laughs_keeps_the_process_small(tmp_path: Path) -> None
         capture_output=True,
         text=True,
         check=False,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        env=subprocess_env(),
     )
     wall = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

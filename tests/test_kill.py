@@ -25,7 +25,7 @@ import pytest
 
 from generator.build import generate
 from generator.write import MANIFEST, recover
-from tests.conftest import REPO
+from tests.conftest import subprocess_env
 
 SITE_SMALL = Path(__file__).parent / "fixtures" / "site_small"
 KILLS = 15
@@ -135,7 +135,7 @@ class Project:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+            env=subprocess_env(),
         )
         assert process.stdout is not None and process.stdout.readline() == "ready\n"
         return process

@@ -7,6 +7,9 @@
 // - Every URL is resolved against the site root, found from this script's own address, so
 //   the site works under any base path. Nothing is fetched from another host: the map's
 //   topojson is served from assets/topojson/.
+// - On a narrow screen (a phone) there is no mode bar (it would cover the chart's top) and
+//   no drag-to-pan, so a finger on a chart scrolls the page; taps still open pages.
+// - Labels that would overlap (the network's actor names) are thinned out: see declutter.
 (function () {
   'use strict';
 
@@ -18,6 +21,10 @@
   };
   var loading = {};
   var rendered = [];
+  // Below this width (in CSS pixels) a figure is laid out for a phone.
+  var NARROW = 600;
+  // Space kept free around a label, in CSS pixels.
+  var LABEL_GAP = 2;
 
   function loadBundle(name) {
     var bundle = bundles[name] || bundles.charts;
@@ -38,14 +45,22 @@
     return document.body.getAttribute('data-md-color-scheme') === 'slate';
   }
 
+  // The page's own background colour, from Material's palette (so a figure matches the
+  // page it is on, and an exported image has the right background).
+  function background(dark) {
+    var value = window.getComputedStyle(document.body).getPropertyValue('--md-default-bg-color');
+    return (value && value.trim()) || (dark ? '#1e2129' : '#ffffff');
+  }
+
   // The colours that follow Material's light/dark palette switch.
   function themeUpdate(layout) {
     var dark = isDark();
     var text = dark ? '#e2e4e9' : '#1f2328';
     var grid = dark ? 'rgba(226,228,233,0.12)' : 'rgba(31,35,40,0.10)';
+    var bg = background(dark);
     var update = {
-      paper_bgcolor: 'rgba(0,0,0,0)',
-      plot_bgcolor: 'rgba(0,0,0,0)',
+      paper_bgcolor: bg,
+      plot_bgcolor: bg,
       'font.color': text,
       'xaxis.gridcolor': grid,
       'yaxis.gridcolor': grid,
@@ -62,7 +77,7 @@
       update['sliders[0].bgcolor'] = dark ? '#5c5f73' : '#d0d4db';
     }
     if (layout.geo) {
-      update['geo.bgcolor'] = 'rgba(0,0,0,0)';
+      update['geo.bgcolor'] = bg;
       update['geo.landcolor'] = dark ? '#2b2d3a' : '#f1efe8';
       update['geo.countrycolor'] = dark ? '#8a8ea3' : '#8c8c8c';
       update['geo.coastlinecolor'] = dark ? '#8a8ea3' : '#8c8c8c';
@@ -88,13 +103,216 @@
     return layout;
   }
 
+  function isNarrow(element) {
+    return element.clientWidth > 0 && element.clientWidth < NARROW;
+  }
+
   // A map keeps its aspect on a phone: its fixed desktop height would leave empty bands
-  // above and below the narrow map. Other figures scroll and keep their height.
+  // above and below the narrow map. Other figures scroll and keep their height. On a phone
+  // a drag scrolls the page instead of panning the chart.
   function fitToWidth(element, layout) {
     var width = element.clientWidth;
     if (layout.geo && width && width < 700) {
       layout.height = Math.round(width * 0.62) + 110;
     }
+    if (isNarrow(element)) layout.dragmode = false;
+  }
+
+  // --- labels that do not overlap ------------------------------------------------------
+  //
+  // A trace whose meta.label_priority gives each point a priority has its text labels
+  // placed after drawing: in order of priority (then trace and point order), each label takes
+  // the first of POSITIONS, starting with its own, where it lies inside the chart and clear of
+  // every marker and every label placed before it; a label with no such place is hidden (the
+  // point keeps its hover text and its link). Run again when the figure's width changes,
+  // starting from the labels as the figure gave them.
+
+  var POSITIONS = [
+    'top center', 'bottom center', 'middle right', 'middle left',
+    'top right', 'top left', 'bottom right', 'bottom left',
+  ];
+
+  function originalLabels(data) {
+    var labels = {};
+    data.forEach(function (trace, index) {
+      if (trace.meta && trace.meta.label_priority && Array.isArray(trace.text)) {
+        var position = trace.textposition || 'top center';
+        labels[index] = {
+          text: trace.text.slice(),
+          position: trace.text.map(function (_, i) {
+            return Array.isArray(position) ? position[i] : position;
+          }),
+        };
+      }
+    });
+    return Object.keys(labels).length ? labels : null;
+  }
+
+  function overlaps(a, b) {
+    return a.left < b.right + LABEL_GAP && b.left < a.right + LABEL_GAP &&
+      a.top < b.bottom + LABEL_GAP && b.top < a.bottom + LABEL_GAP;
+  }
+
+  function inside(box, frame) {
+    return box.left >= frame.left && box.right <= frame.right &&
+      box.top >= frame.top && box.bottom <= frame.bottom;
+  }
+
+  function rect(left, top, width, height) {
+    return { left: left, top: top, right: left + width, bottom: top + height };
+  }
+
+  // Where a label of this size would be at `position`, from the one place it was measured:
+  // the same distance from the marker's centre, on another side.
+  function moved(label, position) {
+    var parts = position.split(' ');
+    var w = label.box.right - label.box.left;
+    var h = label.box.bottom - label.box.top;
+    var top = parts[0] === 'top' ? label.cy - label.gap - h
+      : parts[0] === 'bottom' ? label.cy + label.gap : label.cy - h / 2;
+    // plotly.js shifts a left or right label by the marker's radius / 0.8 + 1 (drawing.js).
+    var shift = label.radius / 0.8 + 1;
+    var left = parts[1] === 'center' ? label.cx - w / 2
+      : parts[1] === 'right' ? label.cx + shift : label.cx - shift - w;
+    return rect(left, top, w, h);
+  }
+
+  function measure(element, labels) {
+    var found = [];
+    var markers = [];
+    var groups = element.querySelectorAll('.scatterlayer .trace');
+    Array.prototype.forEach.call(groups, function (group) {
+      var calc = group.__data__;
+      var trace = calc && calc[0] && calc[0].trace;
+      if (!trace || !labels[trace.index]) return;
+      var priority = trace.meta.label_priority;
+      var centres = {};
+      Array.prototype.forEach.call(group.querySelectorAll('.point'), function (point) {
+        var box = point.getBoundingClientRect();
+        var index = point.__data__ && point.__data__.i;
+        if (!box.width || typeof index !== 'number') return;
+        centres[index] = box;
+        markers.push({ trace: trace.index, index: index, box: box });
+      });
+      Array.prototype.forEach.call(group.querySelectorAll('.textpoint'), function (point) {
+        var text = point.querySelector('text');
+        var index = point.__data__ && point.__data__.i;
+        var marker = centres[index];
+        if (!text || !marker || typeof index !== 'number') return;
+        var box = text.getBoundingClientRect();
+        if (!box.width) return;
+        var cy = (marker.top + marker.bottom) / 2;
+        var own = labels[trace.index].position[index];
+        found.push({
+          trace: trace.index,
+          index: index,
+          priority: priority[index] || 0,
+          own: own,
+          box: box,
+          cx: (marker.left + marker.right) / 2,
+          cy: cy,
+          radius: (marker.right - marker.left) / 2,
+          gap: own.indexOf('bottom') === 0 ? box.top - cy : cy - box.bottom,
+        });
+      });
+    });
+    found.sort(function (a, b) {
+      return b.priority - a.priority || a.trace - b.trace || a.index - b.index;
+    });
+    return { labels: found, markers: markers };
+  }
+
+  function place(label, frame, kept, markers) {
+    var order = [label.own].concat(POSITIONS.filter(function (p) { return p !== label.own; }));
+    for (var i = 0; i < order.length; i++) {
+      var box = i === 0 ? label.box : moved(label, order[i]);
+      var clear = inside(box, frame) &&
+        kept.every(function (other) { return !overlaps(other, box); }) &&
+        markers.every(function (m) {
+          return (m.trace === label.trace && m.index === label.index) || !overlaps(m.box, box);
+        });
+      if (clear) return { position: order[i], box: box };
+    }
+    return null;
+  }
+
+  // The plot area, where plotly.js clips markers and their text.
+  function plotArea(element) {
+    var svg = element.querySelector('.main-svg').getBoundingClientRect();
+    var size = element._fullLayout._size;
+    return rect(svg.left + size.l, svg.top + size.t, size.w, size.h);
+  }
+
+  // After placing: measure the labels as drawn and hide any that still overlaps a label of
+  // higher priority or a marker, or is cut off (the places of moved labels were estimates).
+  function verify(element, labels, text) {
+    var frame = plotArea(element);
+    var found = measure(element, labels);
+    var kept = [];
+    var hidden = false;
+    found.labels.forEach(function (label) {
+      var clear = inside(label.box, frame) &&
+        kept.every(function (box) { return !overlaps(box, label.box); }) &&
+        found.markers.every(function (m) {
+          return (m.trace === label.trace && m.index === label.index) || !overlaps(m.box, label.box);
+        });
+      if (clear) kept.push(label.box);
+      else {
+        text[label.trace][label.index] = '';
+        hidden = true;
+      }
+    });
+    if (!hidden) return undefined;
+    var traces = Object.keys(text).map(Number);
+    return element._sahelPlotly.restyle(element, {
+      text: traces.map(function (t) { return text[t]; }),
+    }, traces);
+  }
+
+  function declutter(element) {
+    var Plotly = element._sahelPlotly;
+    var labels = element._sahelLabels;
+    var traces = Object.keys(labels).map(Number);
+    var restore = element._sahelDecluttered
+      ? Plotly.restyle(element, {
+          text: traces.map(function (t) { return labels[t].text; }),
+          textposition: traces.map(function (t) { return labels[t].position; }),
+        }, traces)
+      : Promise.resolve();
+    return restore.then(function () {
+      var frame = plotArea(element);
+      var found = measure(element, labels);
+      var kept = [];
+      var text = {};
+      var position = {};
+      traces.forEach(function (t) {
+        text[t] = labels[t].text.slice();
+        position[t] = labels[t].position.slice();
+      });
+      var changed = false;
+      found.labels.forEach(function (label) {
+        var spot = place(label, frame, kept, found.markers);
+        if (spot) kept.push(spot.box);
+        if (!spot) text[label.trace][label.index] = '';
+        else position[label.trace][label.index] = spot.position;
+        changed = changed || !spot || spot.position !== label.own;
+      });
+      element._sahelDecluttered = changed;
+      if (!changed) return undefined;
+      return Plotly.restyle(element, {
+        text: traces.map(function (t) { return text[t]; }),
+        textposition: traces.map(function (t) { return position[t]; }),
+      }, traces).then(function () { return verify(element, labels, text); });
+    });
+  }
+
+  function declutterIfResized(element) {
+    var width = element.clientWidth;
+    if (!element._sahelLabels || !width || element._sahelLabelWidth === width) {
+      return Promise.resolve();
+    }
+    element._sahelLabelWidth = width;
+    return declutter(element);
   }
 
   function openPoint(event) {
@@ -122,16 +340,23 @@
       var config = {
         responsive: true,
         displaylogo: false,
+        displayModeBar: isNarrow(element) ? false : 'hover',
         scrollZoom: false,
         topojsonURL: new URL('assets/topojson/', root).href,
         modeBarButtonsToRemove: ['select2d', 'lasso2d', 'toImage'],
       };
+      var labels = originalLabels(figure.data);
       return Plotly.newPlot(element, { data: figure.data, layout: layout, frames: figure.frames, config: config })
         .then(function () {
-          element.classList.add('sahel-figure--rendered');
           element._sahelPlotly = Plotly;
+          element._sahelLabels = labels;
+          return declutterIfResized(element);
+        })
+        .then(function () {
           element.on('plotly_click', openPoint);
+          element.on('plotly_relayout', function () { declutterIfResized(element); });
           rendered.push(element);
+          element.classList.add('sahel-figure--rendered');
         });
     }).catch(function (error) {
       element.removeAttribute('data-rendering');
@@ -176,11 +401,28 @@
     attributeFilter: ['data-md-color-scheme'],
   });
 
-  if (window.document$ && typeof window.document$.subscribe === 'function') {
-    window.document$.subscribe(renderAll);
-  } else if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', renderAll);
-  } else {
+  // Names for two of the theme's own elements that have none, so screen readers can
+  // announce them: the search dialog and the page-loading bar of instant navigation.
+  function nameThemeElements() {
+    var names = { '.md-search[role="dialog"]': 'Search', '.md-progress[role="progressbar"]': 'Page loading' };
+    Object.keys(names).forEach(function (selector) {
+      var element = document.querySelector(selector);
+      if (element && !element.hasAttribute('aria-label')) {
+        element.setAttribute('aria-label', names[selector]);
+      }
+    });
+  }
+
+  function onPage() {
+    nameThemeElements();
     renderAll();
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === 'function') {
+    window.document$.subscribe(onPage);
+  } else if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', onPage);
+  } else {
+    onPage();
   }
 })();

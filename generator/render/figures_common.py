@@ -56,12 +56,14 @@ def embed(name: str, bundle: str, label: str, alternative: str, summary: str) ->
     """The figure's placeholder, filled by assets/figures/loader.js, and its text alternative.
 
     The alternative is a collapsible block (a plain <details> element, so it works without
-    JavaScript) holding the same data as Markdown.
+    JavaScript) holding the same data as Markdown. The placeholder is a labelled figure, not
+    an image: the chart inside it has controls a keyboard reaches (an image's content is
+    presentational, so they would be hidden from assistive technology).
     """
     indented = "\n".join(f"    {line}" if line else "" for line in alternative.splitlines())
     return (
         f'<div class="sahel-figure" data-figure="{md.attribute(figure_path(name))}" '
-        f'data-bundle="{bundle}" role="img" aria-label="{md.attribute(label)}">'
+        f'data-bundle="{bundle}" role="figure" aria-label="{md.attribute(label)}">'
         f'<p class="sahel-figure__fallback">{md.attribute(label)}: the chart needs '
         f"JavaScript; the same data is listed below.</p></div>\n\n"
         f'??? info "{md.attribute(summary)}"\n\n{indented}\n'

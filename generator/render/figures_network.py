@@ -28,6 +28,8 @@ LAYOUT_ITERATIONS = 200
 FORCE_LAYOUT_LIMIT = 400
 MAX_STEPS = 240
 DIMMED = 0.18
+# Nodes this far from the centre (positions span -1…1) get labels that point inwards.
+LABEL_EDGE = 0.55
 
 KIND_SYMBOLS: dict[ActorKind, str] = {
     ActorKind.STATE: "circle",
@@ -329,8 +331,11 @@ def _node_trace(
         "text": [md.hover(facts.label(a.id)) for a in members],
         "hovertext": [f"<b>{md.hover(a.name)}</b><br>{kind_label(kind)}" for a in members],
         "hoverinfo": "text",
-        "textposition": "top center",
+        "textposition": [label_position(pos[a.id][0]) for a in members],
         "textfont": {"size": 11},
+        # The figure loader hides a label that would overlap one of higher priority, or
+        # stick out of the chart; the node keeps its hover text and its link.
+        "meta": {"label_priority": [len(facts.relationships_of(a.id)) for a in members]},
         "customdata": [links.site_url(links.actor_page(a.id)) for a in members],
         "marker": {
             "symbol": KIND_SYMBOLS[kind],
@@ -343,6 +348,15 @@ def _node_trace(
         "legendgroup": "actors",
         "legendgrouptitle": {"text": "Actors"},
     }
+
+
+def label_position(x: float) -> str:
+    """Labels of nodes near the left or right edge point inwards, so they are not cut off."""
+    if x < -LABEL_EDGE:
+        return "top right"
+    if x > LABEL_EDGE:
+        return "top left"
+    return "top center"
 
 
 def _opacities(members: Sequence[Actor], day: dt.date) -> list[float]:

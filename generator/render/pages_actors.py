@@ -88,14 +88,20 @@ def _facts_list(actor: Actor) -> str:
 
 
 def _aliases(actor: Actor) -> str:
+    """The other names. The heading names the actor by its short name, as readers search for
+    it ("JNIM"): site search ranks a page by its section titles, and the page's own title is
+    the full name."""
     if not actor.aliases:
         return ""
+    heading = "Also known as"
+    if actor.short_name and actor.short_name.casefold() != actor.name.casefold():
+        heading = f"{md.text(actor.short_name)}, also known as"
     rows = ["| Name | Language | Note |", "| --- | --- | --- |"]
     for alias in actor.aliases:
         rows.append(
             f"| {md.cell(alias.name)} | {md.cell(alias.lang or '')} | {md.cell(alias.note or '')} |"
         )
-    return "## Also known as\n\n" + "\n".join(rows) + "\n"
+    return f"## {heading}\n\n" + "\n".join(rows) + "\n"
 
 
 def relationship_sentence(facts: FactBase, relation: Relationship, page: str, own: str) -> str:

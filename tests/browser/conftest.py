@@ -1,0 +1,188 @@
+"""The built site on a local server, and Debian's Chromium driven by Playwright.
+
+The site must be built first (`nox -s browser` does it). Every request a page makes is
+recorded; one to any host but the test server is blocked and makes the test fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from browsing import (
+    AXE,
+    AXE_URL_PATH,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    HOST,
+    SITE,
+    SITE_URL,
+    Tab,
+    Traffic,
+)
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Page,
+    Playwright,
+    Request,
+    Response,
+    Route,
+    WebSocket,
+    sync_playwright,
+)
+
+
+def served_sitemap(base: str) -> bytes:
+    """site/sitemap.xml as it reads when the site is served at `base`.
+
+    The site is built for its site_url, and Material's instant navigation intercepts a link
+    only if the sitemap lists it with the page's protocol, host name and port (it adopts the
+    first two from the page, not the port). Served from an OS-chosen port, the sitemap's
+    site_url prefix (its shortest address: the home page) is replaced by the server's, as it
+    is when the site is deployed at its site_url. Every other file is served unchanged.
+    """
+    text = (SITE / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>([^<]+)</loc>", text)
+    if not locations:  # built without SITE_URL: the instant navigation test says so
+        return text.encode("utf-8")
+    prefix = min(locations, key=len)
+    return text.replace(f"<loc>{prefix}", f"<loc>{base}/").encode("utf-8")
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves site/, and axe-core (from tests/browser/node_modules) at AXE_URL_PATH."""
+
+    sitemap = b""
+
+    def translate_path(self, path: str) -> str:
+        if path.split("?", 1)[0] == AXE_URL_PATH:
+            return str(AXE)
+        return super().translate_path(path)
+
+    def do_GET(self) -> None:
+        if self.path.split("?", 1)[0] != "/sitemap.xml":
+            super().do_GET()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(self.sitemap)))
+        self.end_headers()
+        self.wfile.write(self.sitemap)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the browser side records every request
+
+
+@pytest.fixture(scope="session")
+def base_url() -> Iterator[str]:
+    if not (SITE / "index.html").is_file():
+        pytest.fail(
+            f"{SITE / 'index.html'} is missing: run `python -m generator build && "
+            f"SITE_URL={SITE_URL} mkdocs build --strict` first, or `nox -s browser`",
+            pytrace=False,
+        )
+    if not AXE.is_file():
+        pytest.fail(
+            f"{AXE} is missing: run `npm ci` in tests/browser (`nox -s browser` does)",
+            pytrace=False,
+        )
+    handler = functools.partial(SiteHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer((HOST, 0), handler)
+    server.daemon_threads = True
+    base = f"http://{HOST}:{server.server_address[1]}"
+    SiteHandler.sitemap = served_sitemap(base)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` "
+            "(Debian; `bash .ci/run` does this). Playwright cannot download its own browser here.",
+            pytrace=False,
+        )
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def _record(context: BrowserContext, traffic: Traffic) -> None:
+    def route(route: Route) -> None:
+        if traffic.is_local(route.request.url):
+            route.fallback()
+        else:
+            route.abort("blockedbyclient")  # nothing leaves the machine
+
+    def failed(request: Request) -> None:
+        traffic.failed.append(f"{request.url}: {request.failure}")
+
+    def response(response: Response) -> None:
+        if response.status >= 400:
+            traffic.failed.append(f"{response.url}: HTTP {response.status}")
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            traffic.errors.append(f"{message.text} ({message.location})")
+
+    def page_error(error: Error) -> None:
+        traffic.errors.append(f"uncaught: {error}")
+
+    def websocket(socket: WebSocket) -> None:
+        traffic.saw_request(socket.url)
+
+    def new_page(page: Page) -> None:
+        page.on("pageerror", page_error)
+        page.on("websocket", websocket)
+
+    context.route("**/*", route)
+    context.on("request", lambda request: traffic.saw_request(request.url))
+    context.on("requestfailed", failed)
+    context.on("response", response)
+    context.on("console", console)
+    context.on("page", new_page)
+
+
+@pytest.fixture
+def open_tab(browser: Browser, base_url: str) -> Iterator[Callable[..., Tab]]:
+    """Opens a page in a new context (desktop size unless told), recording its traffic."""
+    contexts: list[BrowserContext] = []
+
+    def open_tab(**options: Any) -> Tab:
+        context = browser.new_context(**(options or DESKTOP))
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        traffic = Traffic(base_url)
+        _record(context, traffic)
+        return Tab(context.new_page(), traffic, base_url)
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def tab(open_tab: Callable[..., Tab]) -> Tab:
+    return open_tab()
