@@ -106,7 +106,7 @@ class FactBase:
         return self._related.get(event_id, [])
 
     def claims_by(self, actor_id: str) -> list[AttributedClaim]:
-        return [c for c in self.all_claims if c.claim.claimant == actor_id]
+        return self._claims_by_claimant.get(actor_id, [])
 
     def figures_of(self, event: Event) -> dict[str, list[Figure]]:
         """The event's figures grouped by what they count, in the order first given."""
@@ -142,6 +142,14 @@ class FactBase:
             for event in self.events_in_order
             for index, claim in enumerate(event.claims)
         ]
+
+    @cached_property
+    def _claims_by_claimant(self) -> dict[str, list[AttributedClaim]]:
+        # Every actor page asks; scanning all claims for each would grow as actors × claims.
+        groups: dict[str, list[AttributedClaim]] = defaultdict(list)
+        for attributed in self.all_claims:
+            groups[attributed.claim.claimant].append(attributed)
+        return groups
 
     @cached_property
     def _events_by_topic(self) -> dict[str, list[Event]]:

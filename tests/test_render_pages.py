@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from generator.corpus import load_corpus
 from generator.dates import PartialDate
 from generator.model import FactBase
-from generator.render import pages_events
+from generator.render import links, pages_events
 from generator.render.data_export import csv_files, data_files, factbase_json
 from generator.render.pages_actors import actor_page, actors_index
 from generator.render.pages_events import event_page
@@ -51,7 +52,7 @@ def test_claims_show_kind_status_and_sources_distinctly(facts: FactBase) -> None
     first = next(line for line in page.splitlines() if line.startswith('| <span id="claim-1">'))
     assert 'sahel-badge--claim">Claim</span>' in first
     assert 'sahel-status--claimed">Claimed</span>' in first
-    assert "[Jama'at Nusrat al-Islam wal-Muslimin](../actors/jnim.md)" in first
+    assert "[JNIM](../actors/jnim.md)" in first
     assert "[^src-" in first
     kinds = {c.kind.value for c in facts.events["bamako-attack-2024"].claims}
     for kind in kinds:
@@ -240,3 +241,29 @@ def test_render_site_is_deterministic_and_keeps_hand_written_pages_verbatim(
 def test_partial_date_helper_sanity() -> None:
     # The pages rely on human(): a month is never padded to a day.
     assert PartialDate.parse("2023-07").human() == "July 2023"
+
+
+@pytest.mark.parametrize(
+    ("from_page", "to_page"),
+    [
+        ("index.md", "events/x.md"),
+        ("index.md", "timeline.md#top"),
+        ("events/x.md", "events/y.md"),
+        ("events/x.md", "actors/jnim.md#claims"),
+        ("events/x.md", "index.md"),
+        ("about/fields.md", "about/sub/page.md"),
+        ("a/b/c.md", "a/d.md"),
+    ],
+)
+def test_relative_links_match_posixpath(from_page: str, to_page: str) -> None:
+    path, _, anchor = to_page.partition("#")
+    expected = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    assert links.relative(from_page, to_page) == (f"{expected}#{anchor}" if anchor else expected)
+
+
+def test_figure_headings_keep_acronyms_as_written() -> None:
+    facts = load_corpus(Path(__file__).parent.parent / "content").facts
+    assert facts is not None
+    page = event_page(facts, facts.events["bamako-attack-2024"], None)
+    assert "\n### JNIM fighters taking part\n" in page
+    assert "\n### Killed\n" in page

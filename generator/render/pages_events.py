@@ -112,7 +112,10 @@ def _claims(facts: FactBase, event: Event, page: str) -> str:
     ]
     for number, claim in enumerate(event.claims, 1):
         claimant = facts.actors[claim.claimant]
-        who = md.page_link(claimant.name, links.relative(page, links.actor_page(claimant.id)))
+        # The short label ("JNIM") keeps the column narrow; the actor page has the full name.
+        who = md.page_link(
+            facts.label(claimant.id), links.relative(page, links.actor_page(claimant.id))
+        )
         statement = md.text(claim.statement)
         if claim.quote:
             statement += f" <q>{md.text(claim.quote)}</q>"
@@ -151,7 +154,9 @@ def _figures(facts: FactBase, event: Event) -> str:
                 f"| {parts.figure_value(figure)} | {md.cell(figure.as_reported or '')} | "
                 f"{according} | {parts.footnote_refs(figure.sources)} |"
             )
-        out.append(f"### {md.text(measure.capitalize())}\n\n" + "\n".join(rows) + "\n")
+        # Upper-case the first letter only: str.capitalize() would turn "JNIM" into "Jnim".
+        heading = measure[:1].upper() + measure[1:]
+        out.append(f"### {md.text(heading)}\n\n" + "\n".join(rows) + "\n")
     return "\n".join(out)
 
 
