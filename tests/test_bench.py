@@ -1,13 +1,14 @@
 """A small version of the benchmark: generation must stay about linear in the fact base.
 
-Not a wall-time threshold: the ratio of the median generation times at two sizes, which a
+Not a wall-time threshold: the ratio of the generation times at two sizes, which a
 quadratic step (a page or a figure that scans the whole fact base per entity) would push
-well past the ratio of the sizes.
+well past the ratio of the sizes (16× for 4× the events, against a bound of 6×). The two
+sizes are timed in turn, so a burst of load from elsewhere falls on both, and the fastest
+run of each is compared: the best estimate of the work itself on a shared machine.
 """
 
 from __future__ import annotations
 
-import statistics
 import time
 from pathlib import Path
 
@@ -22,21 +23,22 @@ RUNS = 3
 MAX_RATIO = (LARGE / SMALL) * 1.5
 
 
-def _median_generation(project: Path) -> float:
-    seconds = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        generate_project(project, cache=False)
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds)
+def _generation_seconds(project: Path) -> float:
+    started = time.perf_counter()
+    generate_project(project, cache=False)
+    return time.perf_counter() - started
 
 
 @pytest.mark.slow
 def test_generation_time_grows_about_linearly(tmp_path: Path) -> None:
     small = make_project(tmp_path / "small", SMALL)
     large = make_project(tmp_path / "large", LARGE)
-    _median_generation(small)  # warm up imports and the page cache
-    ratio = _median_generation(large) / _median_generation(small)
+    _generation_seconds(small)  # warm up imports and the page cache
+    small_runs, large_runs = [], []
+    for _ in range(RUNS):
+        small_runs.append(_generation_seconds(small))
+        large_runs.append(_generation_seconds(large))
+    ratio = min(large_runs) / min(small_runs)
     assert ratio < MAX_RATIO, f"{LARGE} events took {ratio:.1f}× as long as {SMALL}"
 
 
