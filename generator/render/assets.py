@@ -12,6 +12,7 @@ STATIC_FILES: dict[str, str] = {
     "figures.js": "assets/figures/loader.js",
     "site.css": "assets/figures/site.css",
     "vendor/plotly-charts.min.js": "assets/vendor/plotly-charts.min.js",
+    "vendor/plotly-gl.min.js": "assets/vendor/plotly-gl.min.js",
     "vendor/plotly-geo.min.js": "assets/vendor/plotly-geo.min.js",
     "vendor/LICENSE-plotly.js.txt": "assets/vendor/LICENSE-plotly.js.txt",
     "vendor/africa_50m.json": "assets/topojson/africa_50m.json",

@@ -30,7 +30,10 @@ PALETTE = (
 )
 
 # Which vendored plotly.js bundle a figure needs (see generator/assets/vendor/README.md).
+# A "charts" figure with a scattergl trace (above WEBGL_THRESHOLD points) is drawn with the
+# "gl" bundle instead: the loader picks it once it has read the figure (see bundle_for).
 CHARTS_BUNDLE = "charts"
+GL_BUNDLE = "gl"
 GEO_BUNDLE = "geo"
 
 
@@ -40,6 +43,13 @@ def colour(index: int) -> str:
 
 def scatter_type(points: int) -> str:
     return "scattergl" if points > WEBGL_THRESHOLD else "scatter"
+
+
+def bundle_for(figure: Figure, bundle: str = CHARTS_BUNDLE) -> str:
+    """The bundle that draws `figure`: as assets/figures/loader.js chooses it."""
+    if bundle == CHARTS_BUNDLE and any(t.get("type") == "scattergl" for t in figure["data"]):
+        return GL_BUNDLE
+    return bundle
 
 
 def figure_json(figure: Figure) -> bytes:

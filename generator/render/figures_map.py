@@ -7,7 +7,12 @@ third-party host.
 
 from __future__ import annotations
 
+import math
+import re
+import textwrap
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from generator import countries
@@ -15,39 +20,128 @@ from generator.dates import human_span
 from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
-from generator.render.figures_common import Figure, colour
+from generator.render.figures_common import PALETTE, Figure
 from generator.schema import Event, EventKind
 
 # The Sahel from Senegal's coast to Lake Chad, with room for the coastal capitals.
 SAHEL_LON = (-18.0, 24.0)
 SAHEL_LAT = (4.0, 25.0)
 PADDING = 1.5
+# A place with one event has a marker of BASE_SIZE px; with n, its area is n times larger.
+BASE_SIZE = 10
+MAX_SIZE = 30
+# How many of a place's events its hover label lists.
+HOVER_EVENTS = 12
+# Hover lines are wrapped at this many characters (a label wider than a phone is cut off).
+HOVER_WIDTH = 48
+# Each event in a place's label starts with a bullet; its wrapped lines are indented.
+BULLET = "• "
+INDENT = "\u00a0\u00a0\u00a0"
+# The colour of a place whose events are of several kinds (neutral, not in the palette).
+SEVERAL_KINDS = "several kinds"
+SEVERAL_KINDS_COLOUR = "#6b6b6b"
+# The kinds' colours: the palette without its grey, which would look like "several kinds".
+KIND_COLOURS = tuple(c for c in PALETTE if c != "#7F7F7F")
 
 
 def located_events(events: Sequence[Event]) -> list[Event]:
     return [e for e in events if e.location is not None and e.location.lat is not None]
 
 
+@dataclass(frozen=True)
+class Place:
+    """The events at one pair of coordinates: one marker on the map, one group in the table."""
+
+    lat: float
+    lon: float
+    events: tuple[Event, ...]
+    anchor: str  # the id of the place's first row in the map page's table
+
+    @property
+    def name(self) -> str:
+        first = self.events[0].location
+        assert first is not None
+        return first.place
+
+    @property
+    def kinds(self) -> list[EventKind]:
+        return sorted({e.kind for e in self.events}, key=list(EventKind).index)
+
+
+def places(events: Sequence[Event]) -> list[Place]:
+    """Located events grouped by identical (rounded) coordinates, in order of first event."""
+    groups: dict[tuple[float, float], list[Event]] = {}
+    for event in located_events(events):
+        groups.setdefault((_coordinate(event, "lat"), _coordinate(event, "lon")), []).append(event)
+    out: list[Place] = []
+    used: set[str] = set()
+    for (lat, lon), group in groups.items():
+        assert group[0].location is not None
+        base = "place-" + (_slug(group[0].location.place) or "unnamed")
+        anchor, n = base, 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
+        out.append(Place(lat, lon, tuple(group), anchor))
+    return out
+
+
+def _slug(value: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
 def map_figure(facts: FactBase) -> Figure:
-    events = located_events(facts.events_in_order)
-    kinds = sorted({e.kind for e in events}, key=list(EventKind).index)
+    located = places(facts.events_in_order)
+    single = [p for p in located if len(p.kinds) == 1]
+    kinds = sorted({p.kinds[0] for p in single}, key=list(EventKind).index)
     traces = [
-        _kind_trace(kind, [e for e in events if e.kind is kind], i) for i, kind in enumerate(kinds)
+        _trace(
+            kind.value.replace("_", " "), [p for p in single if p.kinds[0] is kind], _kind_colour(i)
+        )
+        for i, kind in enumerate(kinds)
     ]
-    return {"data": traces, "layout": _layout(events)}
+    mixed = [p for p in located if len(p.kinds) > 1]
+    if mixed:
+        # Drawn first, under the others: its markers are the large ones, and a small marker
+        # nearby stays visible (plotly.js gives the hover to the smaller of two markers under
+        # the pointer, and the larger keeps its ring). Listed last in the legend.
+        traces.insert(0, {**_trace(SEVERAL_KINDS, mixed, SEVERAL_KINDS_COLOUR), "legendrank": 2000})
+    return {"data": traces, "layout": _layout(located)}
 
 
-def _kind_trace(kind: EventKind, events: Sequence[Event], index: int) -> dict[str, Any]:
+def _kind_colour(index: int) -> str:
+    return KIND_COLOURS[index % len(KIND_COLOURS)]
+
+
+def marker_size(events: int) -> float:
+    """Marker area grows with the number of events at the place, up to a cap."""
+    return round(min(MAX_SIZE, BASE_SIZE * math.sqrt(events)), 1)
+
+
+def place_url(place: Place) -> str:
+    """A single event's page; for a place with several, its rows in the map page's table."""
+    if len(place.events) == 1:
+        return links.site_url(links.event_page(place.events[0].id))
+    return f"{links.site_url(links.MAP)}#{place.anchor}"
+
+
+def _trace(name: str, located: Sequence[Place], color: str) -> dict[str, Any]:
     return {
         "type": "scattergeo",
         "mode": "markers",
-        "lon": [_coordinate(e, "lon") for e in events],
-        "lat": [_coordinate(e, "lat") for e in events],
-        "text": [_hover(e) for e in events],
-        "customdata": [links.site_url(links.event_page(e.id)) for e in events],
+        "lon": [p.lon for p in located],
+        "lat": [p.lat for p in located],
+        "text": [_hover(p) for p in located],
+        "customdata": [place_url(p) for p in located],
         "hovertemplate": "%{text}<extra></extra>",
-        "marker": {"color": colour(index), "size": 10, "line": {"width": 1, "color": "#ffffff"}},
-        "name": kind.value.replace("_", " "),
+        "marker": {
+            "color": color,
+            "size": [marker_size(len(p.events)) for p in located],
+            "line": {"width": 1, "color": "#ffffff"},
+        },
+        "name": name,
     }
 
 
@@ -58,30 +152,58 @@ def _coordinate(event: Event, axis: str) -> float:
     return round(value, 4)
 
 
-def _hover(event: Event) -> str:
-    assert event.location is not None
-    return (
-        f"<b>{md.hover(event.title)}</b><br>{md.hover(human_span(event.date, event.end))}"
-        f"<br>{md.hover(event.location.place)}"
-    )
+def _hover(place: Place) -> str:
+    """The place's events, each line escaped and wrapped so the label fits a phone."""
+    if len(place.events) == 1:
+        event = place.events[0]
+        lines = [
+            f"<b>{_wrapped(event.title)}</b>",
+            md.hover(human_span(event.date, event.end)),
+            md.hover(place.name),
+        ]
+        return "<br>".join(lines)
+    several = len(place.kinds) > 1
+    shown = place.events[:HOVER_EVENTS]
+    lines = [f"<b>{md.hover(place.name)}</b>: {len(place.events)} events"]
+    for event in shown:
+        kind = f" ({event.kind.value.replace('_', ' ')})" if several else ""
+        text = f"{human_span(event.date, event.end)}: {event.title}{kind}"
+        lines.append(_wrapped(text, BULLET, INDENT))
+    if len(place.events) > len(shown):
+        lines.append(f"and {len(place.events) - len(shown)} more")
+    lines.append("<i>click to list them</i>")
+    return "<br>".join(lines)
 
 
-def _bounds(events: Sequence[Event]) -> tuple[list[float], list[float]]:
+def _wrapped(value: str, first: str = "", rest: str = "") -> str:
+    lines = textwrap.wrap(value, HOVER_WIDTH) or [""]
+    return "<br>".join((rest if i else first) + md.hover(line) for i, line in enumerate(lines))
+
+
+def _bounds(located: Sequence[Place]) -> tuple[list[float], list[float]]:
     """The Sahel, widened to take in any event outside it."""
-    lons = [_coordinate(e, "lon") for e in events]
-    lats = [_coordinate(e, "lat") for e in events]
+    lons = [p.lon for p in located]
+    lats = [p.lat for p in located]
     lon = [min([SAHEL_LON[0], *lons]) - PADDING, max([SAHEL_LON[1], *lons]) + PADDING]
     lat = [min([SAHEL_LAT[0], *lats]) - PADDING, max([SAHEL_LAT[1], *lats]) + PADDING]
     return [round(v, 2) for v in lon], [round(v, 2) for v in lat]
 
 
-def _layout(events: Sequence[Event]) -> dict[str, Any]:
-    lon, lat = _bounds(events)
+def _layout(located: Sequence[Place]) -> dict[str, Any]:
+    lon, lat = _bounds(located)
     return {
         "height": 560,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "hovermode": "closest",
-        "legend": {"orientation": "h", "y": 0, "yanchor": "top", "font": {"size": 11}},
+        "legend": {
+            "orientation": "h",
+            "y": 0,
+            "yanchor": "top",
+            "font": {"size": 11},
+            # One symbol size for every entry: a marker's size is its number of events.
+            "itemsizing": "constant",
+        },
+        "hoverlabel": {"align": "left"},
         "geo": {
             "scope": "africa",
             "resolution": 50,
@@ -99,17 +221,23 @@ def _layout(events: Sequence[Event]) -> dict[str, Any]:
 
 
 def map_table(facts: FactBase, from_page: str) -> str:
+    """One row per event, grouped by place; a place's first row carries its anchor."""
     rows = ["| Event | Date | Place | Country | Kind |", "| --- | --- | --- | --- | --- |"]
-    for event in located_events(facts.events_in_order):
-        assert event.location is not None
-        country = event.location.country
-        rows.append(
-            "| {} | {} | {} | {} | {} |".format(
-                md.page_link(event.title, links.relative(from_page, links.event_page(event.id))),
-                md.cell(human_span(event.date, event.end)),
-                md.cell(event.location.place),
-                md.cell(countries.name(country) if country else ""),
-                event.kind.value.replace("_", " "),
+    for place in places(facts.events_in_order):
+        for index, event in enumerate(place.events):
+            assert event.location is not None
+            country = event.location.country
+            anchor = f'<span id="{place.anchor}"></span>' if index == 0 else ""
+            rows.append(
+                "| {} | {} | {}{} | {} | {} |".format(
+                    md.page_link(
+                        event.title, links.relative(from_page, links.event_page(event.id))
+                    ),
+                    md.cell(human_span(event.date, event.end)),
+                    anchor,
+                    md.cell(event.location.place),
+                    md.cell(countries.name(country) if country else ""),
+                    event.kind.value.replace("_", " "),
+                )
             )
-        )
     return "\n".join(rows) + "\n"

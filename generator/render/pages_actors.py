@@ -171,7 +171,7 @@ def _claims(facts: FactBase, actor: Actor, page: str) -> str:
             f"{parts.statement_badge(item.claim.kind)} "
             f"| {md.text(item.claim.statement)} | {parts.status_badge(item.claim.status)} |"
         )
-    return "## Statements it made\n\n" + "\n".join(rows) + "\n"
+    return "## Statements it made\n\n" + parts.stacked_table(rows)
 
 
 def _neighbours(facts: FactBase, actor: Actor, page: str) -> str:

@@ -130,7 +130,7 @@ def _claims(facts: FactBase, event: Event, page: str) -> str:
         "Who says what about this event. Each statement is attributed; none is presented "
         "here as established fact unless its status says it was confirmed.\n"
     )
-    return "## Claims\n\n" + intro + "\n" + "\n".join(rows) + "\n"
+    return "## Claims\n\n" + intro + "\n" + parts.stacked_table(rows)
 
 
 def _figures(facts: FactBase, event: Event) -> str:

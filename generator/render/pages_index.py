@@ -142,9 +142,12 @@ def map_page(facts: FactBase) -> str:
     missing = len(facts.events) - len(located)
     out = [
         "# Map\n",
-        "Where the events took place, coloured by kind of event. Click a point to open the "
-        "event. A point is only as precise as its source: the table says whether it marks "
-        "the exact site, the city, the region or only the country.\n",
+        "Where the events took place, coloured by kind of event. A point is a place: the more "
+        "events took place there, the larger it is, and a place whose events are of several "
+        "kinds is grey. Hover a point to list its events; click it to open the event, or, "
+        "for a place with several, their rows in the table below (grouped by place). A point "
+        "is only as precise as its source: many mark a city or a region, not the exact "
+        "site.\n",
     ]
     if located:
         out.append(

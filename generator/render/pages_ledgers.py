@@ -140,5 +140,5 @@ def claims_page(facts: FactBase) -> str:
                 f"{parts.statement_badge(item.claim.kind)} | {md.text(item.claim.statement)} | "
                 f"{parts.human(item.claim.date)} |"
             )
-        out.append("\n".join(rows) + "\n")
+        out.append(parts.stacked_table(rows))
     return "\n".join(out)

@@ -137,3 +137,12 @@ def edit_link(facts: FactBase, kind: str, entity_id: str, edit_base: str | None)
         return ""
     path = facts.file_of(kind, entity_id)
     return f"[Edit the source file ({md.text(path)})](<{edit_base}{path}>){{ .sahel-edit }}\n"
+
+
+def stacked_table(rows: list[str]) -> str:
+    """A Markdown table that becomes one card per row on a phone (site.css, .sahel-stack).
+
+    Statement tables are the heart of the site; squeezed into six columns at 390 px, the
+    statement itself ended up behind a sideways scroll.
+    """
+    return '<div class="sahel-stack" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"

@@ -54,3 +54,19 @@ def test_screenshot(open_tab: Callable[..., Tab], name: str, device: str) -> Non
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000
     tab.traffic.assert_clean()
+
+
+@pytest.mark.parametrize("path", ["/events/bamako-attack-2024/", "/claims/", "/actors/jnim/"])
+def test_statement_tables_are_cards_on_a_phone(open_tab: Callable[..., Tab], path: str) -> None:
+    """At 390 px a statement table must not push its statements behind a sideways scroll."""
+    tab = open_tab(**PHONE)
+    tab.goto(path)
+    page = tab.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    widths = page.locator(".sahel-stack td").evaluate_all(
+        "(cells) => cells.map((cell) => cell.getBoundingClientRect().width)"
+    )
+    assert widths
+    # Each cell is a full-width line of its card, so a statement gets the whole width.
+    assert min(widths) > PHONE["viewport"]["width"] * 0.7
+    tab.traffic.assert_clean()
