@@ -11,10 +11,18 @@ import plotly.graph_objects as go
 import pytest
 
 from generator.corpus import load_corpus
+from generator.dates import PartialDate
 from generator.model import FactBase
 from generator.render import figures_network as network
 from generator.render.figures_common import WEBGL_THRESHOLD, figure_json
-from generator.render.figures_map import map_figure
+from generator.render.figures_map import (
+    SEVERAL_KINDS,
+    SEVERAL_KINDS_COLOUR,
+    map_figure,
+    map_table,
+    marker_size,
+    places,
+)
 from generator.render.figures_timeline import (
     NO_COUNTRY,
     assign_rows,
@@ -25,7 +33,7 @@ from generator.render.figures_timeline import (
 )
 from generator.render.pages_actors import ACTOR_TIMELINE_LIMIT, actor_lanes
 from generator.render.site import render_figures
-from generator.schema import Event
+from generator.schema import Event, Relationship
 
 CONTENT = Path(__file__).parent / "fixtures" / "site_small" / "content"
 
@@ -216,14 +224,122 @@ def test_change_steps_label_days_as_precisely_as_their_dates(facts: FactBase) ->
     assert [s.day for s in steps] == sorted(s.day for s in steps)
 
 
+def _many_relationships(facts: FactBase, count: int) -> FactBase:
+    """The real fact base with `count` relationships between real actors over 25 years."""
+    base = facts.relationships["aes-led-by-assimi-goita"].model_dump(by_alias=True)
+    actors = sorted(facts.actors)
+    many = {
+        f"r{i:05d}": Relationship.model_validate(
+            {
+                **base,
+                "id": f"r{i:05d}",
+                "from": actors[i % len(actors)],
+                "to": actors[(i * 7 + 1) % len(actors)],
+                "start": f"{2000 + i % 25}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                "end": f"{2000 + i % 25 + 1 + i % 3}-{1 + i % 11:02d}",
+            }
+        )
+        for i in range(count)
+    }
+    return FactBase(facts.actors, facts.events, many, facts.sources, facts.topics)
+
+
+def test_the_real_network_keeps_a_step_for_every_change(facts: FactBase) -> None:
+    assert network.step_limit(len(facts.relationships)) == network.MAX_STEPS
+    steps = network.change_steps(facts, network.network_actors(facts))
+    assert len(steps) < network.MAX_STEPS  # so no day was merged into its month
+
+
+def test_a_large_network_has_fewer_steps_each_showing_its_day(facts: FactBase) -> None:
+    big = _many_relationships(facts, 2000)
+    actors = network.network_actors(big)
+    steps = network.change_steps(big, actors)
+    limit = network.step_limit(2000)
+    assert network.MIN_STEPS <= limit < network.MAX_STEPS
+    assert limit // 2 < len(steps) <= limit
+    assert all(s.label == PartialDate(s.day.year, s.day.month).human() for s in steps)
+    # Each step is the last change of its months, so the last step is the network's last change.
+    ends = [r.end for r in big.relationships.values()] + [a.dissolved for a in actors]
+    assert steps[-1].day == max(e.last_day for e in ends if e) + dt.timedelta(days=1)
+    figure = network.network_figure(big)
+    assert [f["name"] for f in figure["frames"]] == [s.day.isoformat() for s in steps]
+    member_trace = [t["name"] for t in figure["data"]].index("led by")
+    for step, frame in zip(steps, figure["frames"], strict=True):
+        drawn = len(frame["data"][member_trace]["x"]) // 3
+        assert drawn == sum(r.kind.value == "led_by" for r in network.edges_on(big, step.day))
+    assert len(figure_json(figure)) <= 3_000_000
+
+
 # --- the map --------------------------------------------------------------------------------
 
 
-def test_the_map_places_located_events_by_kind_and_links_them(facts: FactBase) -> None:
+def test_the_map_groups_events_at_one_place_into_one_marker(facts: FactBase) -> None:
     figure = map_figure(facts)
-    attack = next(t for t in figure["data"] if t["name"] == "attack")
-    index = attack["customdata"].index("events/bamako-attack-2024/")
-    assert (attack["lat"][index], attack["lon"][index]) == (12.64, -8.0)
+    # The fixture's two located events are both in Bamako, of two kinds: one grey marker.
+    assert [t["name"] for t in figure["data"]] == [SEVERAL_KINDS]
+    (trace,) = figure["data"]
+    assert (trace["lat"], trace["lon"]) == ([12.64], [-8.0])  # the true coordinates
+    assert trace["customdata"] == ["map/#place-bamako"]
+    assert trace["marker"]["color"] == SEVERAL_KINDS_COLOUR
+    assert trace["marker"]["size"] == [marker_size(2)] and marker_size(2) > marker_size(1)
+    indent = "\u00a0" * 3
+    assert trace["text"] == [
+        "<b>Bamako</b>: 2 events"
+        "<br>• 16 September 2023: Liptako-Gourma Charter"
+        f"<br>{indent}creates the Alliance of Sahel States (treaty)"
+        "<br>• 17 September 2024: JNIM attack on Bamako"
+        f"<br>{indent}(attack)"
+        "<br><i>click to list them</i>"
+    ]
     geo = figure["layout"]["geo"]
     assert geo["scope"] == "africa" and geo["resolution"] == 50
     assert geo["lonaxis"]["range"][0] <= -18 and geo["lataxis"]["range"][1] >= 25
+
+
+def _moved(event: Event, lat: float, lon: float, place: str, title: str | None = None) -> Event:
+    data = event.model_dump(by_alias=True)
+    data["location"] = {**data["location"], "lat": lat, "lon": lon, "place": place}
+    if title is not None:
+        data["title"] = title
+    return Event.model_validate(data)
+
+
+def test_map_places_group_by_exact_coordinates_and_link_single_events(facts: FactBase) -> None:
+    charter = facts.events["liptako-gourma-charter-2023"]
+    attack = facts.events["bamako-attack-2024"]
+    events = {
+        "liptako-gourma-charter-2023": charter,
+        "bamako-attack-2024": attack,
+        "kati": _moved(attack.model_copy(update={"id": "kati"}), 12.74, -8.07, "Kati"),
+        "evil": _moved(
+            attack.model_copy(update={"id": "evil"}), 12.64, -8.0, "Bamako", "<b>x</b> & y"
+        ),
+    }
+    grouped = places(list(events.values()))
+    assert [(p.name, p.lat, p.lon, [e.id for e in p.events], p.anchor) for p in grouped] == [
+        (
+            "Bamako",
+            12.64,
+            -8.0,
+            ["liptako-gourma-charter-2023", "bamako-attack-2024", "evil"],
+            "place-bamako",
+        ),
+        ("Kati", 12.74, -8.07, ["kati"], "place-kati"),
+    ]
+    big = FactBase(facts.actors, events, facts.relationships, facts.sources, facts.topics)
+    figure = map_figure(big)
+    assert [t["name"] for t in figure["data"]] == [SEVERAL_KINDS, "attack"]
+    several, single = figure["data"]
+    assert (single["lat"], single["lon"], single["customdata"]) == (
+        [12.74],
+        [-8.07],
+        ["events/kati/"],
+    )
+    assert single["marker"]["size"] == [marker_size(1)]
+    assert several["customdata"] == ["map/#place-bamako"]
+    assert several["marker"]["size"] == [marker_size(3)]
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y (attack)" in several["text"][0]
+    table = map_table(big, "map.md")
+    assert '| <span id="place-bamako"></span>Bamako |' in table
+    assert '| <span id="place-kati"></span>Kati |' in table
+    assert table.count('<span id="place-bamako">') == 1

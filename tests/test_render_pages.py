@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 from pathlib import Path
 
@@ -214,7 +215,12 @@ def test_data_exports(facts: FactBase) -> None:
         "\nwagner-deploys-in-mali-2021,Wagner Group personnel deploy to Mali,deployment,2021-12,"
         in events_csv
     )
-    assert b'"from": "mali"' in factbase_json(facts)
+    factbase = factbase_json(facts)
+    assert b'"from":"mali"' in factbase
+    assert files["data/factbase.json"] == factbase  # one dump per entity, the same bytes
+    assert files["data/events.csv"] == csv_files(facts)["data/events.csv"]
+    relationships = json.loads(factbase)["relationships"]
+    assert {r["id"] for r in relationships} == set(facts.relationships)
 
 
 def test_escaping_applies_to_every_editor_field(facts: FactBase) -> None:

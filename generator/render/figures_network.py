@@ -4,14 +4,15 @@ Nodes are actors (one trace per kind, so the legend explains colours and symbols
 are relationships (one trace per relationship kind, styled). Each slider step is a frame
 holding the edges that held on that day (FactBase.relationships_on) and dimming actors that
 did not exist yet or any more. Steps fall on the days the network changed, so no state is
-skipped and none repeated.
+skipped and none repeated; past `step_limit` such days (large fact bases), on the last
+change of each month or group of months, so the figure's size stays bounded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,12 @@ LAYOUT_ITERATIONS = 200
 # circles grouped by kind, which stays readable and deterministic.
 FORCE_LAYOUT_LIMIT = 400
 MAX_STEPS = 240
+# Every step is a frame that repeats the coordinates of the edges drawn on its day, so the
+# figure grows as steps × relationships. This many edge-steps keeps the network figure under
+# 3 MB at 10,000 events (2,000 relationships: at most 75 steps); up to 625 relationships (the
+# real site has 64) keep MAX_STEPS. Never fewer than MIN_STEPS (two a year for 12 years).
+STEP_BUDGET = 150_000
+MIN_STEPS = 24
 DIMMED = 0.18
 # Nodes this far from the centre (positions span -1…1) get labels that point inwards.
 LABEL_EDGE = 0.55
@@ -216,12 +223,30 @@ def change_steps(facts: FactBase, actors: Sequence[Actor]) -> list[Step]:
         _add_start(boundaries, actor.founded)
         _add_end(boundaries, actor.dissolved)
     days = sorted(boundaries)
-    if len(days) > MAX_STEPS:
-        # Keep the last change of each month: the slider shows the month's final state.
-        by_month = {(d.year, d.month): d for d in days}
-        days = sorted(by_month.values())
+    limit = step_limit(len(facts.relationships))
+    if len(days) > limit:
+        # Keep the last change of each month: the slider shows the month's final state. If
+        # there are still too many, the last change of each group of `months` months.
+        days, months = _last_of_month_groups(days, 1), 1
+        while len(days) > limit:
+            months += 1
+            days = _last_of_month_groups(boundaries, months)
         boundaries = dict.fromkeys(days, Precision.MONTH)
     return [Step(day, _label(day, boundaries[day])) for day in days]
+
+
+def _last_of_month_groups(days: Iterable[dt.date], months: int) -> list[dt.date]:
+    """The last of `days` in each group of `months` calendar months."""
+    last: dict[int, dt.date] = {}
+    for day in days:
+        group = (day.year * 12 + day.month - 1) // months
+        last[group] = max(day, last.get(group, day))
+    return sorted(last.values())
+
+
+def step_limit(relationships: int) -> int:
+    """The most slider steps for this many relationships (see STEP_BUDGET)."""
+    return min(MAX_STEPS, max(MIN_STEPS, STEP_BUDGET // max(1, relationships)))
 
 
 def _finest(a: Precision | None, b: Precision) -> Precision:
@@ -274,33 +299,36 @@ def network_figure(facts: FactBase) -> Figure:
     )
     node_kinds = sorted({a.kind for a in actors}, key=list(ActorKind).index)
     final_day = steps[-1].day if steps else dt.date.max
-    edge_traces = [_edge_trace(kind, _edge_xy(facts, final_day, kind, pos)) for kind in edge_kinds]
+    final_edges = _edges_xy(facts, final_day, pos)
+    edge_traces = [_edge_trace(kind, final_edges.get(kind, ([], []))) for kind in edge_kinds]
     node_traces = [_node_trace(facts, kind, actors, pos, final_day) for kind in node_kinds]
-    frames = [_frame(facts, step, edge_kinds, node_kinds, actors, pos) for step in steps]
+    members = [[a for a in actors if a.kind is kind] for kind in node_kinds]
+    frames = [_frame(facts, step, edge_kinds, members, pos) for step in steps]
     layout = _layout(steps)
     return {"data": [*edge_traces, *node_traces], "layout": layout, "frames": frames}
 
 
-def _edge_xy(
-    facts: FactBase, day: dt.date, kind: RelationshipKind, pos: dict[str, Position]
-) -> tuple[list[float | None], list[float | None]]:
-    xs: list[float | None] = []
-    ys: list[float | None] = []
+EdgeXY = tuple[list[float | None], list[float | None]]
+
+
+def _edges_xy(
+    facts: FactBase, day: dt.date, pos: dict[str, Position]
+) -> dict[RelationshipKind, EdgeXY]:
+    """The line coordinates of the edges drawn on `day`, by kind (one scan for all kinds)."""
+    by_kind: dict[RelationshipKind, EdgeXY] = {}
     for relation in edges_on(facts, day):
-        if relation.kind is kind:
-            (x0, y0), (x1, y1) = pos[relation.from_], pos[relation.to]
-            xs += [_round(x0), _round(x1), None]
-            ys += [_round(y0), _round(y1), None]
-    return xs, ys
+        xs, ys = by_kind.setdefault(relation.kind, ([], []))
+        (x0, y0), (x1, y1) = pos[relation.from_], pos[relation.to]
+        xs += [_round(x0), _round(x1), None]
+        ys += [_round(y0), _round(y1), None]
+    return by_kind
 
 
 def _round(value: float) -> float:
     return round(value, 3)
 
 
-def _edge_trace(
-    kind: RelationshipKind, xy: tuple[list[float | None], list[float | None]]
-) -> dict[str, Any]:
+def _edge_trace(kind: RelationshipKind, xy: EdgeXY) -> dict[str, Any]:
     return {
         "type": "scatter",
         "mode": "lines",
@@ -367,16 +395,15 @@ def _frame(
     facts: FactBase,
     step: Step,
     edge_kinds: Sequence[RelationshipKind],
-    node_kinds: Sequence[ActorKind],
-    actors: Sequence[Actor],
+    members_by_kind: Sequence[Sequence[Actor]],
     pos: dict[str, Position],
 ) -> dict[str, Any]:
     data: list[dict[str, Any]] = []
+    edges = _edges_xy(facts, step.day, pos)
     for edge_kind in edge_kinds:
-        xs, ys = _edge_xy(facts, step.day, edge_kind, pos)
+        xs, ys = edges.get(edge_kind, ([], []))
         data.append({"x": xs, "y": ys})
-    for node_kind in node_kinds:
-        members = [a for a in actors if a.kind is node_kind]
+    for members in members_by_kind:
         data.append({"marker": {"opacity": _opacities(members, step.day)}})
     return {"name": step.day.isoformat(), "data": data, "traces": list(range(len(data)))}
 
