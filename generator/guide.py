@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,7 +63,7 @@ def _field_doc(name: str, field: FieldInfo, json_schema: dict[str, Any]) -> Fiel
     nested = next((c for c in classes if issubclass(c, BaseModel)), None)
     choice_enum = next((c for c in classes if issubclass(c, enum.Enum)), None)
     choices = tuple(str(member.value) for member in choice_enum) if choice_enum else ()
-    is_list = typing.get_origin(_without_optional(field.annotation)) is list
+    is_list = typing.get_origin(schema.bare_type(field.annotation)) is list
     return FieldDoc(
         name=name,
         required=field.is_required(),
@@ -84,14 +83,6 @@ def _classes_in(annotation: Any) -> Iterator[type]:
         yield annotation
     for argument in typing.get_args(annotation):
         yield from _classes_in(argument)
-
-
-def _without_optional(annotation: Any) -> Any:
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(options) == 1:
-            return options[0]
-    return annotation
 
 
 def _description(

@@ -103,10 +103,9 @@ def load_file(path: Path, display_path: str | None = None) -> Document:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        return _failed(shown, error(shown, 1, 1, "unreadable", f"cannot read file: {exc.strerror}"))
+        return _failed(error(shown, 1, 1, "unreadable", f"cannot read file: {exc.strerror}"))
     if len(raw) > MAX_FILE_BYTES:
         return _failed(
-            shown,
             error(
                 shown,
                 1,
@@ -125,7 +124,6 @@ def load_bytes(raw: bytes, path: str) -> Document:
     except UnicodeDecodeError as exc:
         line, column = _position_of_offset(raw, exc.start)
         return _failed(
-            path,
             error(
                 path,
                 line,
@@ -139,28 +137,27 @@ def load_bytes(raw: bytes, path: str) -> Document:
 
 def load_text(text: str, path: str) -> Document:
     if not text.strip():
-        return _failed(path, _empty_file(path))
+        return _failed(_empty_file(path))
     too_deep = _flow_nesting_too_deep(text, path)
     if too_deep is not None:
-        return _failed(path, too_deep)
+        return _failed(too_deep)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return _failed(path, _syntax_diagnostic(path, exc, text))
+        return _failed(_syntax_diagnostic(path, exc, text))
     except yaml.reader.ReaderError as exc:
-        return _failed(path, _reader_diagnostic(path, exc, text))
+        return _failed(_reader_diagnostic(path, exc, text))
     except RecursionError:
-        return _failed(path, _too_deep(path, 1, 1))
+        return _failed(_too_deep(path, 1, 1))
     if node is None:
-        return _failed(path, _empty_file(path))
+        return _failed(_empty_file(path))
     try:
         data = _build(node, (), None, path, set(), 0)
     except _Refused as refused:
-        return _failed(path, refused.diagnostic)
+        return _failed(refused.diagnostic)
     except _AliasFound:
         line, column = _first_alias_position(text)
         return _failed(
-            path,
             error(
                 path,
                 line,
@@ -172,7 +169,6 @@ def load_text(text: str, path: str) -> Document:
     if not isinstance(data, dict):
         line, column = _mark(node)
         return _failed(
-            path,
             error(
                 path,
                 line,
@@ -219,8 +215,8 @@ def _empty_file(path: str) -> Diagnostic:
     return error(path, 1, 1, "empty-file", "file is empty; it should hold one entity")
 
 
-def _failed(path: str, diagnostic: Diagnostic) -> Document:
-    return Document(path, None, "", (diagnostic,))
+def _failed(diagnostic: Diagnostic) -> Document:
+    return Document(diagnostic.path, None, "", (diagnostic,))
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import functools
 import re
+import types
+import typing
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -519,6 +521,22 @@ MODELS: dict[FileKind, type[Entity]] = {
     "sources": Source,
     "topics": Topic,
 }
+
+
+def bare_type(annotation: Any) -> Any:
+    """The type declared behind `Annotated[...]` and `... | None`: `list[Id] | None` → `list[Id]`.
+
+    The schema has no union but the optional one, so what is left is a single type.
+    """
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = options[0]
+        else:
+            return annotation
 
 
 @functools.cache

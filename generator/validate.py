@@ -8,7 +8,6 @@ duplicate ids, dates outside an actor's existence).
 from __future__ import annotations
 
 import enum
-import types
 import typing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from generator.schema import (
     Event,
     FileKind,
     Relationship,
+    bare_type,
     markdown_fields,
 )
 
@@ -233,7 +233,7 @@ def _annotation_at(model: type[pydantic.BaseModel], loc: Loc) -> Any:
     """The declared type of the value at `loc`, walking models, lists and optionals."""
     current: Any = model
     for part in loc:
-        current = _unwrap(current)
+        current = bare_type(current)
         if isinstance(part, int):
             args = typing.get_args(current)
             current = args[0] if args else Any
@@ -244,19 +244,7 @@ def _annotation_at(model: type[pydantic.BaseModel], loc: Loc) -> Any:
             current = field.annotation
         else:
             return Any
-    return _unwrap(current)
-
-
-def _unwrap(annotation: Any) -> Any:
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            options = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = options[0]
-        else:
-            return annotation
+    return bare_type(current)
 
 
 def _field_by_name(model: type[pydantic.BaseModel], name: str) -> Any:
