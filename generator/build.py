@@ -159,7 +159,8 @@ def generate(
         memo.save()
     writing = time.perf_counter()
     stages["render"] = writing - rendering
-    report = write_site(files, out)
+    stamps = caches.stamps_file(cache_dir, out) if cache_dir is not None else None
+    report = write_site(files, out, stamps)
     stages["write"] = time.perf_counter() - writing
     return BuildResult(
         corpus.diagnostics,

@@ -41,6 +41,7 @@ import sys
 import time
 from collections.abc import Callable, Hashable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ from typing import Any
 import pydantic
 
 from generator.diagnostics import Diagnostic
+from generator.render.pieces import PieceKey, PieceStore
 from generator.schema import MODELS, Entity, json_schema
 
 PARSE_CACHE_FILE = "generator.pickle"
@@ -79,12 +81,23 @@ def cache_dir_for(content_dir: Path) -> Path:
     return cache_root() / hashlib.sha256(project).hexdigest()[:24]
 
 
+def stamps_file(cache_dir: Path, out: Path) -> Path:
+    """Where the write stage keeps the stamps of `out`'s files (generator/write.py)."""
+    name = hashlib.sha256(str(out.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return cache_dir / f"stamps-{name}.json"
+
+
 def _hash(*parts: bytes) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for part in parts:
         digest.update(len(part).to_bytes(8, "little"))
         digest.update(part)
     return digest.hexdigest()
+
+
+def _hash_strings(tag: str, parts: list[str]) -> str:
+    """A digest of a list of strings (repr of a tuple of strings cannot be ambiguous)."""
+    return hashlib.blake2b(repr((tag, parts)).encode(), digest_size=16).hexdigest()
 
 
 def _version(package: str) -> str:
@@ -114,21 +127,36 @@ def render_fingerprint(*settings: str) -> str:
     return _hash(_environment(), versions, *sources, *(s.encode() for s in settings))
 
 
+# What this process last read or wrote of each cache file, so that a process that builds
+# again and again (`mkdocs serve`) does not read back what it holds already. An entry is used
+# only while the file's stamp is the one it had then, so another process' write is read.
+# The entries are never changed once stored or read: each build makes new dictionaries.
+_RESIDENT: dict[Path, tuple[Stamp, str, dict[Any, Any]]] = {}
+
+
 def _read_pickle(path: Path, fingerprint: str) -> dict[Any, Any]:
+    try:
+        stamp = stamp_of(path.stat())
+    except OSError:
+        return {}
+    resident = _RESIDENT.get(path)
+    if resident is not None and resident[0] == stamp and resident[1] == fingerprint:
+        return resident[2]
     try:
         with path.open("rb") as handle:
             stored = pickle.load(handle)
-    except FileNotFoundError:
-        return {}
     except Exception:  # a damaged or foreign cache is only a slower build
         return {}
     if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint:
         return {}
     entries = stored.get("entries")
-    return entries if isinstance(entries, dict) else {}
+    if not isinstance(entries, dict):
+        return {}
+    _RESIDENT[path] = (stamp, fingerprint, entries)
+    return entries
 
 
-def _write_pickle(path: Path, fingerprint: str, entries: Mapping[Any, Any]) -> None:
+def _write_pickle(path: Path, fingerprint: str, entries: dict[Any, Any]) -> None:
     """Replace the file in one step, so a reader never sees half of it."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
@@ -141,8 +169,57 @@ def _write_pickle(path: Path, fingerprint: str, entries: Mapping[Any, Any]) -> N
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
         temporary.replace(path)
+        _RESIDENT[path] = (stamp_of(path.stat()), fingerprint, entries)
     except OSError:
         temporary.unlink(missing_ok=True)
+        _RESIDENT.pop(path, None)
+
+
+def forget_resident() -> None:
+    """Drop what this process holds of the cache files: the next build reads them again."""
+    _RESIDENT.clear()
+
+
+# A cache is kept in this many files, by a hash of each entry's key: a build that changed a
+# few entries rewrites a few files, not the whole cache.
+SHARDS = 32
+
+
+def shard_paths(base: Path) -> list[Path]:
+    """The files of the cache named `base` (generator.pickle: generator.00.pickle, ...)."""
+    return [base.with_name(f"{base.stem}.{n:02d}{base.suffix}") for n in range(SHARDS)]
+
+
+def _shard_of(key: Hashable) -> int:
+    digest = hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=4)
+    return int.from_bytes(digest.digest(), "little") % SHARDS
+
+
+class _ShardedPickle:
+    """A dictionary kept in SHARDS pickle files; `save` rewrites only the files that differ."""
+
+    def __init__(self, base: Path | None, fingerprint: str) -> None:
+        self._paths = shard_paths(base) if base is not None else []
+        self._fingerprint = fingerprint
+        self._shards = [_read_pickle(path, fingerprint) for path in self._paths]
+        self.entries: dict[Any, Any] = {}
+        for shard in self._shards:
+            self.entries.update(shard)
+
+    def save(self, entries: Mapping[Any, Any]) -> None:
+        if not self._paths:
+            return
+        shards: list[dict[Any, Any]] = [{} for _ in range(SHARDS)]
+        for key, value in entries.items():
+            shards[_shard_of(key)][key] = value
+        for path, old, new in zip(self._paths, self._shards, shards, strict=True):
+            if not _same_entries(old, new):
+                _write_pickle(path, self._fingerprint, new)
+
+
+def _same_entries(old: Mapping[Any, Any], new: Mapping[Any, Any]) -> bool:
+    # An entry carried over is the very object read: identity is enough, and quick.
+    return old.keys() == new.keys() and all(old[key] is value for key, value in new.items())
 
 
 # --- the parse cache -------------------------------------------------------------------------
@@ -181,9 +258,8 @@ class ParseCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.fingerprint = parse_fingerprint()
-        self._old: dict[str, _Entry] = (
-            _read_pickle(path, self.fingerprint) if path is not None else {}
-        )
+        self._stored = _ShardedPickle(path, self.fingerprint)
+        self._old: dict[str, _Entry] = self._stored.entries
         self._new: dict[str, _Entry] = {}
         self._changed = False
         self.hits = 0
@@ -228,7 +304,7 @@ class ParseCache:
         if self.path is None:
             return
         if self._changed or self._new.keys() != self._old.keys():
-            _write_pickle(self.path, self.fingerprint, self._new)
+            self._stored.save(self._new)
 
 
 def _is_racy(stamp: Stamp) -> bool:
@@ -269,6 +345,7 @@ class Digests:
 
     def __init__(self, facts: Any, entity_digests: Mapping[tuple[str, str], str]) -> None:
         self.facts = facts
+        self.entity_digests = entity_digests
         self._entities: dict[int, tuple[str, str, str]] = {}
         for kind in ENTITY_KINDS:
             for entity_id, entity in getattr(facts, kind).items():
@@ -288,10 +365,10 @@ class Digests:
         if isinstance(value, enum.Enum | dt.date):
             return f"{type(value).__name__}:{value!r}"
         if isinstance(value, list | tuple):
-            return _hash(type(value).__name__.encode(), *(self.of(v).encode() for v in value))
+            return _hash_strings(type(value).__name__, [self._of_item(v) for v in value])
         if isinstance(value, dict):
-            return _hash(
-                b"dict", *(f"{self.of(k)}={self.of(v)}".encode() for k, v in value.items())
+            return _hash_strings(
+                "dict", [f"{self.of(k)}={self._of_item(v)}" for k, v in value.items()]
             )
         if isinstance(value, pydantic.BaseModel):
             # A part of an entity (a claim, a figure): its repr names every field.
@@ -303,6 +380,15 @@ class Digests:
                 *(self.of(getattr(value, name)).encode() for name in names),
             )
         raise _Opaque(type(value).__qualname__)
+
+    def _of_item(self, value: Any) -> str:
+        # Most lists the fact base gives are of entities: skip the call for those.
+        known = self._entities.get(id(value))
+        return known[2] if known is not None else self.of(value)
+
+    def by_object(self) -> dict[int, str]:
+        """The digest of each entity of this build's fact base, by id() of the entity."""
+        return {object_id: known[2] for object_id, known in self._entities.items()}
 
     def argument(self, value: Any) -> Hashable:
         """How a query's argument is recorded, so the query can be asked again next build."""
@@ -353,6 +439,10 @@ class Digests:
 
     def remember(self, read: Read, digest: str) -> None:
         self._replayed.setdefault(read, digest)
+
+    def known(self, read: Read) -> str | None:
+        """The read's digest, if a unit has already made or replayed it in this build."""
+        return self._replayed.get(read)
 
 
 class RecordingMapping(Mapping[str, Any]):
@@ -416,6 +506,11 @@ class Recorder:
     def note(self, read: Read, value: Any) -> None:
         if read in self.reads or self.opaque:
             return
+        # The fact base does not change during a build: a read gives one digest throughout.
+        known = self._digests.known(read)
+        if known is not None:
+            self.reads[read] = known
+            return
         try:
             digest = (
                 _MISSING
@@ -460,6 +555,8 @@ class Recorder:
 class _Memo:
     reads: tuple[tuple[Read, str], ...]
     outputs: Outputs
+    # The pieces (generator/render/pieces.py) the unit was made of, for its next render.
+    pieces: Mapping[PieceKey, Any]
 
 
 class RenderMemo:
@@ -468,15 +565,23 @@ class RenderMemo:
     def __init__(self, path: Path | None, fingerprint: str) -> None:
         self.path = path
         self.fingerprint = fingerprint
-        self._old: dict[Hashable, _Memo] = (
-            _read_pickle(path, fingerprint) if path is not None else {}
-        )
+        self._stored = _ShardedPickle(path, fingerprint)
+        self._old: dict[Hashable, _Memo] = self._stored.entries
         self._new: dict[Hashable, _Memo] = {}
+        self._store: PieceStore | None = None
         self.reused = 0
         self.rendered = 0
 
+    def piece_store(self, digests: Digests) -> PieceStore:
+        """The store this build's pieces go through (see `run`)."""
+        self._store = PieceStore(digests.by_object())
+        return self._store
+
     def run(self, key: Hashable, digests: Digests, render: Callable[[Any], Outputs]) -> Outputs:
-        """The unit's outputs: from the memo if every read it made gives the same digest."""
+        """The unit's outputs: from the memo if every read it made gives the same digest.
+
+        Otherwise the unit is rendered again, with the pieces it was made of last time.
+        """
         memo = self._old.get(key)
         if memo is not None and _still_valid(memo, digests):
             self.reused += 1
@@ -484,20 +589,38 @@ class RenderMemo:
             return memo.outputs
         self.rendered += 1
         recorder = Recorder(digests)
-        outputs = render(recorder)
+        pieces: Mapping[PieceKey, Any] = {}
+        if self._store is None:
+            outputs = render(recorder)
+        else:
+            kept = memo.pieces if memo is not None else {}
+            outputs, pieces = self._store.record(partial(render, recorder), kept)
         if not recorder.opaque:
-            self._new[key] = _Memo(tuple(recorder.reads.items()), outputs)
+            self._new[key] = _Memo(tuple(recorder.reads.items()), outputs, pieces)
         return outputs
+
+    @property
+    def pieces_made(self) -> int:
+        """How many pieces this build had to make (the others were kept or shared)."""
+        return self._store.made if self._store is not None else 0
 
     def save(self) -> None:
         if self.path is None:
             return
         if self.rendered or self._new.keys() != self._old.keys():
-            _write_pickle(self.path, self.fingerprint, self._new)
+            self._stored.save(self._new)
 
 
 def _still_valid(memo: _Memo, digests: Digests) -> bool:
+    entities = digests.entity_digests
     try:
-        return all(digests.replay(read) == digest for read, digest in memo.reads)
+        for read, digest in memo.reads:
+            # Most reads are of one entity by id: its digest is at hand, nothing to replay.
+            if read[0] == "item":
+                if entities.get((str(read[1]), str(read[2])), _MISSING) != digest:
+                    return False
+            elif digests.replay(read) != digest:
+                return False
     except Exception:  # a read that no longer works: render the unit again
         return False
+    return True

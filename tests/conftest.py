@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from generator import cache
+
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID_CONTENT = FIXTURES / "valid" / "content"
 REPO = Path(__file__).parent.parent
@@ -51,6 +53,8 @@ def private_cache_dir(
     """Keep the generator's caches out of the user's home while the tests run."""
     folder = tmp_path_factory.mktemp("generator-cache")
     monkeypatch.setenv("SAHEL_GENERATOR_CACHE_DIR", str(folder))
+    # Nor do tests share what a process keeps of cache files between builds.
+    cache.forget_resident()
     return folder
 
 

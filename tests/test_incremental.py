@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import write_corpus
+from generator import cache
 from generator.build import generate
 from generator.cache import RenderMemo
 from generator.write import MANIFEST
@@ -104,12 +105,21 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
 ]
 
 
-def test_incremental_output_equals_full_output_after_each_edit(project: Path) -> None:
+@pytest.mark.parametrize("process", ["the same process", "a new process"])
+def test_incremental_output_equals_full_output_after_each_edit(
+    tmp_path: Path, process: str
+) -> None:
+    """In the same process (`mkdocs serve`) the caches are held in memory; a new process
+    (`python -m generator build`) reads them from their files."""
+    project = tmp_path
+    write_corpus(project / "content", EVENTS)
     out, reference = project / "site_src", project / "reference"
     assert generate(project / "content", out).ok
     for name, edit in EDITS:
         before = mtimes(out)
         edit(project)
+        if process == "a new process":
+            cache.forget_resident()
         result = generate(project / "content", out)
         assert result.ok, (name, result.diagnostics[:3])
         assert result.report is not None
@@ -141,6 +151,29 @@ def test_a_second_build_with_nothing_changed_renders_nothing(
     [(reused, rendered)] = counts
     assert rendered == 0
     assert reused > EVENTS
+
+
+def test_after_one_event_edit_only_that_events_pieces_are_made_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages that list every event are rendered again from the other events' pieces."""
+    out = project / "site_src"
+    assert generate(project / "content", out).ok
+    made: list[tuple[int, int]] = []
+    save = RenderMemo.save
+
+    def counting_save(self: RenderMemo) -> None:
+        made.append((self.rendered, self.pieces_made))
+        save(self)
+
+    monkeypatch.setattr(RenderMemo, "save", counting_save)
+    replace_in(_event(project, 11), r"^title: .*$", "title: Only this one changed")
+    assert generate(project / "content", out).ok
+    [(rendered, pieces)] = made
+    assert rendered > 5  # the timeline, the map, the sources, the data... were rendered again
+    # Its row in each table, its timeline item, hover label, data record and CSV lines, its
+    # citations: a few dozen at most, against thousands for a full rendering.
+    assert 0 < pieces <= 40, pieces
 
 
 def test_the_units_render_what_render_pages_and_render_figures_render() -> None:

@@ -6,11 +6,14 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from generator.model import FactBase
 from generator.render import links
-from generator.schema import MODELS, Entity, FileKind, json_schema
+from generator.render.pieces import piece
+from generator.schema import MODELS, Entity, Event, FileKind, json_schema
 
 DATA_DIR = "data"
 # The event parts that are lists of records get their own CSV, one row per record.
@@ -26,19 +29,43 @@ def _entities(facts: FactBase, kind: FileKind) -> list[Entity]:
     return [collection[key] for key in sorted(collection)]
 
 
-Dumps = dict[FileKind, list[dict[str, Any]]]
-
-
-def _dumps(facts: FactBase) -> Dumps:
-    """Every entity as JSON data, by kind, in id order: dumped once for the JSON and the CSVs."""
-    return {kind: [_dump(e) for e in _entities(facts, kind)] for kind in MODELS}
-
-
-def factbase_json(facts: FactBase, dumps: Dumps | None = None) -> bytes:
-    data = _dumps(facts) if dumps is None else dumps
+def _json(data: Any) -> str:
     # Compact: the C encoder (indentation needs the pure-Python one) writes it faster, smaller.
-    text = json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
+    return json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Exported:
+    """One entity as the data files hold it (a piece: see generator/render/pieces.py)."""
+
+    json: str  # its record in factbase.json
+    row: str  # its line in <kind>.csv
+    # For an event, the fields used by the records of each of its NESTED_EVENT_PARTS.
+    part_fields: tuple[tuple[str, frozenset[str]], ...]
+
+
+def exported(entity: Entity, kind: FileKind) -> Exported:
+    data = _dump(entity)
+    if kind == "events":
+        row = _csv_line(_columns(kind), _event_row(data))
+        fields = tuple(
+            (part, frozenset(key for record in data.get(part, []) for key in record))
+            for part in NESTED_EVENT_PARTS
+        )
+    else:
+        row, fields = _csv_line(_columns(kind), data), ()
+    return Exported(_json(data), row, fields)
+
+
+def factbase_json(facts: FactBase) -> bytes:
+    """Every entity by kind, in id order: what json.dumps of the whole gives, built by parts."""
+    kinds = [
+        f"{_json(kind)}:["
+        + ",".join(piece(exported, e, kind).json for e in _entities(facts, kind))
+        + "]"
+        for kind in sorted(MODELS)
+    ]
+    return ("{" + ",".join(kinds) + "}\n").encode("utf-8")
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(...)`,
@@ -65,22 +92,30 @@ def _cell(value: Any) -> str:
     return spreadsheet_safe(str(value))
 
 
-def _csv(header: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
+def _csv_values(values: Sequence[str]) -> str:
+    """One CSV line, newline included."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in header])
-    return buffer.getvalue().encode("utf-8")
+    csv.writer(buffer, lineterminator="\n").writerow(values)
+    return buffer.getvalue()
 
 
-def _columns(kind: FileKind) -> list[str]:
+def _csv_line(header: Sequence[str], row: dict[str, Any]) -> str:
+    """The row's CSV line, with the columns of `header`."""
+    return _csv_values([_cell(row.get(column)) for column in header])
+
+
+def _csv(header: Sequence[str], lines: Iterable[str]) -> bytes:
+    return (_csv_values(header) + "".join(lines)).encode("utf-8")
+
+
+@cache
+def _columns(kind: FileKind) -> tuple[str, ...]:
     fields = MODELS[kind].model_fields
     columns = [info.alias or name for name, info in fields.items()]
     if kind == "events":
         columns = [c for c in columns if c not in NESTED_EVENT_PARTS and c != "location"]
         columns[5:5] = ["place", "country", "lat", "lon", "location_precision"]
-    return columns
+    return tuple(columns)
 
 
 def _event_row(event: dict[str, Any]) -> dict[str, Any]:
@@ -95,27 +130,34 @@ def _event_row(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def csv_files(facts: FactBase, dumps: Dumps | None = None) -> dict[str, bytes]:
-    data = _dumps(facts) if dumps is None else dumps
+def part_lines(event: Event, part: str, header: tuple[str, ...]) -> str:
+    """The CSV lines of one of an event's nested parts, one per record, under `header`."""
+    records = getattr(event, part)
+    return "".join(
+        _csv_line(
+            header,
+            {
+                "event": event.id,
+                "position": index,
+                **record.model_dump(mode="json", by_alias=True, exclude_none=True),
+            },
+        )
+        for index, record in enumerate(records, 1)
+    )
+
+
+def csv_files(facts: FactBase) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for kind in MODELS:
-        rows = data[kind]
-        if kind == "events":
-            rows = [_event_row(r) for r in rows]
-        files[f"{DATA_DIR}/{kind}.csv"] = _csv(_columns(kind), rows)
-    events = data["events"]
+        lines = (piece(exported, e, kind).row for e in _entities(facts, kind))
+        files[f"{DATA_DIR}/{kind}.csv"] = _csv(_columns(kind), lines)
+    events = [e for e in _entities(facts, "events") if isinstance(e, Event)]
+    fields = {e.id: dict(piece(exported, e, "events").part_fields) for e in events}
     for part in NESTED_EVENT_PARTS:
-        records = [
-            {"event": event["id"], "position": index, **record}
-            for event in events
-            for index, record in enumerate(event.get(part, []), 1)
-        ]
-        header = [
-            "event",
-            "position",
-            *sorted({k for r in records for k in r} - {"event", "position"}),
-        ]
-        files[f"{DATA_DIR}/event-{part}.csv"] = _csv(header, records)
+        used = set().union(*(fields[e.id][part] for e in events)) if events else set()
+        header = ("event", "position", *sorted(used - {"event", "position"}))
+        lines = (piece(part_lines, e, part, header) for e in events if getattr(e, part))
+        files[f"{DATA_DIR}/event-{part}.csv"] = _csv(header, lines)
     return files
 
 
@@ -129,10 +171,9 @@ def schema_files() -> dict[str, bytes]:
 
 
 def data_files(facts: FactBase) -> dict[str, bytes]:
-    dumps = _dumps(facts)
     return {
-        f"{DATA_DIR}/factbase.json": factbase_json(facts, dumps),
-        **csv_files(facts, dumps),
+        f"{DATA_DIR}/factbase.json": factbase_json(facts),
+        **csv_files(facts),
         **schema_files(),
     }
 

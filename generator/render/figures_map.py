@@ -13,6 +13,7 @@ import textwrap
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from generator import countries
@@ -21,6 +22,7 @@ from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import PALETTE, Figure
+from generator.render.pieces import piece
 from generator.schema import Event, EventKind
 
 # The Sahel from Senegal's coast to Lake Chad, with room for the coastal capitals.
@@ -56,16 +58,13 @@ class Place:
     lon: float
     events: tuple[Event, ...]
     anchor: str  # the id of the place's first row in the map page's table
+    kinds: tuple[EventKind, ...]  # the kinds of its events, in EventKind's order
 
     @property
     def name(self) -> str:
         first = self.events[0].location
         assert first is not None
         return first.place
-
-    @property
-    def kinds(self) -> list[EventKind]:
-        return sorted({e.kind for e in self.events}, key=list(EventKind).index)
 
 
 def places(events: Sequence[Event]) -> list[Place]:
@@ -75,18 +74,29 @@ def places(events: Sequence[Event]) -> list[Place]:
         groups.setdefault((_coordinate(event, "lat"), _coordinate(event, "lon")), []).append(event)
     out: list[Place] = []
     used: set[str] = set()
+    # The last number given after each base: many places can share a name, and counting up
+    # from 1 each time would take quadratic time.
+    last: dict[str, int] = {}
     for (lat, lon), group in groups.items():
         assert group[0].location is not None
         base = "place-" + (_slug(group[0].location.place) or "unnamed")
-        anchor, n = base, 1
+        anchor, n = base, last.get(base, 1)
+        if n > 1:
+            anchor = f"{base}-{n}"
         while anchor in used:
             n += 1
             anchor = f"{base}-{n}"
         used.add(anchor)
-        out.append(Place(lat, lon, tuple(group), anchor))
+        last[base] = n
+        kinds = tuple(sorted({e.kind for e in group}, key=_KIND_RANK.__getitem__))
+        out.append(Place(lat, lon, tuple(group), anchor, kinds))
     return out
 
 
+_KIND_RANK = {kind: rank for rank, kind in enumerate(EventKind)}
+
+
+@cache
 def _slug(value: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
@@ -95,7 +105,7 @@ def _slug(value: str) -> str:
 def map_figure(facts: FactBase) -> Figure:
     located = places(facts.events_in_order)
     single = [p for p in located if len(p.kinds) == 1]
-    kinds = sorted({p.kinds[0] for p in single}, key=list(EventKind).index)
+    kinds = sorted({p.kinds[0] for p in single}, key=_KIND_RANK.__getitem__)
     traces = [
         _trace(
             kind.value.replace("_", " "), [p for p in single if p.kinds[0] is kind], _kind_colour(i)
@@ -155,24 +165,30 @@ def _coordinate(event: Event, axis: str) -> float:
 def _hover(place: Place) -> str:
     """The place's events, each line escaped and wrapped so the label fits a phone."""
     if len(place.events) == 1:
-        event = place.events[0]
-        lines = [
-            f"<b>{_wrapped(event.title)}</b>",
-            md.hover(human_span(event.date, event.end)),
-            md.hover(place.name),
-        ]
-        return "<br>".join(lines)
+        return piece(_single_event_hover, place.events[0])
     several = len(place.kinds) > 1
     shown = place.events[:HOVER_EVENTS]
     lines = [f"<b>{md.hover(place.name)}</b>: {len(place.events)} events"]
-    for event in shown:
-        kind = f" ({event.kind.value.replace('_', ' ')})" if several else ""
-        text = f"{human_span(event.date, event.end)}: {event.title}{kind}"
-        lines.append(_wrapped(text, BULLET, INDENT))
+    lines.extend(piece(_event_hover_line, event, several) for event in shown)
     if len(place.events) > len(shown):
         lines.append(f"and {len(place.events) - len(shown)} more")
     lines.append("<i>click to list them</i>")
     return "<br>".join(lines)
+
+
+def _single_event_hover(event: Event) -> str:
+    assert event.location is not None
+    lines = [
+        f"<b>{_wrapped(event.title)}</b>",
+        md.hover(human_span(event.date, event.end)),
+        md.hover(event.location.place),
+    ]
+    return "<br>".join(lines)
+
+
+def _event_hover_line(event: Event, several_kinds: bool) -> str:
+    kind = f" ({event.kind.value.replace('_', ' ')})" if several_kinds else ""
+    return _wrapped(f"{human_span(event.date, event.end)}: {event.title}{kind}", BULLET, INDENT)
 
 
 def _wrapped(value: str, first: str = "", rest: str = "") -> str:
@@ -225,19 +241,21 @@ def map_table(facts: FactBase, from_page: str) -> str:
     rows = ["| Event | Date | Place | Country | Kind |", "| --- | --- | --- | --- | --- |"]
     for place in places(facts.events_in_order):
         for index, event in enumerate(place.events):
-            assert event.location is not None
-            country = event.location.country
+            before, after = piece(_table_row, event, from_page)
             anchor = f'<span id="{place.anchor}"></span>' if index == 0 else ""
-            rows.append(
-                "| {} | {} | {}{} | {} | {} |".format(
-                    md.page_link(
-                        event.title, links.relative(from_page, links.event_page(event.id))
-                    ),
-                    md.cell(human_span(event.date, event.end)),
-                    anchor,
-                    md.cell(event.location.place),
-                    md.cell(countries.name(country) if country else ""),
-                    event.kind.value.replace("_", " "),
-                )
-            )
+            rows.append(before + anchor + after)
     return "\n".join(rows) + "\n"
+
+
+def _table_row(event: Event, from_page: str) -> tuple[str, str]:
+    """The event's row, in two: the place's anchor, if any, goes between them."""
+    assert event.location is not None
+    country = event.location.country
+    link = md.page_link(event.title, links.relative(from_page, links.event_page(event.id)))
+    before = f"| {link} | {md.cell(human_span(event.date, event.end))} | "
+    after = "{} | {} | {} |".format(
+        md.cell(event.location.place),
+        md.cell(countries.name(country) if country else ""),
+        event.kind.value.replace("_", " "),
+    )
+    return before, after

@@ -19,6 +19,7 @@ from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import Figure, colour, scatter_type
+from generator.render.pieces import piece
 from generator.schema import Event
 
 # Events of one lane closer than this share a row only if they do not overlap visually.
@@ -38,6 +39,7 @@ class TimelineItem:
     end: dt.date  # exclusive: the day after the last day the date may mean
     is_point: bool
     url: str
+    hover: str  # the hover label: title and date
 
 
 @dataclass(frozen=True)
@@ -47,16 +49,19 @@ class Lane:
 
 
 def timeline_item(event: Event) -> TimelineItem:
+    """The event as every timeline draws it (a piece: see generator/render/pieces.py)."""
     last = (event.end or event.date).last_day
     is_point = event.date.precision is Precision.DAY and (event.end in (None, event.date))
+    when = human_span(event.date, event.end)
     return TimelineItem(
         event_id=event.id,
         title=event.title,
-        when=human_span(event.date, event.end),
+        when=when,
         start=event.date.first_day,
         end=last + dt.timedelta(days=1),
         is_point=is_point,
         url=links.site_url(links.event_page(event.id)),
+        hover=f"<b>{md.hover(event.title)}</b><br>{md.hover(when)}",
     )
 
 
@@ -64,8 +69,9 @@ def _lanes(events: Sequence[Event], keys: Callable[[Event], list[str]], last: st
     """Events grouped by lane label: labels in alphabetical order, `last` at the end."""
     groups: dict[str, list[TimelineItem]] = {}
     for event in events:
+        item = piece(timeline_item, event)
         for key in keys(event):
-            groups.setdefault(key, []).append(timeline_item(event))
+            groups.setdefault(key, []).append(item)
     order = sorted(groups, key=lambda label: (label == last, label.casefold()))
     return [Lane(label, tuple(groups[label])) for label in order]
 
@@ -94,7 +100,7 @@ def lanes_by_country(events: Sequence[Event]) -> list[Lane]:
 
 
 def single_lane(label: str, events: Sequence[Event]) -> list[Lane]:
-    return [Lane(label, tuple(timeline_item(e) for e in events))] if events else []
+    return [Lane(label, tuple(piece(timeline_item, e) for e in events))] if events else []
 
 
 # --- placing items in rows ---------------------------------------------------------------
@@ -212,7 +218,7 @@ def _lane_traces(
                 "symbol": ["circle" if m[2] else "diamond" for m in marks],
                 "line": {"width": 1, "color": "#ffffff"},
             },
-            "text": [f"<b>{md.hover(m[3].title)}</b><br>{md.hover(m[3].when)}" for m in marks],
+            "text": [m[3].hover for m in marks],
             "customdata": [m[3].url for m in marks],
             "hovertemplate": "%{text}<extra></extra>",
             "name": md.hover(lane.label),
@@ -251,9 +257,11 @@ def timeline_table(lanes: Sequence[Lane], from_page: str) -> str:
     """The figure's data as a Markdown table: lane, date, event."""
     rows = ["| Lane | Date | Event |", "| --- | --- | --- |"]
     for lane in lanes:
-        for item in lane.items:
-            link = md.page_link(
-                item.title, links.relative(from_page, links.event_page(item.event_id))
-            )
-            rows.append(f"| {md.cell(lane.label)} | {md.cell(item.when)} | {link} |")
+        label = md.cell(lane.label)
+        rows.extend(piece(_table_row, item, label, from_page) for item in lane.items)
     return "\n".join(rows) + "\n"
+
+
+def _table_row(item: TimelineItem, lane: str, from_page: str) -> str:
+    link = md.page_link(item.title, links.relative(from_page, links.event_page(item.event_id)))
+    return f"| {lane} | {md.cell(item.when)} | {link} |"

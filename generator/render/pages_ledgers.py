@@ -6,6 +6,7 @@ from generator.model import AttributedClaim, Citation, FactBase
 from generator.render import links, parts
 from generator.render import markdown as md
 from generator.render.pages_actors import relationship_sentence
+from generator.render.pieces import piece
 from generator.schema import ClaimStatus, RelationshipKind, Source
 
 RELATIONSHIP_HEADINGS: dict[RelationshipKind, str] = {
@@ -67,6 +68,17 @@ def sources_page(facts: FactBase) -> str:
 
 
 def _source_entry(facts: FactBase, source: Source, page: str) -> str:
+    lines = [piece(_source_details, source)]
+    citations = facts.citations_of(source.id)
+    if citations:
+        cited = "\n".join(f"- {piece(_citation, c, page)}" for c in citations)
+        lines.append(f"Cited by {len(citations)}:\n\n{cited}\n")
+    else:
+        lines.append("Not cited by any fact yet.\n")
+    return "\n".join(lines)
+
+
+def _source_details(source: Source) -> str:
     heading = md.text(source.title or source.publisher)
     lines = [f"## {heading} {{ #{source.id} }}\n"]
     details = [f"- **Publisher:** {md.text(source.publisher)}"]
@@ -87,12 +99,6 @@ def _source_entry(facts: FactBase, source: Source, page: str) -> str:
     lines.append("\n".join(details) + "\n")
     if source.notes:
         lines.append(md.markdown_field(source.notes) + "\n")
-    citations = facts.citations_of(source.id)
-    if citations:
-        cited = "\n".join(f"- {_citation(c, page)}" for c in citations)
-        lines.append(f"Cited by {len(citations)}:\n\n{cited}\n")
-    else:
-        lines.append("Not cited by any fact yet.\n")
     return "\n".join(lines)
 
 

@@ -8,7 +8,8 @@ from generator.render import links, parts
 from generator.render import markdown as md
 from generator.render.figures_common import CHARTS_BUNDLE, embed
 from generator.render.figures_timeline import Lane, single_lane, timeline_table
-from generator.schema import Topic
+from generator.render.pieces import piece
+from generator.schema import Event, Topic
 
 
 def topic_figure_name(topic_id: str) -> str:
@@ -64,12 +65,13 @@ def topic_page(facts: FactBase, topic: Topic) -> str:
                 "The chart's data as a table",
             )
         )
-        items = [
-            f"- **{md.text(human_span(e.date, e.end))}**: "
-            f"{md.page_link(e.title, links.relative(page, links.event_page(e.id)))}"
-            for e in events
-        ]
+        items = [piece(_event_item, e, page) for e in events]
         out.append(f"## Events ({len(events)})\n\n" + "\n".join(items) + "\n")
     else:
         out.append("No events are filed under this storyline yet.\n")
     return "\n".join(s for s in out if s)
+
+
+def _event_item(event: Event, page: str) -> str:
+    link = md.page_link(event.title, links.relative(page, links.event_page(event.id)))
+    return f"- **{md.text(human_span(event.date, event.end))}**: {link}"

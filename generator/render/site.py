@@ -13,9 +13,9 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
-from generator.cache import Digests, Outputs, RenderMemo
+from generator.cache import ENTITY_KINDS, Digests, Outputs, RenderMemo
 from generator.model import FactBase
-from generator.render import links
+from generator.render import links, pieces
 from generator.render.assets import static_files
 from generator.render.data_export import data_files, data_page
 from generator.render.figures_common import Figure, figure_json, figure_path
@@ -111,17 +111,19 @@ def render_site(
     pages: set[str] = set()
     if memo is not None and digests is not None:
         known = Digests(facts, digests)
-        for key, kind, render in _units(facts, options):
-            outputs = memo.run(key, known, render)
-            files.update(outputs)
-            if kind == "page":
-                pages.update(outputs)
+        with pieces.active(memo.piece_store(known)):
+            for key, kind, render in _units(facts, options):
+                outputs = memo.run(key, known, render)
+                files.update(outputs)
+                if kind == "page":
+                    pages.update(outputs)
     else:
-        for _key, kind, render in _units(facts, options):
-            outputs = render(facts)
-            files.update(outputs)
-            if kind == "page":
-                pages.update(outputs)
+        with pieces.active(pieces.PieceStore(_entity_identities(facts))):
+            for _key, kind, render in _units(facts, options):
+                outputs = render(facts)
+                files.update(outputs)
+                if kind == "page":
+                    pages.update(outputs)
     files[links.DATA_PAGE] = _page_bytes(data_page(files))
     pages.add(links.DATA_PAGE)
     clashes = sorted(pages & set(options.extra_pages))
@@ -130,6 +132,15 @@ def render_site(
     for path, text in options.extra_pages.items():
         files[path] = text.encode("utf-8")
     return dict(sorted(files.items()))
+
+
+def _entity_identities(facts: FactBase) -> dict[int, str]:
+    """For a build without a memo: entities stand for themselves, for this build only."""
+    return {
+        id(entity): f"object:{id(entity)}"
+        for kind in ENTITY_KINDS
+        for entity in getattr(facts, kind).values()
+    }
 
 
 Unit = tuple[Hashable, str, Callable[[FactBase], Outputs]]

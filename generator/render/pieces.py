@@ -1,0 +1,151 @@
+"""Pieces: the per-entity parts of the pages and figures that show every entity.
+
+After any edit, the pages that list every event (the timeline, the map, the sources, the
+data files) must be rendered again, but almost all of each is what it was: one row per
+event, one hover label per event, one JSON record per entity. A *piece* is such a part,
+made by a pure function of its arguments. `piece(make, *arguments)` returns
+`make(*arguments)`, computed once per build and, with a `PieceStore` that outlives the
+build (the render memo keeps one, see generator/cache.py), once for as long as its
+arguments stay the same.
+
+A piece is kept under the function's qualified name and its arguments: an entity stands
+for the digest of the file it came from (equal digests, equal entities), anything else for
+its value. So that nothing outside its arguments can change its result, `make` must be a
+module-level function (no closure, so it cannot capture the fact base), and its other
+arguments plain immutable values: strings, numbers, dates, enums, tuples, frozen
+dataclasses. Anything else is refused at once, so a misuse fails in the tests rather than
+leaving a stale row on the site.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import types
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import pydantic
+
+P = ParamSpec("P")
+A = TypeVar("A")
+T = TypeVar("T")
+
+PieceKey = tuple[str, tuple[Hashable, ...]]
+_PLAIN = (str, int, float, bool, type(None), enum.Enum, dt.date)
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None), dt.date})
+
+
+class PieceStore:
+    """This build's pieces, and last build's pieces of the unit being rendered.
+
+    A unit (a page or a figure, see generator/render/site.py) keeps the pieces it was made
+    of with its memo; when it is rendered again it finds them there (`record`). What it no
+    longer uses is dropped with its old memo, so nothing stale piles up.
+    """
+
+    def __init__(self, entity_digests: Mapping[int, str]) -> None:
+        # Each entity of the build's fact base by id(): what stands for it in a key.
+        self._entities = {object_id: ("entity", d) for object_id, d in entity_digests.items()}
+        self.used: dict[PieceKey, Any] = {}
+        self.made = 0
+        self._names: dict[Callable[..., Any], str] = {}
+        self._kept: Mapping[PieceKey, Any] = {}
+        self._touched: dict[PieceKey, Any] | None = None
+
+    def record(
+        self, work: Callable[[], T], kept: Mapping[PieceKey, Any]
+    ) -> tuple[T, dict[PieceKey, Any]]:
+        """`work()`, given the pieces `kept` from its last run; and the pieces it used."""
+        assert self._touched is None, "units are rendered one at a time"
+        self._kept, self._touched = kept, {}
+        try:
+            result = work()
+            return result, self._touched
+        finally:
+            self._kept, self._touched = {}, None
+
+    def get(self, make: Callable[..., T], arguments: tuple[Any, ...]) -> T:
+        name = self._names.get(make)
+        if name is None:
+            # One string object per function, which pickle then stores once.
+            name = self._names[make] = f"{make.__module__}:{make.__qualname__}"
+        key = (name, tuple([self._argument(a) for a in arguments]))
+        found = self.used.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._kept.get(key, _MISSING)
+            if found is _MISSING:
+                found = make(*arguments)
+                self.made += 1
+            self.used[key] = found
+        if self._touched is not None:
+            self._touched[key] = found
+        result: T = found
+        return result
+
+    def _argument(self, value: object) -> Hashable:
+        entity = self._entities.get(id(value))
+        if entity is not None:
+            return entity
+        if type(value) in _PLAIN_TYPES or isinstance(value, _PLAIN):
+            return value
+        if isinstance(value, pydantic.BaseModel):
+            raise TypeError(f"a piece's {type(value).__name__} must be a whole entity")
+        if isinstance(value, tuple):
+            return ("tuple", tuple(self._argument(v) for v in value))
+        if _is_value_object(value):
+            return value  # hashable: checked above
+        raise TypeError(f"a piece cannot take a {type(value).__qualname__}: not a plain value")
+
+
+_MISSING: Any = object()
+
+
+def _is_value_object(value: object) -> bool:
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return False
+    if not type(value).__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        return False
+    try:
+        hash(value)  # a frozen dataclass holding a dict or a list cannot be a key
+    except TypeError:
+        return False
+    return True
+
+
+_store: ContextVar[PieceStore | None] = ContextVar("piece_store", default=None)
+
+
+@contextmanager
+def active(store: PieceStore) -> Iterator[PieceStore]:
+    """Pieces made inside the block are looked up in, and kept by, `store`."""
+    token = _store.set(store)
+    try:
+        yield store
+    finally:
+        _store.reset(token)
+
+
+def piece(make: Callable[Concatenate[A, P], T], first: A, *args: P.args, **kwargs: P.kwargs) -> T:
+    """`make(first, *args)`, from the active store if it has it (see the module docstring)."""
+    if kwargs:
+        raise TypeError("pass a piece's arguments by position")
+    _check_maker(make)
+    store = _store.get()
+    if store is None:
+        return make(first, *args, **kwargs)  # kwargs: none, refused above
+    return store.get(make, (first, *args))
+
+
+def _check_maker(make: object) -> None:
+    # Not a closure (it could hold the fact base), nor a lambda or a nested function (two
+    # of them can share a qualified name, and so their pieces' keys).
+    if (
+        not isinstance(make, types.FunctionType)
+        or make.__closure__ is not None
+        or "<" in make.__qualname__
+    ):
+        raise TypeError(f"{make!r}: a piece is made by a module-level function")

@@ -1,0 +1,111 @@
+"""Pieces (generator/render/pieces.py): kept by their arguments, and refused when unsafe."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator.corpus import load_corpus
+from generator.model import FactBase
+from generator.render import pieces
+from generator.render.data_export import factbase_json
+from generator.render.pieces import PieceStore, piece
+from generator.schema import Event
+from tests.conftest import REPO
+
+CALLS: list[str] = []
+
+
+def _title(event: Event, suffix: str) -> str:
+    CALLS.append(event.id)
+    return event.title + suffix
+
+
+def _place(location: object) -> str:
+    return str(location)
+
+
+def _count(values: object) -> int:
+    return len(values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def facts() -> FactBase:
+    loaded = load_corpus(REPO / "content").facts
+    assert loaded is not None
+    return loaded
+
+
+def _store(facts: FactBase) -> PieceStore:
+    return PieceStore({id(e): f"digest-of-{e.id}" for e in facts.events.values()})
+
+
+def test_a_piece_is_made_once_per_arguments(facts: FactBase) -> None:
+    event = facts.events_in_order[0]
+    CALLS.clear()
+    with pieces.active(_store(facts)) as store:
+        first = piece(_title, event, "!")
+        again = piece(_title, event, "!")
+        other = piece(_title, event, "?")
+    assert (first, again, other) == (event.title + "!", event.title + "!", event.title + "?")
+    assert [event.id, event.id] == CALLS
+    assert store.made == 2
+
+
+def test_a_unit_finds_the_pieces_it_kept_and_returns_those_it_used(facts: FactBase) -> None:
+    event = facts.events_in_order[0]
+    with pieces.active(_store(facts)) as store:
+        _, used = store.record(lambda: piece(_title, event, "!"), {})
+    CALLS.clear()
+    with pieces.active(_store(facts)) as store:
+        value, again = store.record(lambda: piece(_title, event, "!"), used)
+    assert value == event.title + "!"
+    assert CALLS == []  # kept: not made again
+    assert again == used
+
+
+def test_without_a_store_a_piece_is_simply_made(facts: FactBase) -> None:
+    event = facts.events_in_order[0]
+    assert piece(_title, event, "") == event.title
+
+
+def test_a_part_of_an_entity_cannot_stand_for_a_piece_argument(facts: FactBase) -> None:
+    """Its digest is unknown: a stale row would follow an edit of the event."""
+    located = next(e for e in facts.events_in_order if e.location is not None)
+    with pieces.active(_store(facts)), pytest.raises(TypeError, match="whole entity"):
+        piece(_place, located.location)
+
+
+def test_a_mutable_argument_is_refused(facts: FactBase) -> None:
+    with pieces.active(_store(facts)), pytest.raises(TypeError, match="not a plain value"):
+        piece(_count, [1, 2])
+
+
+def test_a_closure_cannot_make_a_piece(facts: FactBase) -> None:
+    """It could read the fact base without the memo seeing it."""
+    event = facts.events_in_order[0]
+
+    def titled(e: Event) -> str:
+        return e.title + str(len(facts.events))
+
+    with pytest.raises(TypeError, match="module-level function"):
+        piece(titled, event)
+    with pytest.raises(TypeError, match="module-level function"):
+        piece(lambda e: e.title, event)  # two lambdas would share one name
+
+
+def test_a_nested_function_cannot_make_a_piece(facts: FactBase) -> None:
+    def title(e: Event) -> str:
+        return e.title
+
+    with pytest.raises(TypeError, match="module-level function"):
+        piece(title, facts.events_in_order[0])
+
+
+def test_factbase_json_built_by_parts_is_what_one_dump_gives(facts: FactBase) -> None:
+    data = json.loads(factbase_json(facts))
+    whole = json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    assert factbase_json(facts) == (whole + "\n").encode("utf-8")
+    assert sorted(data) == ["actors", "events", "relationships", "sources", "topics"]
+    assert [e["id"] for e in data["events"]] == sorted(facts.events)
