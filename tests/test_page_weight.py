@@ -2,20 +2,35 @@
 
 - An event or actor page without a figure loads no plotly.js at all.
 - A page loads at most 1.5 MB (1,500,000 bytes) of JavaScript, uncompressed, in all: its
-  <script src> files plus the plotly.js bundles the figure loader fetches for its figures.
+  <script src> files plus the plotly.js bundles the figure loader fetches for its figures
+  (the figure's data-bundle, or the gl bundle for a figure with a scattergl trace).
+- So does a page whose timeline has more than WEBGL_THRESHOLD events, drawn with WebGL: the
+  real content has none, so a synthetic fact base of that size is generated (not built by
+  MkDocs: the <script src> files every page loads come from the theme and mkdocs.yml, so the
+  real site's tell them).
 - An actor timeline's figure JSON is at most 50 kB.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import pytest
 
-from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, GL_BUNDLE, bundle_for
+from benchmarks.synthetic import write_corpus
+from generator.build import generate
+from generator.render.figures_common import (
+    CHARTS_BUNDLE,
+    GEO_BUNDLE,
+    GL_BUNDLE,
+    WEBGL_THRESHOLD,
+    bundle_for,
+)
 from tests.test_build_mkdocs import REPO, mkdocs_build, mkdocs_project
 
 JS_BUDGET = 1_500_000
@@ -25,6 +40,9 @@ LOADER = REPO / "generator" / "assets" / "figures.js"
 SCRIPT = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"")
 FIGURE = re.compile(r"<div\b[^>]*\bclass=\"sahel-figure\"[^>]*>")
 BUNDLE = re.compile(r"\bdata-bundle=\"([^\"]+)\"")
+FIGURE_SOURCE = re.compile(r"\bdata-figure=\"([^\"]+)\"")
+# Enough events for the site timeline to be drawn with WebGL (scattergl).
+WEBGL_EVENTS = WEBGL_THRESHOLD + 1
 
 
 def loader_bundles() -> dict[str, str]:
@@ -61,13 +79,26 @@ def page_weight(site: Path, html: Path, bundles: dict[str, str]) -> PageWeight:
         base = "" if path.startswith("/") else posixpath.dirname(page)
         target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
         scripts[target] = (site / target).stat().st_size
+    return PageWeight(page, scripts, fetched_bundles(site, text, bundles))
+
+
+def fetched_bundles(site: Path, text: str, bundles: dict[str, str]) -> dict[str, int]:
+    """The plotly.js bundles the loader fetches for the figures in `text` → bytes.
+
+    As figures.js chooses: the figure's data-bundle, but the gl bundle for a "charts" figure
+    with a scattergl trace (figures_common.bundle_for). `text` is a page's HTML, or its
+    generated Markdown (the same placeholders); `site` holds its figures/ and assets/.
+    """
     fetched: dict[str, int] = {}
     for tag in FIGURE.findall(text):
         match = BUNDLE.search(tag)
-        name = match.group(1) if match else "charts"
-        target = bundles.get(name, bundles["charts"])
+        name = match.group(1) if match else CHARTS_BUNDLE
+        source = FIGURE_SOURCE.search(tag)
+        assert source is not None, tag
+        figure = json.loads((site / unescape(source.group(1))).read_text(encoding="utf-8"))
+        target = bundles.get(bundle_for(figure, name), bundles[CHARTS_BUNDLE])
         fetched[target] = (site / target).stat().st_size
-    return PageWeight(page, scripts, fetched)
+    return fetched
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +107,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = mkdocs_build(project)
     assert done.returncode == 0, done.stderr
     return project / "site"
+
+
+@pytest.fixture(scope="module")
+def webgl_site_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """site_src/ generated from a synthetic fact base of WEBGL_EVENTS events (no MkDocs)."""
+    root = tmp_path_factory.mktemp("webgl")
+    write_corpus(root / "content", WEBGL_EVENTS)
+    result = generate(root / "content", root / "site_src", pages_dir=REPO / "pages", cache=False)
+    assert result.ok, [str(d) for d in result.diagnostics[:5]]
+    return root / "site_src"
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +165,29 @@ def test_the_loader_draws_webgl_figures_with_the_gl_bundle() -> None:
     assert bundle_for(large) == GL_BUNDLE
     assert bundle_for({"data": [{"type": "scattergeo"}]}, GEO_BUNDLE) == GEO_BUNDLE
     assert "usesWebGL(figure) ? 'gl'" in LOADER.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_page_with_a_webgl_timeline_stays_within_the_javascript_budget(
+    site: Path, webgl_site_src: Path
+) -> None:
+    bundles = loader_bundles()
+    # The <script src> files are the theme's and mkdocs.yml's, the same on every page.
+    scripts = page_weight(site, site / "timeline" / "index.html", bundles).scripts
+    assert any(name.endswith("loader.js") for name in scripts), scripts
+    weights = [
+        PageWeight(
+            page.relative_to(webgl_site_src).as_posix(),
+            scripts,
+            fetched_bundles(webgl_site_src, page.read_text(encoding="utf-8"), bundles),
+        )
+        for page in sorted(webgl_site_src.rglob("*.md"))
+    ]
+    webgl = [w for w in weights if bundles[GL_BUNDLE] in w.bundles]
+    # The site timeline (and the home page's) has every event: drawn with WebGL.
+    assert "timeline.md" in {w.page for w in webgl}
+    over = {w.page: w.javascript for w in webgl if w.javascript > JS_BUDGET}
+    assert over == {}
 
 
 @pytest.mark.slow

@@ -5,6 +5,22 @@
 // ~1.78 MB, and even scatter + scattergl is ~1.49 MB; split, a page with a chart loads
 // ≤1.5 MB of JavaScript in all. Each bundle has its own global (PlotlyCharts, PlotlyGL,
 // PlotlyGeo) so they can live on one page after Material's instant navigation.
+//
+// What a bundle leaves out (see generator/assets/vendor/README.md for the evidence):
+// - `omit`: components plotly.js/src/core.js registers, replaced by empty stand-ins. Only
+//   components whose every use goes through the registry (a no-op when not registered) and
+//   that the bundle's figures never use. Not `shapes` (the legend and Plotly.relayout read
+//   fullLayout.shapes.length, which only that component sets: no plot would draw), and not
+//   `legend` or `selections` (hover and the drag box require their code directly: nothing
+//   to gain).
+// - `replace`: modules replaced everywhere by the given source. The gl bundle (large
+//   timelines) drops maplibre-gl's CSS (83 kB, required only when a trace on a `map` subplot
+//   is registered, which no bundle of ours does) and es6-weak-map's polyfill (22 kB with its
+//   es5-ext helpers; the package exports the native WeakMap wherever there is one, and every
+//   browser that runs an ES2016 bundle has one).
+// The charts and geo bundles are left as they were (their pages are within the budget);
+// replacing maplibre-gl's CSS would take 83 kB off each of them too.
+//
 // Run `npm ci && npm run build:plotly` to upgrade; `node generator/assets/build-plotly.js DIR`
 // writes the files to DIR instead of generator/assets/vendor/ (to compare before replacing).
 'use strict';
@@ -20,11 +36,19 @@ const vendor = path.resolve(process.argv[2] || path.join(__dirname, 'vendor'));
 // plotly.js/lib/core registers scatter itself.
 const bundles = {
   'plotly-charts': { global: 'PlotlyCharts', traces: [] },
-  // Large timelines only: they need annotations and the range slider, not these.
+  // Large timelines only: they need annotations, the range slider, hover labels, clicks and
+  // the mode bar, not these (nor a colour bar: no trace has a colour scale).
   'plotly-gl': {
     global: 'PlotlyGL',
     traces: ['scattergl'],
-    omit: ['annotations3d', 'images', 'updatemenus', 'sliders', 'rangeselector', 'errorbars'],
+    omit: [
+      'annotations3d', 'images', 'updatemenus', 'sliders', 'rangeselector', 'errorbars',
+      'grid', 'colorbar',
+    ],
+    replace: {
+      'maplibre-gl/dist/maplibre-gl.css': '',
+      'es6-weak-map': 'module.exports = WeakMap;',
+    },
   },
   // The map uses none of these components: left out, they keep a map page within budget.
   'plotly-geo': {
@@ -58,7 +82,25 @@ function omitComponents(omit) {
   };
 }
 
-async function build(name, { global, traces, omit = [] }) {
+// Replaces each module `replace` names (as it is required: 'es6-weak-map') by the source it
+// maps to, wherever it is required from.
+function replaceModules(replace) {
+  const names = Object.keys(replace);
+  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  const pattern = new RegExp(`^(${escaped.join('|')})$`);
+  return {
+    name: 'replace-modules',
+    setup(build) {
+      build.onResolve({ filter: pattern }, (args) => ({ path: args.path, namespace: 'replaced' }));
+      build.onLoad({ filter: /.*/, namespace: 'replaced' }, (args) => ({
+        contents: replace[args.path],
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+async function build(name, { global, traces, omit = [], replace = {} }) {
   const requires = traces.map((t) => `require('plotly.js/lib/${t}')`).join(', ');
   const entry = path.join(vendor, `.${name}-entry.js`);
   fs.writeFileSync(
@@ -78,6 +120,7 @@ async function build(name, { global, traces, omit = [] }) {
       legalComments: 'none',
       // The same options as plotly.js's own esbuild-config.js.
       plugins: [
+        ...(Object.keys(replace).length ? [replaceModules(replace)] : []),
         ...(omit.length ? [omitComponents(omit)] : []),
         InlineCSSPlugin(),
         glsl({ minify: true }),

@@ -2,15 +2,24 @@
 
 The site must be built first (`nox -s browser` does it). Every request a page makes is
 recorded; one to any host but the test server is blocked and makes the test fail.
+
+A second site, built here by MkDocs from a synthetic fact base (benchmarks/synthetic.py) of
+WEBGL_EVENTS events, has timelines drawn with WebGL (scattergl, the gl plotly.js bundle),
+which the real content is too small for: `webgl_site`, served by `webgl_base_url`, opened
+with `open_webgl_tab`.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,9 +49,17 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from benchmarks.synthetic import write_corpus
+from generator.render.figures_common import WEBGL_THRESHOLD
+from tests.test_build_mkdocs import REPO, mkdocs_project
 
-def served_sitemap(base: str) -> bytes:
-    """site/sitemap.xml as it reads when the site is served at `base`.
+# Events in the synthetic fact base: each is in one storyline, so the site timeline has this
+# many points, one more than WebGL takes over at.
+WEBGL_EVENTS = WEBGL_THRESHOLD + 1
+
+
+def served_sitemap(base: str, site: Path = SITE) -> bytes:
+    """site/sitemap.xml (of `site`) as it reads when the site is served at `base`.
 
     The site is built for its site_url, and Material's instant navigation intercepts a link
     only if the sitemap lists it with the page's protocol, host name and port (it adopts the
@@ -50,7 +67,7 @@ def served_sitemap(base: str) -> bytes:
     site_url prefix (its shortest address: the home page) is replaced by the server's, as it
     is when the site is deployed at its site_url. Every other file is served unchanged.
     """
-    text = (SITE / "sitemap.xml").read_text(encoding="utf-8")
+    text = (site / "sitemap.xml").read_text(encoding="utf-8")
     locations = re.findall(r"<loc>([^<]+)</loc>", text)
     if not locations:  # built without SITE_URL: the instant navigation test says so
         return text.encode("utf-8")
@@ -186,3 +203,70 @@ def open_tab(browser: Browser, base_url: str) -> Iterator[Callable[..., Tab]]:
 @pytest.fixture
 def tab(open_tab: Callable[..., Tab]) -> Tab:
     return open_tab()
+
+
+# --- the synthetic site whose timelines are drawn with WebGL ----------------------------------
+
+
+@pytest.fixture(scope="session")
+def webgl_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project built by MkDocs (with SITE_URL) from a synthetic fact base of WEBGL_EVENTS
+    events: its content/ and its site/."""
+    root = tmp_path_factory.mktemp("webgl-site")
+    write_corpus(root / "corpus", WEBGL_EVENTS)
+    (root / "project").mkdir()
+    project = mkdocs_project(root / "project", root / "corpus")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "NO_MKDOCS_2_WARNING": "1",
+        "SITE_URL": SITE_URL,
+        "SAHEL_GENERATOR_CACHE_DIR": str(root / "cache"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr[-5000:]
+    return project
+
+
+@pytest.fixture(scope="session")
+def webgl_base_url(webgl_site: Path) -> Iterator[str]:
+    """The synthetic site on a local server of its own (as base_url serves site/)."""
+    handler_class = type("WebGLSiteHandler", (SiteHandler,), {})
+    handler = functools.partial(handler_class, directory=str(webgl_site / "site"))
+    server = http.server.ThreadingHTTPServer((HOST, 0), handler)
+    server.daemon_threads = True
+    base = f"http://{HOST}:{server.server_address[1]}"
+    handler_class.sitemap = served_sitemap(base, webgl_site / "site")
+    thread = threading.Thread(target=server.serve_forever, name="webgl-site-server", daemon=True)
+    thread.start()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def open_webgl_tab(browser: Browser, webgl_base_url: str) -> Iterator[Callable[..., Tab]]:
+    """As open_tab, on the synthetic site."""
+    contexts: list[BrowserContext] = []
+
+    def open_webgl_tab(**options: Any) -> Tab:
+        context = browser.new_context(**(options or DESKTOP))
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        traffic = Traffic(webgl_base_url)
+        _record(context, traffic)
+        return Tab(context.new_page(), traffic, webgl_base_url)
+
+    yield open_webgl_tab
+    for context in contexts:
+        context.close()
