@@ -6,7 +6,10 @@ a project under `.bench/` and measures, in this one process:
 1. **cold generation** (no cache, empty site_src/): load + validate, render, write;
 2. **warm generation** with nothing changed (the caches are used);
 3. **incremental generation** after one event file is edited: its seconds, how many output
-   files were rewritten, and how many output files got a new modification time;
+   files were rewritten, and how many output files got a new modification time. Measured
+   as `mkdocs serve` runs it (the same process, which holds the caches in memory), then,
+   after a second edit, as a new `python -m generator build` process does (the caches read
+   back from their files);
 4. **`mkdocs build`** of the generated site, through MkDocs' Python API. The project's hook
    is wrapped by benchmarks/hook.py, which times the generation it runs (with warm caches),
    so MkDocs' own work is the build's time less the hook's;
@@ -36,7 +39,7 @@ from typing import Any
 from benchmarks import timing
 from benchmarks.synthetic import write_corpus
 from generator.build import BuildResult, edit_base_from_mkdocs_yml, generate
-from generator.cache import cache_dir_for
+from generator.cache import cache_dir_for, forget_resident
 
 REPO = Path(__file__).resolve().parent.parent
 HOOK = Path(__file__).resolve().parent / "hook.py"
@@ -218,6 +221,7 @@ def measure(events: int, repeat: int, workdir: Path, *, with_mkdocs: bool = True
     cold: list[dict[str, float]] = []
     warm: list[dict[str, float]] = []
     incremental: list[dict[str, float]] = []
+    fresh: list[dict[str, float]] = []
     rewritten: list[int] = []
     touched: list[int] = []
     files_read = 0
@@ -240,6 +244,11 @@ def measure(events: int, repeat: int, workdir: Path, *, with_mkdocs: bool = True
             rewritten.append(len(result.report.written))
             after = modification_times(project / "site_src")
             touched.append(sum(1 for path, mtime in after.items() if before.get(path) != mtime))
+            # The same edit as a new `python -m generator build` process sees it: the caches
+            # read back from their files, not held in memory as `mkdocs serve` holds them.
+            edit_event(project, f"edit {run + 1} from disk")
+            forget_resident()
+            fresh.append(generate_project(project)[1])
         memory_generation = peak_memory_mb()
         builds = [mkdocs_build(project) for _ in range(repeat)] if with_mkdocs else []
     finally:
@@ -251,6 +260,7 @@ def measure(events: int, repeat: int, workdir: Path, *, with_mkdocs: bool = True
         return {key: _median([r[key] for r in runs]) for key in runs[0]} if runs else {}
 
     cold_m, warm_m, incremental_m = medians(cold), medians(warm), medians(incremental)
+    fresh_m = medians(fresh)
     mkdocs_m = medians(builds)
     mkdocs_own = mkdocs_m.get("own", 0.0)
     return {
@@ -268,6 +278,8 @@ def measure(events: int, repeat: int, workdir: Path, *, with_mkdocs: bool = True
             "edited": f"content/events/{EDITED_EVENT}.yaml (title)",
         },
         "incremental_to_full": incremental_m["total"] / cold_m["total"],
+        "incremental_new_process": fresh_m,
+        "incremental_new_process_to_full": fresh_m["total"] / cold_m["total"],
         "mkdocs": mkdocs_m,
         "generation_to_mkdocs": cold_m["total"] / mkdocs_own if mkdocs_own else None,
         "warm_generation_to_mkdocs": warm_m["total"] / mkdocs_own if mkdocs_own else None,
@@ -278,7 +290,13 @@ def measure(events: int, repeat: int, workdir: Path, *, with_mkdocs: bool = True
         },
         "output": output_stats(project),
         "figures_json": figure_stats(project / "site_src"),
-        "raw": {"generation": cold, "warm": warm, "incremental": incremental, "mkdocs": builds},
+        "raw": {
+            "generation": cold,
+            "warm": warm,
+            "incremental": incremental,
+            "incremental_new_process": fresh,
+            "mkdocs": builds,
+        },
     }
 
 
@@ -314,6 +332,15 @@ def table(results: Sequence[dict[str, Any]]) -> str:
         _row("generation, nothing changed", each(lambda r: seconds(r["generation_warm"]["total"]))),
         _row("generation after 1 event edit", each(lambda r: seconds(r["incremental"]["total"]))),
         _row("  incremental / full", each(lambda r: ratio(r["incremental_to_full"]))),
+        _row(
+            "  the same, in a new process",
+            each(
+                lambda r: (
+                    f"{seconds(r['incremental_new_process']['total'])} "
+                    f"({ratio(r['incremental_new_process_to_full'])})"
+                )
+            ),
+        ),
         _row(
             "  output files rewritten / new mtime",
             each(

@@ -15,6 +15,16 @@ Two caches live in the user's cache folder, outside the project (`cache_dir_for`
   trace against the new fact base gives the same digests, so a unit is re-rendered exactly
   when something it read changed, whatever the renderer reads; nothing here has to know.
 
+- A unit that must be rendered again (the timeline after any event edit) is made mostly of
+  *pieces* (generator/render/pieces.py): one event's row, hover label or JSON record, kept
+  with the unit's memo under the digests of the entities they were made from, so only the
+  edited entity's pieces are made again.
+
+Each cache is split into `SHARDS` files by a hash of each entry's key, and a build rewrites
+only the files whose entries changed. A process that builds again and again (`mkdocs
+serve`) keeps what it last read or wrote of each file in memory, and reads the file again
+only if another process has replaced it since.
+
 Both are dropped whole when their fingerprint changes: the JSON Schemas and the source of
 the modules that turn YAML into entities (parse cache), the generator's whole source and
 the versions of the libraries output depends on (render memo). A cache that cannot be read
