@@ -191,7 +191,9 @@ def format_text(text: str, model: type[BaseModel], shown: str = "<text>") -> str
     _normalise_mapping(tree, model)
     lines = _dump(tree).split("\n")
     _order_keys(lines, _parse(("\n".join(lines)), shown), model)
-    formatted = "\n".join(lines).rstrip("\n") + "\n"
+    # Blank lines are moved with the keys they follow; one left by an empty block scalar
+    # (`summary: |` then a blank line) can end up first, and would move again next time.
+    formatted = "\n".join(lines).strip("\n") + "\n"
     _check_same_data(text, formatted, model, shown)
     return formatted
 
