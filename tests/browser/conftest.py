@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -112,12 +113,21 @@ def base_url() -> Iterator[str]:
             f"{AXE} is missing: run `npm ci` in tests/browser (`nox -s browser` does)",
             pytrace=False,
         )
-    handler = functools.partial(SiteHandler, directory=str(SITE))
+    with _serving(SITE, "site-server") as base:
+        yield base
+
+
+@contextmanager
+def _serving(site: Path, name: str) -> Iterator[str]:
+    """A built site/ on a local server of its own, for as long as the block runs."""
+    # A handler class per site: each has its own sitemap.
+    handler_class = type(f"{SiteHandler.__name__}_{name}", (SiteHandler,), {})
+    handler = functools.partial(handler_class, directory=str(site))
     server = http.server.ThreadingHTTPServer((HOST, 0), handler)
     server.daemon_threads = True
     base = f"http://{HOST}:{server.server_address[1]}"
-    SiteHandler.sitemap = served_sitemap(base)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    handler_class.sitemap = served_sitemap(base, site)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield base
@@ -182,9 +192,10 @@ def _record(context: BrowserContext, traffic: Traffic) -> None:
     context.on("page", new_page)
 
 
-@pytest.fixture
-def open_tab(browser: Browser, base_url: str) -> Iterator[Callable[..., Tab]]:
-    """Opens a page in a new context (desktop size unless told), recording its traffic."""
+@contextmanager
+def _tab_opener(browser: Browser, base_url: str) -> Iterator[Callable[..., Tab]]:
+    """Opens pages of the site at base_url, each in a new context (desktop size unless
+    told), recording its traffic; closes them all at the end."""
     contexts: list[BrowserContext] = []
 
     def open_tab(**options: Any) -> Tab:
@@ -195,9 +206,18 @@ def open_tab(browser: Browser, base_url: str) -> Iterator[Callable[..., Tab]]:
         _record(context, traffic)
         return Tab(context.new_page(), traffic, base_url)
 
-    yield open_tab
-    for context in contexts:
-        context.close()
+    try:
+        yield open_tab
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def open_tab(browser: Browser, base_url: str) -> Iterator[Callable[..., Tab]]:
+    """Opens a page of the real site in a new context, recording its traffic."""
+    with _tab_opener(browser, base_url) as opener:
+        yield opener
 
 
 @pytest.fixture
@@ -238,35 +258,12 @@ def webgl_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def webgl_base_url(webgl_site: Path) -> Iterator[str]:
     """The synthetic site on a local server of its own (as base_url serves site/)."""
-    handler_class = type("WebGLSiteHandler", (SiteHandler,), {})
-    handler = functools.partial(handler_class, directory=str(webgl_site / "site"))
-    server = http.server.ThreadingHTTPServer((HOST, 0), handler)
-    server.daemon_threads = True
-    base = f"http://{HOST}:{server.server_address[1]}"
-    handler_class.sitemap = served_sitemap(base, webgl_site / "site")
-    thread = threading.Thread(target=server.serve_forever, name="webgl-site-server", daemon=True)
-    thread.start()
-    try:
+    with _serving(webgl_site / "site", "webgl-site-server") as base:
         yield base
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture
 def open_webgl_tab(browser: Browser, webgl_base_url: str) -> Iterator[Callable[..., Tab]]:
     """As open_tab, on the synthetic site."""
-    contexts: list[BrowserContext] = []
-
-    def open_webgl_tab(**options: Any) -> Tab:
-        context = browser.new_context(**(options or DESKTOP))
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        traffic = Traffic(webgl_base_url)
-        _record(context, traffic)
-        return Tab(context.new_page(), traffic, webgl_base_url)
-
-    yield open_webgl_tab
-    for context in contexts:
-        context.close()
+    with _tab_opener(browser, webgl_base_url) as opener:
+        yield opener

@@ -173,6 +173,17 @@ def test_hovering_then_clicking_a_webgl_marker_opens_its_event(
     tab.traffic.assert_clean()
 
 
+def drag_left(page: Page, target: Locator, pixels: float) -> None:
+    """Press the mouse on the middle of `target` and drag it `pixels` to the left."""
+    box = target.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - pixels, y, steps=5)
+    page.mouse.up()
+
+
 def test_the_webgl_timeline_pans_zooms_and_follows_the_palette(
     open_webgl_tab: Callable[..., Tab], webgl_site: Path
 ) -> None:
@@ -181,13 +192,7 @@ def test_the_webgl_timeline_pans_zooms_and_follows_the_palette(
     figure = open_timeline(tab, webgl_site)
     full: list[str] = figure.evaluate(X_RANGE)
     # Dragging the plot pans it (dragmode "pan").
-    box = figure.locator(".nsewdrag").bounding_box()
-    assert box is not None
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x - 200, y, steps=5)
-    page.mouse.up()
+    drag_left(page, figure.locator(".nsewdrag"), 200)
     panned = changed_range(page, figure, full)
     assert panned[0] > full[0] and panned[1] > full[1]
     assert figure.evaluate(CANVAS_DRAWN) > 0.02
@@ -196,13 +201,7 @@ def test_the_webgl_timeline_pans_zooms_and_follows_the_palette(
     figure.hover()
     figure.locator('.modebar-btn[data-attr="zoom"][data-val="reset"]').click()
     assert changed_range(page, figure, panned) == full
-    handle = figure.locator(".rangeslider-grabber-max").bounding_box()
-    assert handle is not None
-    hx, hy = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
-    page.mouse.move(hx, hy)
-    page.mouse.down()
-    page.mouse.move(hx - 300, hy, steps=5)
-    page.mouse.up()
+    drag_left(page, figure.locator(".rangeslider-grabber-max"), 300)
     zoomed = changed_range(page, figure, full)
     assert zoomed[0] == full[0] and zoomed[1] < full[1]
     # The palette switch re-themes it (Plotly.relayout).
