@@ -160,7 +160,10 @@ def generate(
     writing = time.perf_counter()
     stages["render"] = writing - rendering
     stamps = caches.stamps_file(cache_dir, out) if cache_dir is not None else None
-    report = write_site(files, out, stamps)
+    known = caches.read_stamps(stamps) if stamps is not None else {}
+    report = write_site(files, out, known)
+    if stamps is not None and report.stamps != known:
+        caches.write_stamps(stamps, report.stamps)
     stages["write"] = time.perf_counter() - writing
     return BuildResult(
         corpus.diagnostics,

@@ -44,6 +44,7 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+import json
 import os
 import pickle
 import platform
@@ -61,6 +62,7 @@ import pydantic
 from generator.diagnostics import Diagnostic
 from generator.render.pieces import PieceKey, PieceStore
 from generator.schema import MODELS, Entity, json_schema
+from generator.write import Stamp as OutputStamp
 
 PARSE_CACHE_FILE = "generator.pickle"
 RENDER_MEMO_FILE = "render.pickle"
@@ -92,9 +94,28 @@ def cache_dir_for(content_dir: Path) -> Path:
 
 
 def stamps_file(cache_dir: Path, out: Path) -> Path:
-    """Where the write stage keeps the stamps of `out`'s files (generator/write.py)."""
+    """Where the stamps of `out`'s files are kept between builds (generator/write.py)."""
     name = hashlib.sha256(str(out.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return cache_dir / f"stamps-{name}.json"
+
+
+def read_stamps(path: Path) -> dict[str, OutputStamp]:
+    """The stamps the last build left of its output's files; empty if unreadable."""
+    try:
+        stamps = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stamps, dict):
+        return {}
+    known: dict[str, OutputStamp] = {}
+    for name, stamp in stamps.items():
+        if isinstance(stamp, list) and len(stamp) == 3 and all(type(n) is int for n in stamp):
+            known[str(name)] = (stamp[0], stamp[1], stamp[2])
+    return known
+
+
+def write_stamps(path: Path, stamps: Mapping[str, OutputStamp]) -> None:
+    _replace_file(path, json.dumps({p: list(s) for p, s in stamps.items()}).encode("utf-8"))
 
 
 def _hash(*parts: bytes) -> str:
@@ -167,22 +188,28 @@ def _read_pickle(path: Path, fingerprint: str) -> dict[Any, Any]:
 
 
 def _write_pickle(path: Path, fingerprint: str, entries: dict[Any, Any]) -> None:
-    """Replace the file in one step, so a reader never sees half of it."""
+    data = pickle.dumps(
+        {"fingerprint": fingerprint, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL
+    )
+    if _replace_file(path, data):
+        _RESIDENT[path] = (stamp_of(path.stat()), fingerprint, entries)
+    else:
+        _RESIDENT.pop(path, None)
+
+
+def _replace_file(path: Path, data: bytes) -> bool:
+    """Replace the file in one step, so a reader never sees half of it; False if it failed."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         # Owner-only: another local user must not be able to plant a pickle here either.
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with temporary.open("wb") as handle:
-            pickle.dump(
-                {"fingerprint": fingerprint, "entries": entries},
-                handle,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
+            handle.write(data)
         temporary.replace(path)
-        _RESIDENT[path] = (stamp_of(path.stat()), fingerprint, entries)
     except OSError:
         temporary.unlink(missing_ok=True)
-        _RESIDENT.pop(path, None)
+        return False
+    return True
 
 
 def forget_resident() -> None:

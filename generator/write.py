@@ -22,6 +22,10 @@ the manifest was edited by hand: before it is overwritten or removed, it is copi
 nothing changed, nothing is touched at all, so `mkdocs serve` does not see its own output as
 an edit and rebuild in a loop.
 
+To know a file unchanged, its bytes are compared with the new ones; with the `known_stamps`
+the last build reported (its size, mtime and inode per file, which generator/build.py keeps
+in the cache folder), a file whose stamp and manifest digest both still agree is not read.
+
 Builds take `site_src.lock` (`build_lock`) for the whole check-render-write, so two builds
 (`mkdocs serve` and `python -m generator build`) never interleave: the second waits.
 """
@@ -49,6 +53,11 @@ MANIFEST = ".generated.json"
 KEEP = ".gitkeep"
 
 
+# A file's size, modification time and inode: equal stamps, the same file untouched. Not
+# its ctime, which a hard link changes.
+Stamp = tuple[int, int, int]
+
+
 @dataclass(frozen=True)
 class WriteReport:
     written: tuple[str, ...]  # new or changed files
@@ -58,6 +67,8 @@ class WriteReport:
     swapped: bool  # False when site_src/ already matched and was left alone
     # Generated files edited by hand since the last build, and where each edit was saved.
     edited: tuple[tuple[str, str], ...] = field(default=())
+    # The stamp of each file of `out` after the write, for the next build's `known_stamps`.
+    stamps: Mapping[str, Stamp] = field(default_factory=dict)
 
 
 def _temporary(out: Path) -> Path:
@@ -136,9 +147,6 @@ def _unchanged(path: Path, data: bytes) -> bool:
 
 # --- knowing a file unchanged without reading it -------------------------------------------
 
-# A file's size, modification time and inode: equal stamps, the same file untouched. Not
-# its ctime, which a hard link changes.
-Stamp = tuple[int, int, int]
 # A file modified this close to when the manifest was written could have been changed again
 # within the same clock tick without its stamp changing: such a file is read to compare.
 RACY_NS = 2_000_000_000
@@ -148,36 +156,6 @@ def _stamp(stat: os.stat_result) -> Stamp:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-def _read_stamps(path: Path | None) -> dict[str, Stamp]:
-    """The stamps the last build saw of site_src/'s files. Only a hint: a file is taken as
-    unchanged without reading it only if its stamp and the manifest's digest both agree."""
-    if path is None:
-        return {}
-    try:
-        stamps = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(stamps, dict):
-        return {}
-    known: dict[str, Stamp] = {}
-    for name, stamp in stamps.items():
-        if isinstance(stamp, list) and len(stamp) == 3 and all(type(n) is int for n in stamp):
-            known[str(name)] = (stamp[0], stamp[1], stamp[2])
-    return known
-
-
-def _write_stamps(path: Path | None, stamps: Mapping[str, Stamp]) -> None:
-    if path is None:
-        return
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temporary.write_text(json.dumps({p: list(s) for p, s in stamps.items()}), "utf-8")
-        temporary.replace(path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-
-
 class _Current:
     """site_src/ as it is, and which of its files already hold what is to be written.
 
@@ -185,10 +163,12 @@ class _Current:
     cost about 0.3 s at 10,000 events.
     """
 
-    def __init__(self, out: Path, stamps: Path | None) -> None:
+    def __init__(self, out: Path, known_stamps: Mapping[str, Stamp]) -> None:
         self.root = str(out)
         self.digests = read_manifest_digests(out)
-        self.known_stamps = _read_stamps(stamps)
+        # Only a hint: a file is taken as unchanged without reading it only if its stamp
+        # and the manifest's digest both agree.
+        self.known_stamps = known_stamps
         try:
             self._manifest_time = (out / MANIFEST).stat().st_mtime_ns
         except OSError:
@@ -232,21 +212,25 @@ def _link_or_copy(source: Path | str, target: Path | str) -> None:
 # --- the write ---------------------------------------------------------------------------
 
 
-def write_site(files: Mapping[str, bytes], out: Path, stamps: Path | None = None) -> WriteReport:
+def write_site(
+    files: Mapping[str, bytes], out: Path, known_stamps: Mapping[str, Stamp] | None = None
+) -> WriteReport:
     """Make `out` hold exactly `files` (see the module docstring).
 
-    `stamps`, if given, is a file outside `out` where the stamps of its files are kept, so
-    that the next build can tell an unchanged file without reading it.
+    `known_stamps` are the stamps of `out`'s files as the last build left them (its report's
+    `stamps`), so that a file still holding them need not be read to be known unchanged.
     """
     with build_lock(out):
-        return _write_site(files, out, stamps)
+        return _write_site(files, out, known_stamps or {})
 
 
-def _write_site(files: Mapping[str, bytes], out: Path, stamps_file: Path | None) -> WriteReport:
+def _write_site(
+    files: Mapping[str, bytes], out: Path, known_stamps: Mapping[str, Stamp]
+) -> WriteReport:
     recover(out)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"{out} is not a folder")
-    current = _Current(out, stamps_file)
+    current = _Current(out, known_stamps)
     recorded = current.digests
     present = existing_files(out)
     foreign = tuple(sorted(present - set(recorded) - set(files)))
@@ -256,9 +240,7 @@ def _write_site(files: Mapping[str, bytes], out: Path, stamps_file: Path | None)
     written = tuple(sorted(set(files) - same))
     manifest = manifest_bytes(digests)
     if not written and not removed and _unchanged(out / MANIFEST, manifest):
-        if current.stamps != current.known_stamps:
-            _write_stamps(stamps_file, current.stamps)
-        return WriteReport((), len(same), (), foreign, swapped=False)
+        return WriteReport((), len(same), (), foreign, swapped=False, stamps=current.stamps)
 
     edited = _save_hand_edits(out, [*written, *removed], recorded)
     temporary = _temporary(out)
@@ -283,8 +265,9 @@ def _write_site(files: Mapping[str, bytes], out: Path, stamps_file: Path | None)
     (temporary / MANIFEST).write_bytes(manifest)
     (temporary / KEEP).write_bytes(b"")
     _swap(temporary, out)
-    _write_stamps(stamps_file, stamps)
-    return WriteReport(written, len(same), removed, foreign, swapped=True, edited=edited)
+    return WriteReport(
+        written, len(same), removed, foreign, swapped=True, edited=edited, stamps=stamps
+    )
 
 
 # --- hand edits of generated files -----------------------------------------------------------

@@ -109,21 +109,20 @@ def render_site(
     files: dict[str, bytes] = {}
     files.update(static_files())
     pages: set[str] = set()
+    run: Callable[[Hashable, Callable[[FactBase], Outputs]], Outputs]
     if memo is not None and digests is not None:
         known = Digests(facts, digests)
-        with pieces.active(memo.piece_store(known)):
-            for key, kind, render in _units(facts, options):
-                outputs = memo.run(key, known, render)
-                files.update(outputs)
-                if kind == "page":
-                    pages.update(outputs)
+        store = memo.piece_store(known)
+        run = partial(_memoised, memo, known)
     else:
-        with pieces.active(pieces.PieceStore(_entity_identities(facts))):
-            for _key, kind, render in _units(facts, options):
-                outputs = render(facts)
-                files.update(outputs)
-                if kind == "page":
-                    pages.update(outputs)
+        store = pieces.PieceStore(_entity_identities(facts))
+        run = partial(_plain, facts)
+    with pieces.active(store):
+        for key, kind, render in _units(facts, options):
+            outputs = run(key, render)
+            files.update(outputs)
+            if kind == "page":
+                pages.update(outputs)
     files[links.DATA_PAGE] = _page_bytes(data_page(files))
     pages.add(links.DATA_PAGE)
     clashes = sorted(pages & set(options.extra_pages))
@@ -132,6 +131,16 @@ def render_site(
     for path, text in options.extra_pages.items():
         files[path] = text.encode("utf-8")
     return dict(sorted(files.items()))
+
+
+def _memoised(
+    memo: RenderMemo, known: Digests, key: Hashable, render: Callable[[FactBase], Outputs]
+) -> Outputs:
+    return memo.run(key, known, render)
+
+
+def _plain(facts: FactBase, _key: Hashable, render: Callable[[FactBase], Outputs]) -> Outputs:
+    return render(facts)
 
 
 def _entity_identities(facts: FactBase) -> dict[int, str]:
