@@ -7,11 +7,13 @@ exactly the same site_src/. A content error stops the build before anything is w
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import importlib.util
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,6 +121,37 @@ def generate(
     folder, never in the project); the output is the same either way. `timings`, if given,
     receives the seconds each stage took: "load" (load and validate), "render" and "write".
     """
+    with _collector_paused():
+        return _generate(content, out, pages_dir, edit_base, progress, cache, timings)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """CPython's cycle collector off during the build, and back on after it.
+
+    A build of 10,000 events holds millions of objects that live until it ends (the fact
+    base, the caches, the pages). The collector, which runs after every few hundred new
+    objects, would walk them again and again: a quarter of a one-event rebuild's time at
+    10,000 events. The build makes few reference cycles; they are freed once it is back on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _generate(
+    content: Path,
+    out: Path,
+    pages_dir: Path | None,
+    edit_base: str | None,
+    progress: Progress | None,
+    cache: bool,
+    timings: dict[str, float] | None,
+) -> BuildResult:
     started = time.perf_counter()
     stages = timings if timings is not None else {}
     cache_dir = caches.cache_dir_for(content) if cache else None

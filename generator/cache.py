@@ -50,6 +50,7 @@ import pickle
 import platform
 import sys
 import time
+import types
 from collections.abc import Callable, Hashable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from functools import partial
@@ -60,6 +61,7 @@ from typing import Any
 import pydantic
 
 from generator.diagnostics import Diagnostic
+from generator.model import DERIVED
 from generator.render.pieces import PieceKey, PieceStore
 from generator.schema import MODELS, Entity, json_schema
 from generator.write import Stamp as OutputStamp
@@ -240,15 +242,19 @@ class _ShardedPickle:
         self._fingerprint = fingerprint
         self._shards = [_read_pickle(path, fingerprint) for path in self._paths]
         self.entries: dict[Any, Any] = {}
-        for shard in self._shards:
+        # Where each key read was found, so only new keys need their shard computed.
+        self._shard_of: dict[Any, int] = {}
+        for number, shard in enumerate(self._shards):
             self.entries.update(shard)
+            self._shard_of.update(dict.fromkeys(shard, number))
 
     def save(self, entries: Mapping[Any, Any]) -> None:
         if not self._paths:
             return
         shards: list[dict[Any, Any]] = [{} for _ in range(SHARDS)]
         for key, value in entries.items():
-            shards[_shard_of(key)][key] = value
+            number = self._shard_of.get(key)
+            shards[_shard_of(key) if number is None else number][key] = value
         for path, old, new in zip(self._paths, self._shards, shards, strict=True):
             if not _same_entries(old, new):
                 _write_pickle(path, self._fingerprint, new)
@@ -363,6 +369,7 @@ class _Opaque(Exception):
 
 
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 def _dataclass_fields(cls: type) -> tuple[str, ...] | None:
@@ -390,13 +397,20 @@ class Digests:
                 if digest is None:
                     raise ValueError(f"no digest for {kind}/{entity_id}")
                 self._entities[id(entity)] = (kind, entity_id, digest)
+        self._digest_of = {object_id: known[2] for object_id, known in self._entities.items()}
         # Each read's digest on this build's fact base, shared by every unit that replays it.
         self._replayed: dict[Read, str] = {}
 
     def of(self, value: Any) -> str:
-        known = self._entities.get(id(value))
+        known = self._digest_of.get(id(value))
         if known is not None:
-            return known[2]
+            return known
+        if type(value) is list:
+            # Most of what the fact base answers is a list of entities: digest it in one go.
+            try:
+                return _hash_strings("list", [self._digest_of[id(v)] for v in value])
+            except KeyError:
+                pass
         if value is None or isinstance(value, str | int | float | bool):
             return f"{type(value).__name__}:{value!r}"
         if isinstance(value, enum.Enum | dt.date):
@@ -412,6 +426,10 @@ class Digests:
             return _hash(type(value).__qualname__.encode(), repr(value).encode())
         names = _dataclass_fields(type(value))
         if names is not None:
+            fields = [getattr(value, name) for name in names]
+            if all(type(f) in _PLAIN_TYPES for f in fields):
+                # Such as a Citation: its repr names each field and gives it exactly.
+                return _hash(type(value).__qualname__.encode(), repr(value).encode())
             return _hash(
                 type(value).__qualname__.encode(),
                 *(self.of(getattr(value, name)).encode() for name in names),
@@ -419,13 +437,12 @@ class Digests:
         raise _Opaque(type(value).__qualname__)
 
     def _of_item(self, value: Any) -> str:
-        # Most lists the fact base gives are of entities: skip the call for those.
-        known = self._entities.get(id(value))
-        return known[2] if known is not None else self.of(value)
+        known = self._digest_of.get(id(value))
+        return known if known is not None else self.of(value)
 
     def by_object(self) -> dict[int, str]:
         """The digest of each entity of this build's fact base, by id() of the entity."""
-        return {object_id: known[2] for object_id, known in self._entities.items()}
+        return self._digest_of
 
     def argument(self, value: Any) -> Hashable:
         """How a query's argument is recorded, so the query can be asked again next build."""
@@ -567,6 +584,9 @@ class Recorder:
         if name in ENTITY_KINDS and isinstance(value, dict):
             return RecordingMapping(self, name, value)
         if callable(value):
+            query = getattr(type(self._facts), name, None)
+            if query is not None and getattr(query, DERIVED, False):
+                return types.MethodType(query, self)
             return self._recording(name, value)
         self.note(("attribute", name), value)
         return value
@@ -592,8 +612,57 @@ class Recorder:
 class _Memo:
     reads: tuple[tuple[Read, str], ...]
     outputs: Outputs
-    # The pieces (generator/render/pieces.py) the unit was made of, for its next render.
-    pieces: Mapping[PieceKey, Any]
+    # Whether the unit's pieces (generator/render/pieces.py) are kept for its next render.
+    keeps_pieces: bool = False
+
+
+# A unit that used fewer pieces than this is rendered again from scratch as quickly as its
+# pieces would be read back: only the pages and figures that list everything keep theirs.
+KEEP_PIECES_FROM = 256
+PIECE_SHARDS = 16
+
+
+class _UnitPieces:
+    """The pieces one unit was made of, in PIECE_SHARDS files, read only when it re-renders.
+
+    A piece stays in the file it was first put in, and the new pieces of a build go to the
+    file that lost the most, so an edit that changes one event's pieces rewrites a file or
+    two of each unit's, not all of them.
+    """
+
+    def __init__(self, paths: list[Path], fingerprint: str) -> None:
+        self._paths = paths
+        self._fingerprint = fingerprint
+        self._shards = [_read_pickle(path, fingerprint) for path in paths]
+        self.kept: dict[PieceKey, Any] = {}
+        self._shard_of: dict[PieceKey, int] = {}
+        for number, shard in enumerate(self._shards):
+            self.kept.update(shard)
+            self._shard_of.update(dict.fromkeys(shard, number))
+
+    def save(self, used: Mapping[PieceKey, Any]) -> None:
+        shards: list[dict[PieceKey, Any]] = [{} for _ in self._paths]
+        fresh: list[tuple[PieceKey, Any]] = []
+        for key, value in used.items():
+            number = self._shard_of.get(key)
+            if number is None:
+                fresh.append((key, value))
+            else:
+                shards[number][key] = value
+        receiving = -1
+        if fresh and not self._shard_of:
+            for position, (key, value) in enumerate(fresh):
+                shards[position * len(shards) // len(fresh)][key] = value
+        elif fresh:
+            receiving = max(range(len(shards)), key=lambda n: len(self._shards[n]) - len(shards[n]))
+            shards[receiving].update(fresh)
+        for number, (path, old, new) in enumerate(
+            zip(self._paths, self._shards, shards, strict=True)
+        ):
+            # A piece's key says all its value depends on, so a file that got no new piece
+            # and lost none (it holds as many) holds what it held.
+            if number == receiving or len(new) != len(old):
+                _write_pickle(path, self._fingerprint, new)
 
 
 class RenderMemo:
@@ -606,6 +675,8 @@ class RenderMemo:
         self._old: dict[Hashable, _Memo] = self._stored.entries
         self._new: dict[Hashable, _Memo] = {}
         self._store: PieceStore | None = None
+        # The pieces of each unit rendered in this build that keeps them, to be saved.
+        self._pieces: dict[Hashable, tuple[_UnitPieces, Mapping[PieceKey, Any]]] = {}
         self.reused = 0
         self.rendered = 0
 
@@ -626,15 +697,25 @@ class RenderMemo:
             return memo.outputs
         self.rendered += 1
         recorder = Recorder(digests)
-        pieces: Mapping[PieceKey, Any] = {}
         if self._store is None:
             outputs = render(recorder)
+            used: Mapping[PieceKey, Any] = {}
         else:
-            kept = memo.pieces if memo is not None else {}
-            outputs, pieces = self._store.record(partial(render, recorder), kept)
+            stored = _UnitPieces(self._piece_paths(key), self.fingerprint)
+            outputs, used = self._store.record(partial(render, recorder), stored.kept)
+            if len(used) >= KEEP_PIECES_FROM:
+                self._pieces[key] = (stored, used)
         if not recorder.opaque:
-            self._new[key] = _Memo(tuple(recorder.reads.items()), outputs, pieces)
+            keeps = key in self._pieces
+            self._new[key] = _Memo(tuple(recorder.reads.items()), outputs, keeps)
         return outputs
+
+    def _piece_paths(self, key: Hashable) -> list[Path]:
+        if self.path is None:
+            return []
+        unit = _hash(repr(key).encode("utf-8", "surrogatepass"))[:16]
+        base = self.path.with_name(f"pieces-{unit}{self.path.suffix}")
+        return [base.with_name(f"{base.stem}.{n:02d}{base.suffix}") for n in range(PIECE_SHARDS)]
 
     @property
     def pieces_made(self) -> int:
@@ -646,6 +727,23 @@ class RenderMemo:
             return
         if self.rendered or self._new.keys() != self._old.keys():
             self._stored.save(self._new)
+        for key, (stored, used) in self._pieces.items():
+            if key in self._new:
+                stored.save(used)
+        self._remove_unkept_pieces()
+
+    def _remove_unkept_pieces(self) -> None:
+        assert self.path is not None
+        kept = {
+            path.name
+            for key, memo in self._new.items()
+            if memo.keeps_pieces
+            for path in self._piece_paths(key)
+        }
+        for path in self.path.parent.glob(f"pieces-*{self.path.suffix}"):
+            if path.name not in kept:
+                path.unlink(missing_ok=True)
+                _RESIDENT.pop(path, None)
 
 
 def _still_valid(memo: _Memo, digests: Digests) -> bool:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from generator.schema import (
     Actor,
@@ -22,6 +23,20 @@ from generator.schema import (
     Source,
     Topic,
 )
+
+Method = TypeVar("Method", bound=Callable[..., Any])
+DERIVED = "__derived_query__"
+
+
+def derived(method: Method) -> Method:
+    """Marks a query made only of the fact base's other queries and lookups.
+
+    The render memo (generator/cache.py) runs such a query on its recording stand-in for the
+    fact base, so the entities and indexes it reads are recorded one by one, rather than the
+    query and a digest of its whole answer.
+    """
+    setattr(method, DERIVED, True)
+    return method
 
 
 @dataclass(frozen=True)
@@ -108,6 +123,7 @@ class FactBase:
     def claims_by(self, actor_id: str) -> list[AttributedClaim]:
         return self._claims_by_claimant.get(actor_id, [])
 
+    @derived
     def figures_of(self, event: Event) -> dict[str, list[Figure]]:
         """The event's figures grouped by what they count, in the order first given."""
         groups: dict[str, list[Figure]] = {}
@@ -115,6 +131,7 @@ class FactBase:
             groups.setdefault(figure.measure, []).append(figure)
         return groups
 
+    @derived
     def neighbours(self, actor_id: str) -> list[Actor]:
         ids = {r.to if r.from_ == actor_id else r.from_ for r in self.relationships_of(actor_id)}
         return sorted((self.actors[i] for i in ids), key=lambda a: a.name.casefold())
@@ -122,6 +139,7 @@ class FactBase:
     def citations_of(self, source_id: str) -> list[Citation]:
         return self._citations.get(source_id, [])
 
+    @derived
     def label(self, actor_id: str) -> str:
         actor = self.actors[actor_id]
         return actor.short_name or actor.name
@@ -229,6 +247,7 @@ class FactBase:
                     ),
                 )
 
+    @derived
     def describe_relationship(self, relation: Relationship) -> str:
         verb = relation.kind.value.replace("_", " ")
         return f"{self.label(relation.from_)} {verb} {self.label(relation.to)}"

@@ -105,12 +105,15 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
 ]
 
 
+@pytest.mark.parametrize("keep_pieces_from", [1, cache.KEEP_PIECES_FROM])
 @pytest.mark.parametrize("process", ["the same process", "a new process"])
 def test_incremental_output_equals_full_output_after_each_edit(
-    tmp_path: Path, process: str
+    tmp_path: Path, process: str, keep_pieces_from: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In the same process (`mkdocs serve`) the caches are held in memory; a new process
-    (`python -m generator build`) reads them from their files."""
+    (`python -m generator build`) reads them from their files. With a threshold of 1, every
+    unit keeps its pieces; with the real one, only those that list many entities do."""
+    monkeypatch.setattr(cache, "KEEP_PIECES_FROM", keep_pieces_from)
     project = tmp_path
     write_corpus(project / "content", EVENTS)
     out, reference = project / "site_src", project / "reference"
@@ -157,6 +160,8 @@ def test_after_one_event_edit_only_that_events_pieces_are_made_again(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The pages that list every event are rendered again from the other events' pieces."""
+    # This corpus is small: with the real threshold, no unit would keep its pieces.
+    monkeypatch.setattr(cache, "KEEP_PIECES_FROM", 1)
     out = project / "site_src"
     assert generate(project / "content", out).ok
     made: list[tuple[int, int]] = []
@@ -174,6 +179,38 @@ def test_after_one_event_edit_only_that_events_pieces_are_made_again(
     # Its row in each table, its timeline item, hover label, data record and CSV lines, its
     # citations: a few dozen at most, against thousands for a full rendering.
     assert 0 < pieces <= 40, pieces
+
+
+def test_only_units_that_use_many_pieces_keep_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit below the threshold is cheaper to render again than its pieces are to read."""
+    monkeypatch.setenv("SAHEL_GENERATOR_CACHE_DIR", str(tmp_path / "cache"))
+    write_corpus(tmp_path / "content", EVENTS)
+    monkeypatch.setattr(cache, "KEEP_PIECES_FROM", 10 * EVENTS)
+    assert generate(tmp_path / "content", tmp_path / "site_src").ok
+    folder = cache.cache_dir_for(tmp_path / "content")
+    assert not list(folder.glob("pieces-*"))
+    monkeypatch.setattr(cache, "KEEP_PIECES_FROM", EVENTS)
+    rendered: list[int] = []
+    save = RenderMemo.save
+
+    def counting_save(self: RenderMemo) -> None:
+        rendered.append(self.rendered)
+        save(self)
+
+    monkeypatch.setattr(RenderMemo, "save", counting_save)
+    replace_in(_event(tmp_path, 11), r"^title: .*$", "title: Edited")
+    assert generate(tmp_path / "content", tmp_path / "site_src").ok
+    # The data files hold a record of each event, actor, source...: over EVENTS pieces; the
+    # edited event's own page, rendered again too, holds a handful.
+    kept = sorted(folder.glob("pieces-*"))
+    assert len(kept) % cache.PIECE_SHARDS == 0
+    assert 0 < len(kept) // cache.PIECE_SHARDS < rendered[0]
+    monkeypatch.setattr(cache, "KEEP_PIECES_FROM", 10 * EVENTS)
+    replace_in(_event(tmp_path, 11), r"^title: .*$", "title: Edited again")
+    assert generate(tmp_path / "content", tmp_path / "site_src").ok
+    assert not list(folder.glob("pieces-*")), "a unit under the threshold drops its files"
 
 
 def test_the_units_render_what_render_pages_and_render_figures_render() -> None:

@@ -26,7 +26,18 @@ def _dump(entity: Entity) -> dict[str, Any]:
 
 def _entities(facts: FactBase, kind: FileKind) -> list[Entity]:
     collection: dict[str, Any] = getattr(facts, kind)
-    return [collection[key] for key in sorted(collection)]
+    return [entity for _, entity in sorted(collection.items())]
+
+
+# Each kind's entities in id order, as the data files hold them.
+Records = dict[FileKind, list[tuple[Entity, "Exported"]]]
+
+
+def _records(facts: FactBase) -> Records:
+    return {
+        kind: [(e, piece(exported, e, kind)) for e in _entities(facts, kind)]
+        for kind in sorted(MODELS)
+    }
 
 
 def _json(data: Any) -> str:
@@ -59,11 +70,13 @@ def exported(entity: Entity, kind: FileKind) -> Exported:
 
 def factbase_json(facts: FactBase) -> bytes:
     """Every entity by kind, in id order: what json.dumps of the whole gives, built by parts."""
+    return _factbase_json(_records(facts))
+
+
+def _factbase_json(records: Records) -> bytes:
     kinds = [
-        f"{_json(kind)}:["
-        + ",".join(piece(exported, e, kind).json for e in _entities(facts, kind))
-        + "]"
-        for kind in sorted(MODELS)
+        f"{_json(kind)}:[" + ",".join(r.json for _, r in records[kind]) + "]"
+        for kind in sorted(records)
     ]
     return ("{" + ",".join(kinds) + "}\n").encode("utf-8")
 
@@ -147,16 +160,19 @@ def part_lines(event: Event, part: str, header: tuple[str, ...]) -> str:
 
 
 def csv_files(facts: FactBase) -> dict[str, bytes]:
+    return _csv_files(_records(facts))
+
+
+def _csv_files(records: Records) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for kind in MODELS:
-        lines = (piece(exported, e, kind).row for e in _entities(facts, kind))
+        lines = (r.row for _, r in records[kind])
         files[f"{DATA_DIR}/{kind}.csv"] = _csv(_columns(kind), lines)
-    events = [e for e in _entities(facts, "events") if isinstance(e, Event)]
-    fields = {e.id: dict(piece(exported, e, "events").part_fields) for e in events}
+    events = [(e, dict(r.part_fields)) for e, r in records["events"] if isinstance(e, Event)]
     for part in NESTED_EVENT_PARTS:
-        used = set().union(*(fields[e.id][part] for e in events)) if events else set()
+        used = set().union(*(fields[part] for _, fields in events))
         header = ("event", "position", *sorted(used - {"event", "position"}))
-        lines = (piece(part_lines, e, part, header) for e in events if getattr(e, part))
+        lines = (piece(part_lines, e, part, header) for e, _ in events if getattr(e, part))
         files[f"{DATA_DIR}/event-{part}.csv"] = _csv(header, lines)
     return files
 
@@ -171,9 +187,10 @@ def schema_files() -> dict[str, bytes]:
 
 
 def data_files(facts: FactBase) -> dict[str, bytes]:
+    records = _records(facts)
     return {
-        f"{DATA_DIR}/factbase.json": factbase_json(facts),
-        **csv_files(facts),
+        f"{DATA_DIR}/factbase.json": _factbase_json(records),
+        **_csv_files(records),
         **schema_files(),
     }
 
