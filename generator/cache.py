@@ -51,6 +51,7 @@ import platform
 import sys
 import time
 import types
+from collections import Counter
 from collections.abc import Callable, Hashable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
 from functools import partial
@@ -61,7 +62,7 @@ from typing import Any
 import pydantic
 
 from generator.diagnostics import Diagnostic
-from generator.model import DERIVED
+from generator.model import DERIVED, DIGEST_FIELDS
 from generator.render.pieces import PieceKey, PieceStore
 from generator.schema import MODELS, Entity, json_schema
 from generator.write import Stamp as OutputStamp
@@ -376,7 +377,9 @@ def _dataclass_fields(cls: type) -> tuple[str, ...] | None:
     """The field names of a dataclass (looked up once per class), or None for other types."""
     if cls not in _FIELDS:
         is_dataclass = dataclasses.is_dataclass(cls)
-        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls)) if is_dataclass else None
+        names = tuple(f.name for f in dataclasses.fields(cls)) if is_dataclass else None
+        # A class may name the fields that determine all the others (DIGEST_FIELDS).
+        _FIELDS[cls] = getattr(cls, DIGEST_FIELDS, names) if is_dataclass else None
     return _FIELDS[cls]
 
 
@@ -389,17 +392,18 @@ class Digests:
 
     def __init__(self, facts: Any, entity_digests: Mapping[tuple[str, str], str]) -> None:
         self.facts = facts
-        self.entity_digests = entity_digests
         self._entities: dict[int, tuple[str, str, str]] = {}
+        # Each read's digest on this build's fact base, shared by every unit that replays it;
+        # those of the reads of one entity by id are known from the start.
+        self.current: dict[Read, str] = {}
         for kind in ENTITY_KINDS:
             for entity_id, entity in getattr(facts, kind).items():
                 digest = entity_digests.get((kind, entity_id))
                 if digest is None:
                     raise ValueError(f"no digest for {kind}/{entity_id}")
                 self._entities[id(entity)] = (kind, entity_id, digest)
+                self.current["item", kind, entity_id] = digest
         self._digest_of = {object_id: known[2] for object_id, known in self._entities.items()}
-        # Each read's digest on this build's fact base, shared by every unit that replays it.
-        self._replayed: dict[Read, str] = {}
 
     def of(self, value: Any) -> str:
         known = self._digest_of.get(id(value))
@@ -471,7 +475,7 @@ class Digests:
 
     def replay(self, read: Read) -> str:
         """The digest the read gives on this build's fact base."""
-        cached = self._replayed.get(read)
+        cached = self.current.get(read)
         if cached is not None:
             return cached
         kind = read[0]
@@ -488,15 +492,15 @@ class Digests:
             assert isinstance(arguments, tuple)
             method = getattr(self.facts, str(read[1]))
             digest = self.of(method(*(self._resolve(a) for a in arguments)))
-        self._replayed[read] = digest
+        self.current[read] = digest
         return digest
 
     def remember(self, read: Read, digest: str) -> None:
-        self._replayed.setdefault(read, digest)
+        self.current.setdefault(read, digest)
 
     def known(self, read: Read) -> str | None:
         """The read's digest, if a unit has already made or replayed it in this build."""
-        return self._replayed.get(read)
+        return self.current.get(read)
 
 
 class RecordingMapping(Mapping[str, Any]):
@@ -641,28 +645,36 @@ class _UnitPieces:
             self._shard_of.update(dict.fromkeys(shard, number))
 
     def save(self, used: Mapping[PieceKey, Any]) -> None:
-        shards: list[dict[PieceKey, Any]] = [{} for _ in self._paths]
-        fresh: list[tuple[PieceKey, Any]] = []
-        for key, value in used.items():
-            number = self._shard_of.get(key)
-            if number is None:
-                fresh.append((key, value))
-            else:
-                shards[number][key] = value
-        receiving = -1
-        if fresh and not self._shard_of:
-            for position, (key, value) in enumerate(fresh):
-                shards[position * len(shards) // len(fresh)][key] = value
-        elif fresh:
-            receiving = max(range(len(shards)), key=lambda n: len(self._shards[n]) - len(shards[n]))
-            shards[receiving].update(fresh)
-        for number, (path, old, new) in enumerate(
-            zip(self._paths, self._shards, shards, strict=True)
-        ):
-            # A piece's key says all its value depends on, so a file that got no new piece
-            # and lost none (it holds as many) holds what it held.
-            if number == receiving or len(new) != len(old):
-                _write_pickle(path, self._fingerprint, new)
+        # A piece's key says all its value depends on: a file that lost no piece and got no
+        # new one holds what it held.
+        fresh = used.keys() - self.kept.keys()
+        if not self._shard_of:
+            # Never mutated: what was read may be held in _RESIDENT.
+            self._shards = [{} for _ in self._paths]
+            for position, key in enumerate(used):
+                self._shards[position * len(self._shards) // len(used)][key] = used[key]
+            changed = set(range(len(self._shards)))
+        else:
+            lost = self.kept.keys() - used.keys()
+            losses = Counter(self._shard_of[key] for key in lost)
+            changed = set(losses)
+            for number in losses:
+                self._shards[number] = {
+                    k: v for k, v in self._shards[number].items() if k not in lost
+                }
+            if fresh:
+                # Where the old pieces of the edited entity were, as a rule.
+                receiving = losses.most_common(1)[0][0] if losses else self._smallest()
+                self._shards[receiving] = {
+                    **self._shards[receiving],
+                    **{key: used[key] for key in fresh},
+                }
+                changed.add(receiving)
+        for number in sorted(changed):
+            _write_pickle(self._paths[number], self._fingerprint, self._shards[number])
+
+    def _smallest(self) -> int:
+        return min(range(len(self._shards)), key=lambda n: len(self._shards[n]))
 
 
 class RenderMemo:
@@ -747,14 +759,11 @@ class RenderMemo:
 
 
 def _still_valid(memo: _Memo, digests: Digests) -> bool:
-    entities = digests.entity_digests
+    current = digests.current
     try:
         for read, digest in memo.reads:
-            # Most reads are of one entity by id: its digest is at hand, nothing to replay.
-            if read[0] == "item":
-                if entities.get((str(read[1]), str(read[2])), _MISSING) != digest:
-                    return False
-            elif digests.replay(read) != digest:
+            now = current.get(read)
+            if (now if now is not None else digests.replay(read)) != digest:
                 return False
     except Exception:  # a read that no longer works: render the unit again
         return False

@@ -119,14 +119,14 @@ class PartialDate:
             return f"{month} {self.year}"
         return f"{self.day} {month} {self.year}"
 
-    def _key(self) -> tuple[int, int, int]:
-        # A year sorts before its months, a month before its days.
+    def sort_key(self) -> tuple[int, int, int]:
+        """Dates in order: a year sorts before its months, a month before its days."""
         return (self.year, self.month or 0, self.day or 0)
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, PartialDate):
             return NotImplemented
-        return self._key() < other._key()
+        return self.sort_key() < other.sort_key()
 
     def __str__(self) -> str:
         return self.isoformat()

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from generator.schema import (
     Actor,
@@ -39,13 +39,19 @@ def derived(method: Method) -> Method:
     return method
 
 
+# The name of a class attribute listing the fields that determine all of an object's others,
+# so that the render memo (generator/cache.py) digests only those.
+DIGEST_FIELDS = "digest_fields"
+
+
 @dataclass(frozen=True)
 class AttributedClaim:
     """A claim with the event it is about, and its position there (for stable anchors)."""
 
     event: Event
     index: int
-    claim: Claim
+    claim: Claim  # event.claims[index]
+    digest_fields: ClassVar[tuple[str, ...]] = ("event", "index")
 
     @property
     def anchor(self) -> str:
@@ -86,7 +92,7 @@ class FactBase:
 
     @cached_property
     def events_in_order(self) -> list[Event]:
-        return sorted(self.events.values(), key=lambda e: (e.date, e.id))
+        return sorted(self.events.values(), key=_in_date_order)
 
     @cached_property
     def topics_in_order(self) -> list[Topic]:
@@ -114,7 +120,7 @@ class FactBase:
         return self._relationships_by_actor.get(actor_id, [])
 
     def relationships_on(self, day: dt.date) -> list[Relationship]:
-        return [r for r in self.relationships_in_order if relationship_holds_on(r, day)]
+        return [r for r, first, last in self._spans if first <= day <= last]
 
     def related_events(self, event_id: str) -> list[Event]:
         """Events this one names as related, and events that name it, in date order."""
@@ -152,6 +158,19 @@ class FactBase:
             return (r.start.first_day if r.start else dt.date.min, r.id)
 
         return sorted(self.relationships.values(), key=key)
+
+    @cached_property
+    def _spans(self) -> list[tuple[Relationship, dt.date, dt.date]]:
+        # Each relationship with the first and last day it may hold (relationship_holds_on),
+        # worked out once rather than for each day the network is drawn on.
+        return [
+            (
+                relation,
+                relation.start.first_day if relation.start is not None else dt.date.min,
+                relation.end.last_day if relation.end is not None else dt.date.max,
+            )
+            for relation in self.relationships_in_order
+        ]
 
     @cached_property
     def all_claims(self) -> list[AttributedClaim]:
@@ -202,7 +221,7 @@ class FactBase:
                 links[event.id].add(other)
                 links[other].add(event.id)
         return {
-            event_id: sorted((self.events[i] for i in ids), key=lambda e: (e.date, e.id))
+            event_id: sorted((self.events[i] for i in ids), key=_in_date_order)
             for event_id, ids in links.items()
         }
 
@@ -251,6 +270,10 @@ class FactBase:
     def describe_relationship(self, relation: Relationship) -> str:
         verb = relation.kind.value.replace("_", " ")
         return f"{self.label(relation.from_)} {verb} {self.label(relation.to)}"
+
+
+def _in_date_order(event: Event) -> tuple[tuple[int, int, int], str]:
+    return (event.date.sort_key(), event.id)
 
 
 def _unique(items: Iterable[str]) -> list[str]:

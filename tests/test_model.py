@@ -57,6 +57,14 @@ def test_relationships_on_a_date(facts: FactBase) -> None:
     assert facts.relationships_on(dt.date(2025, 2, 1)) == []
 
 
+def test_relationships_on_each_day_are_those_that_hold_on_it(facts: FactBase) -> None:
+    """relationships_on works from spans computed once; relationship_holds_on says what holds."""
+    first, days = dt.date(2014, 12, 25), 365 * 12 + 10  # past every start and end
+    for day in (first + dt.timedelta(days=n) for n in range(days)):
+        expected = [r for r in facts.relationships_in_order if relationship_holds_on(r, day)]
+        assert facts.relationships_on(day) == expected, day
+
+
 def test_events_of_actor_and_topic(facts: FactBase) -> None:
     assert [e.id for e in facts.events_of_actor("jnim")] == ["bamako-attack-2024"]
     assert [e.id for e in facts.events_of_topic("bamako-attack")] == ["bamako-attack-2024"]

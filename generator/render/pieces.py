@@ -48,8 +48,11 @@ class PieceStore:
     """
 
     def __init__(self, entity_digests: Mapping[int, str]) -> None:
-        # Each entity of the build's fact base by id(): what stands for it in a key.
-        self._entities = {object_id: ("entity", d) for object_id, d in entity_digests.items()}
+        # Each entity of the build's fact base by id(), and each piece made that is not a
+        # plain value: what stands for it in a key.
+        self._entities: dict[int, Hashable] = {
+            object_id: ("entity", d) for object_id, d in entity_digests.items()
+        }
         self.used: dict[PieceKey, Any] = {}
         self.made = 0
         self._names: dict[Callable[..., Any], str] = {}
@@ -89,6 +92,10 @@ class PieceStore:
                 found = make(*arguments)
                 self.made += 1
             self.used[key] = found
+            if type(found) not in _PLAIN_TYPES:
+                # Passed on to another piece (a timeline item to its table row), it stands
+                # for the key it was made under: shorter to hash than itself.
+                entities.setdefault(id(found), ("piece", key))
         if self._touched is not None:
             self._touched[key] = found
         result: T = found
@@ -105,12 +112,16 @@ class PieceStore:
             raise TypeError(f"a piece's {type(value).__name__} must be a whole entity")
         if isinstance(value, tuple):
             return ("tuple", tuple(self._stand_in(v) for v in value))
-        if _is_value_object(value):
+        if type(value) in _VALUE_TYPES or _is_value_object(value):
             return value  # hashable: checked above
         raise TypeError(f"a piece cannot take a {type(value).__qualname__}: not a plain value")
 
 
 _MISSING: Any = object()
+
+
+# Frozen dataclass types found to hold only hashable values: no need to check them again.
+_VALUE_TYPES: set[type] = set()
 
 
 def _is_value_object(value: object) -> bool:
@@ -122,6 +133,8 @@ def _is_value_object(value: object) -> bool:
         hash(value)  # a frozen dataclass holding a dict or a list cannot be a key
     except TypeError:
         return False
+    if all(type(getattr(value, f.name)) in _PLAIN_TYPES for f in dataclasses.fields(value)):
+        _VALUE_TYPES.add(type(value))
     return True
 
 
