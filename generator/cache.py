@@ -63,7 +63,7 @@ import pydantic
 
 from generator.diagnostics import Diagnostic
 from generator.model import DERIVED, DIGEST_FIELDS
-from generator.render.pieces import PieceKey, PieceStore
+from generator.render.pieces import Piece, PieceKey, PieceStore
 from generator.schema import MODELS, Entity, json_schema
 from generator.write import Stamp as OutputStamp
 
@@ -638,16 +638,17 @@ class _UnitPieces:
         self._paths = paths
         self._fingerprint = fingerprint
         self._shards = [_read_pickle(path, fingerprint) for path in paths]
-        self.kept: dict[PieceKey, Any] = {}
+        self.kept: dict[PieceKey, Piece] = {}
         self._shard_of: dict[PieceKey, int] = {}
         for number, shard in enumerate(self._shards):
             self.kept.update(shard)
             self._shard_of.update(dict.fromkeys(shard, number))
 
-    def save(self, used: Mapping[PieceKey, Any]) -> None:
+    def save(self, used: Mapping[PieceKey, Piece]) -> None:
         # A piece's key says all its value depends on: a file that lost no piece and got no
         # new one holds what it held.
-        fresh = used.keys() - self.kept.keys()
+        # Sets made from dictionaries reuse the hashes they hold: keys are slow to hash.
+        fresh = set(used).difference(self.kept)
         if not self._shard_of:
             # Never mutated: what was read may be held in _RESIDENT.
             self._shards = [{} for _ in self._paths]
@@ -655,13 +656,14 @@ class _UnitPieces:
                 self._shards[position * len(self._shards) // len(used)][key] = used[key]
             changed = set(range(len(self._shards)))
         else:
-            lost = self.kept.keys() - used.keys()
+            lost = set(self.kept).difference(used)
             losses = Counter(self._shard_of[key] for key in lost)
             changed = set(losses)
             for number in losses:
-                self._shards[number] = {
-                    k: v for k, v in self._shards[number].items() if k not in lost
-                }
+                shard = self._shards[number].copy()
+                for key in lost:
+                    shard.pop(key, None)
+                self._shards[number] = shard
             if fresh:
                 # Where the old pieces of the edited entity were, as a rule.
                 receiving = losses.most_common(1)[0][0] if losses else self._smallest()
@@ -688,7 +690,7 @@ class RenderMemo:
         self._new: dict[Hashable, _Memo] = {}
         self._store: PieceStore | None = None
         # The pieces of each unit rendered in this build that keeps them, to be saved.
-        self._pieces: dict[Hashable, tuple[_UnitPieces, Mapping[PieceKey, Any]]] = {}
+        self._pieces: dict[Hashable, tuple[_UnitPieces, Mapping[PieceKey, Piece]]] = {}
         self.reused = 0
         self.rendered = 0
 
@@ -711,7 +713,7 @@ class RenderMemo:
         recorder = Recorder(digests)
         if self._store is None:
             outputs = render(recorder)
-            used: Mapping[PieceKey, Any] = {}
+            used: Mapping[PieceKey, Piece] = {}
         else:
             stored = _UnitPieces(self._piece_paths(key), self.fingerprint)
             outputs, used = self._store.record(partial(render, recorder), stored.kept)

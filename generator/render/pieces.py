@@ -35,6 +35,8 @@ A = TypeVar("A")
 T = TypeVar("T")
 
 PieceKey = tuple[str, tuple[Hashable, ...]]
+# A piece as kept: its key (the very object it is kept under) and its value.
+Piece = tuple[PieceKey, Any]
 _PLAIN = (str, int, float, bool, type(None), enum.Enum, dt.date)
 _PLAIN_TYPES = frozenset({str, int, float, bool, type(None), dt.date})
 
@@ -53,15 +55,16 @@ class PieceStore:
         self._entities: dict[int, Hashable] = {
             object_id: ("entity", d) for object_id, d in entity_digests.items()
         }
-        self.used: dict[PieceKey, Any] = {}
+        self.used: dict[PieceKey, Piece] = {}
         self.made = 0
+        self._alive: list[Any] = []
         self._names: dict[Callable[..., Any], str] = {}
-        self._kept: Mapping[PieceKey, Any] = {}
-        self._touched: dict[PieceKey, Any] | None = None
+        self._kept: Mapping[PieceKey, Piece] = {}
+        self._touched: dict[PieceKey, Piece] | None = None
 
     def record(
-        self, work: Callable[[], T], kept: Mapping[PieceKey, Any]
-    ) -> tuple[T, dict[PieceKey, Any]]:
+        self, work: Callable[[], T], kept: Mapping[PieceKey, Piece]
+    ) -> tuple[T, dict[PieceKey, Piece]]:
         """`work()`, given the pieces `kept` from its last run; and the pieces it used."""
         assert self._touched is None, "units are rendered one at a time"
         self._kept, self._touched = kept, {}
@@ -84,21 +87,27 @@ class PieceStore:
             if stand_in is None:
                 stand_in = argument if type(argument) in _PLAIN_TYPES else self._stand_in(argument)
             stand_ins.append(stand_in)
+        # Hashing and comparing keys is most of the cost. The unit's own pieces are looked up
+        # first, since in a rebuild they hold nearly all it asks for.
         key = (name, tuple(stand_ins))
-        found = self.used.get(key, _MISSING)
+        found = self._kept.get(key, _MISSING)
         if found is _MISSING:
-            found = self._kept.get(key, _MISSING)
+            found = self.used.get(key, _MISSING)
             if found is _MISSING:
-                found = make(*arguments)
+                found = (key, make(*arguments))
                 self.made += 1
-            self.used[key] = found
-            if type(found) not in _PLAIN_TYPES:
-                # Passed on to another piece (a timeline item to its table row), it stands
-                # for the key it was made under: shorter to hash than itself.
-                entities.setdefault(id(found), ("piece", key))
+                self.used[key] = found
+        key, value = found
+        if type(value) not in _PLAIN_TYPES and id(value) not in entities:
+            # Passed on to another piece (a timeline item to its table row), it stands for
+            # the key it was made under, which is quicker to hash than itself. It is kept
+            # alive, so that its id() stays its own until the build ends.
+            entities[id(value)] = ("piece", key)
+            self._alive.append(value)
         if self._touched is not None:
+            # Under the very key object found, so that comparing keys later is by identity.
             self._touched[key] = found
-        result: T = found
+        result: T = value
         return result
 
     def _stand_in(self, value: object) -> Hashable:
@@ -113,6 +122,9 @@ class PieceStore:
         if isinstance(value, tuple):
             return ("tuple", tuple(self._stand_in(v) for v in value))
         if type(value) in _VALUE_TYPES or _is_value_object(value):
+            if type(value) in _VALUE_TYPES:
+                # Its class and its fields' values: compared and hashed without Python code.
+                return (type(value), tuple(vars(value).values()))
             return value  # hashable: checked above
         raise TypeError(f"a piece cannot take a {type(value).__qualname__}: not a plain value")
 
@@ -133,7 +145,9 @@ def _is_value_object(value: object) -> bool:
         hash(value)  # a frozen dataclass holding a dict or a list cannot be a key
     except TypeError:
         return False
-    if all(type(getattr(value, f.name)) in _PLAIN_TYPES for f in dataclasses.fields(value)):
+    fields = [f.name for f in dataclasses.fields(value)]
+    plain = all(type(getattr(value, name)) in _PLAIN_TYPES for name in fields)
+    if plain and hasattr(value, "__dict__") and list(vars(value)) == fields:
         _VALUE_TYPES.add(type(value))
     return True
 
