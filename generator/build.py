@@ -27,7 +27,7 @@ from generator.diagnostics import Diagnostic, error
 from generator.render import links
 from generator.render.pages_topics import storyline_pages
 from generator.render.site import PageConflict, RenderOptions, render_site
-from generator.write import WriteReport, write_site
+from generator.write import Current, WriteReport, build_lock, recover, write_site
 
 EXIT_OK = 0
 EXIT_CONTENT = 1
@@ -172,29 +172,35 @@ def _generate(
         if cache_dir is not None
         else None
     )
-    try:
-        files = render_site(
-            corpus.facts,
-            RenderOptions(edit_base=edit_base, extra_pages=extra),
-            memo=memo,
-            digests=corpus.digests,
-        )
-    except PageConflict as conflict:
-        problem = error(
-            (pages_dir or Path("pages")).as_posix(),
-            1,
-            1,
-            "page-conflict",
-            f"hand-written pages have the paths of generated ones: {conflict}; rename them",
-        )
-        return BuildResult([*corpus.diagnostics, problem], corpus.files_read, None)
-    if memo is not None:
-        memo.save()
-    writing = time.perf_counter()
-    stages["render"] = writing - rendering
     stamps = caches.stamps_file(cache_dir, out) if cache_dir is not None else None
     known = caches.read_stamps(stamps) if stamps is not None else {}
-    report = write_site(files, out, known)
+    # Held from the check of site_src/ to the swap (re-entrant: the commands hold it already),
+    # so that the pages the memo finds unchanged there are still there when it is swapped.
+    with build_lock(out):
+        recover(out)
+        on_disk = Current(out, known)
+        try:
+            files = render_site(
+                corpus.facts,
+                RenderOptions(edit_base=edit_base, extra_pages=extra),
+                memo=memo,
+                digests=corpus.digests,
+                on_disk=on_disk,
+            )
+        except PageConflict as conflict:
+            problem = error(
+                (pages_dir or Path("pages")).as_posix(),
+                1,
+                1,
+                "page-conflict",
+                f"hand-written pages have the paths of generated ones: {conflict}; rename them",
+            )
+            return BuildResult([*corpus.diagnostics, problem], corpus.files_read, None)
+        if memo is not None:
+            memo.save()
+        writing = time.perf_counter()
+        stages["render"] = writing - rendering
+        report = write_site(files, out, known, current=on_disk)
     if stamps is not None and report.stamps != known:
         caches.write_stamps(stamps, report.stamps)
     stages["write"] = time.perf_counter() - writing
@@ -241,7 +247,6 @@ def edited_file_warnings(out: Path, report: WriteReport) -> list[str]:
 
 def run_build_command(args: argparse.Namespace) -> int:
     from generator.cli import progress_printer
-    from generator.write import build_lock
 
     content: Path = args.content
     out: Path = args.out

@@ -65,6 +65,7 @@ from generator.diagnostics import Diagnostic
 from generator.model import DERIVED, DIGEST_FIELDS
 from generator.render.pieces import Piece, PieceKey, PieceStore
 from generator.schema import MODELS, Entity, json_schema
+from generator.write import Current, Kept, digest_of
 from generator.write import Stamp as OutputStamp
 
 PARSE_CACHE_FILE = "generator.pickle"
@@ -309,11 +310,11 @@ class ParseCache:
         self.hits = 0
         self.misses = 0
 
-    def lookup(self, path: Path, shown: str) -> tuple[Stamp | None, ParsedFile | None]:
+    def lookup(self, path: str, shown: str) -> tuple[Stamp | None, ParsedFile | None]:
         """The file's stamp (None if it cannot be read), and its cached result if still valid."""
-        key = str(path)
+        key = path
         try:
-            stamp = stamp_of(path.stat())
+            stamp = stamp_of(os.stat(path))  # noqa: PTH116
         except OSError:
             return None, None
         entry = self._old.get(key)
@@ -324,7 +325,8 @@ class ParseCache:
         if entry[1]:
             # The stamp may be unchanged by a write in the same clock tick: compare contents.
             try:
-                text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+                with open(path, "rb") as handle:  # noqa: PTH123
+                    text = handle.read().decode("utf-8").removeprefix("\ufeff")
             except (OSError, UnicodeDecodeError):
                 self.misses += 1
                 return stamp, None
@@ -337,10 +339,10 @@ class ParseCache:
         self._new[key] = entry
         return stamp, parsed
 
-    def store(self, path: Path, stamp: Stamp | None, parsed: ParsedFile) -> None:
+    def store(self, path: str, stamp: Stamp | None, parsed: ParsedFile) -> None:
         if stamp is None:
             return
-        self._new[str(path)] = _entry(stamp, parsed)
+        self._new[path] = _entry(stamp, parsed)
         self._changed = True
 
     def save(self) -> None:
@@ -362,6 +364,8 @@ ENTITY_KINDS = tuple(MODELS)
 
 Read = tuple[Hashable, ...]
 Outputs = dict[str, bytes]
+# What a unit gives: its files' bytes, or, reused, the files it wrote last build and left.
+Given = Mapping[str, bytes | Kept]
 _MISSING = "<missing>"
 
 
@@ -614,8 +618,14 @@ class Recorder:
 
 @dataclass(frozen=True)
 class _Memo:
-    reads: tuple[tuple[Read, str], ...]
-    outputs: Outputs
+    # The unit's reads of one entity by id, and the digest each gave, in the same order:
+    # most of its reads, checked together at C speed (see _still_valid).
+    items: tuple[Read, ...]
+    item_digests: tuple[str, ...]
+    # Its other reads (queries, whole collections), each with the digest it gave.
+    queries: tuple[tuple[Read, str], ...]
+    # The files it wrote, by digest and size: their bytes are in site_src/, not here.
+    outputs: Mapping[str, Kept]
     # Whether the unit's pieces (generator/render/pieces.py) are kept for its next render.
     keeps_pieces: bool = False
 
@@ -699,13 +709,24 @@ class RenderMemo:
         self._store = PieceStore(digests.by_object())
         return self._store
 
-    def run(self, key: Hashable, digests: Digests, render: Callable[[Any], Outputs]) -> Outputs:
-        """The unit's outputs: from the memo if every read it made gives the same digest.
+    def run(
+        self,
+        key: Hashable,
+        digests: Digests,
+        render: Callable[[Any], Outputs],
+        on_disk: Current,
+    ) -> Given:
+        """The unit's outputs: kept as they are in site_src/ if every read it made gives the
+        same digest and its files are still there as written.
 
         Otherwise the unit is rendered again, with the pieces it was made of last time.
         """
         memo = self._old.get(key)
-        if memo is not None and _still_valid(memo, digests):
+        if (
+            memo is not None
+            and _still_valid(memo, digests)
+            and all(on_disk.keeps(path, kept) for path, kept in memo.outputs.items())
+        ):
             self.reused += 1
             self._new[key] = memo
             return memo.outputs
@@ -721,7 +742,7 @@ class RenderMemo:
                 self._pieces[key] = (stored, used)
         if not recorder.opaque:
             keeps = key in self._pieces
-            self._new[key] = _Memo(tuple(recorder.reads.items()), outputs, keeps)
+            self._new[key] = _memo_of(recorder.reads, outputs, keeps)
         return outputs
 
     def _piece_paths(self, key: Hashable) -> list[Path]:
@@ -760,10 +781,20 @@ class RenderMemo:
                 _RESIDENT.pop(path, None)
 
 
+def _memo_of(reads: Mapping[Read, str], outputs: Outputs, keeps_pieces: bool) -> _Memo:
+    items = [read for read in reads if read[0] == "item"]
+    queries = tuple((read, digest) for read, digest in reads.items() if read[0] != "item")
+    files = {path: Kept(digest_of(data), len(data)) for path, data in outputs.items()}
+    return _Memo(tuple(items), tuple(reads[r] for r in items), queries, files, keeps_pieces)
+
+
 def _still_valid(memo: _Memo, digests: Digests) -> bool:
     current = digests.current
+    # An entity that is gone has no digest: None differs from the one recorded.
+    if tuple(map(current.get, memo.items)) != memo.item_digests:
+        return False
     try:
-        for read, digest in memo.reads:
+        for read, digest in memo.queries:
             now = current.get(read)
             if (now if now is not None else digests.replay(read)) != digest:
                 return False

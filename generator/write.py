@@ -101,8 +101,21 @@ def recover(out: Path) -> None:
         shutil.rmtree(temporary)
 
 
-def _digest(data: bytes) -> str:
+def digest_of(data: bytes) -> str:
+    """The digest the manifest records for a file's bytes."""
     return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A file of the last build that is still in site_src/ exactly as it was written.
+
+    The render memo (generator/cache.py) hands these out for the pages it reuses, so their
+    bytes are neither kept in the memo nor read again: `Current.keeps` checks the file first.
+    """
+
+    digest: str  # digest_of its bytes
+    size: int
 
 
 def manifest_bytes(digests: Mapping[str, str]) -> bytes:
@@ -156,7 +169,7 @@ def _stamp(stat: os.stat_result) -> Stamp:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-class _Current:
+class Current:
     """site_src/ as it is, and which of its files already hold what is to be written.
 
     Paths here are strings (os.path), not Path objects: making 11,000 of them per build
@@ -175,14 +188,25 @@ class _Current:
             self._manifest_time = 0
         self.stamps: dict[str, Stamp] = {}  # of the files found to hold their new bytes
 
-    def holds(self, path: str, data: bytes, digest: str) -> bool:
+    def holds(self, path: str, data: bytes | Kept, digest: str) -> bool:
         """Whether site_src/<path> holds exactly `data`, reading it only when unsure."""
-        full = os.path.join(self.root, path)  # noqa: PTH118
+        if isinstance(data, Kept):
+            return path in self.stamps  # checked by `keeps` before it was handed out
+        return self._holds(path, len(data), digest, lambda found: found == data)
+
+    def keeps(self, path: str, kept: Kept) -> bool:
+        """Whether site_src/<path> still holds the file `kept` stands for."""
+        return self._holds(
+            path, kept.size, kept.digest, lambda found: digest_of(found) == kept.digest
+        )
+
+    def _holds(self, path: str, size: int, digest: str, same: Callable[[bytes], bool]) -> bool:
+        full = self.root + "/" + path
         try:
             stat = os.stat(full)  # noqa: PTH116
         except OSError:
             return False
-        if stat.st_size != len(data):
+        if stat.st_size != size:
             return False
         stamp = _stamp(stat)
         trusted = (
@@ -193,7 +217,7 @@ class _Current:
         if not trusted:
             try:
                 with open(full, "rb") as handle:  # noqa: PTH123
-                    if handle.read() != data:
+                    if not same(handle.read()):
                         return False
             except OSError:
                 return False
@@ -213,29 +237,37 @@ def _link_or_copy(source: Path | str, target: Path | str) -> None:
 
 
 def write_site(
-    files: Mapping[str, bytes], out: Path, known_stamps: Mapping[str, Stamp] | None = None
+    files: Mapping[str, bytes | Kept],
+    out: Path,
+    known_stamps: Mapping[str, Stamp] | None = None,
+    *,
+    current: Current | None = None,
 ) -> WriteReport:
     """Make `out` hold exactly `files` (see the module docstring).
 
     `known_stamps` are the stamps of `out`'s files as the last build left them (its report's
     `stamps`), so that a file still holding them need not be read to be known unchanged.
+    A `Kept` file must have been checked by `current` (`Current.keeps`), under the same
+    build lock.
     """
     with build_lock(out):
-        return _write_site(files, out, known_stamps or {})
+        recover(out)
+        if current is None:
+            current = Current(out, known_stamps or {})
+        return _write_site(files, out, current)
 
 
-def _write_site(
-    files: Mapping[str, bytes], out: Path, known_stamps: Mapping[str, Stamp]
-) -> WriteReport:
-    recover(out)
+def _write_site(files: Mapping[str, bytes | Kept], out: Path, current: Current) -> WriteReport:
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"{out} is not a folder")
-    current = _Current(out, known_stamps)
     recorded = current.digests
     present = existing_files(out)
     foreign = tuple(sorted(present - set(recorded) - set(files)))
     removed = tuple(sorted((present & set(recorded)) - set(files)))
-    digests = {path: _digest(data) for path, data in files.items()}
+    digests = {
+        path: data.digest if isinstance(data, Kept) else digest_of(data)
+        for path, data in files.items()
+    }
     same = {path for path, data in files.items() if current.holds(path, data, digests[path])}
     written = tuple(sorted(set(files) - same))
     manifest = manifest_bytes(digests)
@@ -254,8 +286,9 @@ def _write_site(
             os.makedirs(os.path.join(new_root, folder), exist_ok=True)  # noqa: PTH103, PTH118
             folders.add(folder)
         if path in same:
-            _link_or_copy(os.path.join(root, path), os.path.join(new_root, path))  # noqa: PTH118
+            _link_or_copy(root + "/" + path, new_root + "/" + path)
         else:
+            assert not isinstance(data, Kept), f"{path}: kept, but not found unchanged"
             target = temporary / path
             target.write_bytes(data)
             stamps[path] = _stamp(target.stat())
@@ -287,7 +320,7 @@ def _save_hand_edits(
             data = source.read_bytes()
         except OSError:
             continue  # not on disk (deleted by hand): nothing to lose
-        if _digest(data) == recorded[path]:
+        if digest_of(data) == recorded[path]:
             continue
         target = _free_name(folder / path)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -236,3 +236,24 @@ def test_the_units_render_what_render_pages_and_render_figures_render() -> None:
     expected.update(data_files(facts))
     site = render_site(facts, options)
     assert {path: site[path] for path in expected} == expected
+
+
+@pytest.mark.parametrize("process", ["the same process", "a new process"])
+def test_a_page_reused_from_the_memo_is_rendered_again_if_its_file_was_changed_or_deleted(
+    tmp_path: Path, process: str
+) -> None:
+    """The memo keeps digests, not bytes: a reused page must still be in site_src/ as written."""
+    write_corpus(tmp_path / "content", EVENTS)
+    out, reference = tmp_path / "site_src", tmp_path / "reference"
+    assert generate(tmp_path / "content", out).ok
+    assert generate(tmp_path / "content", reference, cache=False).ok
+    (out / "events" / "event-5.md").unlink()
+    edited = out / "events" / "event-6.md"
+    edited.write_bytes(edited.read_bytes().replace(b"Synthetic", b"Sinthetic", 1))
+    if process == "a new process":
+        cache.forget_resident()
+    result = generate(tmp_path / "content", out)
+    assert result.report is not None
+    assert sorted(result.report.written) == ["events/event-5.md", "events/event-6.md"]
+    assert [path for path, _ in result.report.edited] == ["events/event-6.md"]
+    assert tree(out) == tree(reference)

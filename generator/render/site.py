@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
-from generator.cache import ENTITY_KINDS, Digests, Outputs, RenderMemo
+from generator.cache import ENTITY_KINDS, Digests, Given, Outputs, RenderMemo
 from generator.model import FactBase
 from generator.render import links, pieces
 from generator.render.assets import static_files
@@ -50,6 +50,7 @@ from generator.render.pages_topics import (
     topic_pages,
     topics_index,
 )
+from generator.write import Current, Kept
 
 
 @dataclass(frozen=True)
@@ -104,16 +105,21 @@ def render_site(
     *,
     memo: RenderMemo | None = None,
     digests: Mapping[tuple[str, str], str] | None = None,
-) -> dict[str, bytes]:
-    """Every file of site_src/; with `memo` (and the corpus' entity `digests`), incrementally."""
-    files: dict[str, bytes] = {}
+    on_disk: Current | None = None,
+) -> dict[str, bytes | Kept]:
+    """Every file of site_src/; with `memo` (and the corpus' entity `digests`), incrementally.
+
+    A page the memo reuses is given as `Kept`: `on_disk` has found it in site_src/ as the
+    last build wrote it, and write_site keeps it there.
+    """
+    files: dict[str, bytes | Kept] = {}
     files.update(static_files())
     pages: set[str] = set()
-    run: Callable[[Hashable, Callable[[FactBase], Outputs]], Outputs]
-    if memo is not None and digests is not None:
+    run: Callable[[Hashable, Callable[[FactBase], Outputs]], Given]
+    if memo is not None and digests is not None and on_disk is not None:
         known = Digests(facts, digests)
         store = memo.piece_store(known)
-        run = partial(_memoised, memo, known)
+        run = partial(_memoised, memo, known, on_disk)
     else:
         store = pieces.PieceStore(_entity_identities(facts))
         run = partial(_plain, facts)
@@ -134,9 +140,13 @@ def render_site(
 
 
 def _memoised(
-    memo: RenderMemo, known: Digests, key: Hashable, render: Callable[[FactBase], Outputs]
-) -> Outputs:
-    return memo.run(key, known, render)
+    memo: RenderMemo,
+    known: Digests,
+    on_disk: Current,
+    key: Hashable,
+    render: Callable[[FactBase], Outputs],
+) -> Given:
+    return memo.run(key, known, render, on_disk)
 
 
 def _plain(facts: FactBase, _key: Hashable, render: Callable[[FactBase], Outputs]) -> Outputs:
