@@ -644,10 +644,11 @@ class _UnitPieces:
     two of each unit's, not all of them.
     """
 
-    def __init__(self, paths: list[Path], fingerprint: str) -> None:
+    def __init__(self, paths: list[Path], fingerprint: str, *, kept: bool) -> None:
         self._paths = paths
         self._fingerprint = fingerprint
-        self._shards = [_read_pickle(path, fingerprint) for path in paths]
+        # Only a unit that kept pieces last time has files to read.
+        self._shards = [_read_pickle(path, fingerprint) if kept else {} for path in paths]
         self.kept: dict[PieceKey, Piece] = {}
         self._shard_of: dict[PieceKey, int] = {}
         for number, shard in enumerate(self._shards):
@@ -736,7 +737,8 @@ class RenderMemo:
             outputs = render(recorder)
             used: Mapping[PieceKey, Piece] = {}
         else:
-            stored = _UnitPieces(self._piece_paths(key), self.fingerprint)
+            kept = memo is not None and memo.keeps_pieces
+            stored = _UnitPieces(self._piece_paths(key), self.fingerprint, kept=kept)
             outputs, used = self._store.record(partial(render, recorder), stored.kept)
             if len(used) >= KEEP_PIECES_FROM:
                 self._pieces[key] = (stored, used)

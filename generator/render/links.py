@@ -49,7 +49,14 @@ def _relative_path(path: str, from_folder: str) -> str:
         return path
     if path.startswith(from_folder + "/") and "/" not in path[len(from_folder) + 1 :]:
         return path[len(from_folder) + 1 :]
-    return posixpath.relpath(path, from_folder)
+    target, origin = path.split("/"), from_folder.split("/")
+    if "" in target or "." in target or ".." in target or ".." in origin or "." in origin:
+        return posixpath.relpath(path, from_folder)
+    # The folders both are in, then up from the page's folder and down to the target.
+    shared = 0
+    while shared < min(len(target) - 1, len(origin)) and target[shared] == origin[shared]:
+        shared += 1
+    return "/".join([".."] * (len(origin) - shared) + target[shared:])
 
 
 def site_url(page: str) -> str:
