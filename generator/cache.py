@@ -9,16 +9,20 @@ Two caches live in the user's cache folder, outside the project (`cache_dir_for`
   read could change again within the same clock tick without its stamp changing, so such an
   entry is checked against a digest of the file's bytes instead of being trusted. Corpus
   checks still run over the whole corpus on every build.
-- The **render memo** (`RenderMemo`) keeps each page's or figure's output with a trace of
-  every read it made of the fact base (`Recorder`): which entities, which queries, and a
-  digest of what each returned. On the next build a unit is reused only if replaying its
-  trace against the new fact base gives the same digests, so a unit is re-rendered exactly
-  when something it read changed, whatever the renderer reads; nothing here has to know.
-
+- The **render memo** (`RenderMemo`) keeps, for each page or figure, a trace of every read
+  it made of the fact base (`Recorder`): which entities, which queries, and a digest of what
+  each returned; and the digest and size of each file it wrote. On the next build a unit is
+  reused only if replaying its trace against the new fact base gives the same digests and
+  its files are still in site_src/ as it wrote them (`write.Current.keeps`); its bytes are
+  then left where they are, never kept here. So a unit is re-rendered exactly when
+  something it read changed, whatever the renderer reads; nothing here has to know. A
+  query marked `derived` in the model is run on the recorder, so what it reads is recorded
+  one by one rather than as one digest of its whole answer.
 - A unit that must be rendered again (the timeline after any event edit) is made mostly of
-  *pieces* (generator/render/pieces.py): one event's row, hover label or JSON record, kept
-  with the unit's memo under the digests of the entities they were made from, so only the
-  edited entity's pieces are made again.
+  *pieces* (generator/render/pieces.py): one event's row, hover label or JSON record. A unit
+  that used at least `KEEP_PIECES_FROM` keeps them, in `PIECE_SHARDS` files of its own read
+  only when it renders again, under the digests of the entities they were made from, so
+  only the edited entity's pieces are made again.
 
 Each cache is split into `SHARDS` files by a hash of each entry's key, and a build rewrites
 only the files whose entries changed. A process that builds again and again (`mkdocs
@@ -241,6 +245,7 @@ class _ShardedPickle:
 
     def __init__(self, base: Path | None, fingerprint: str) -> None:
         self._paths = shard_paths(base) if base is not None else []
+        self._base_name = base.name if base is not None else ""
         self._fingerprint = fingerprint
         self._shards = [_read_pickle(path, fingerprint) for path in self._paths]
         self.entries: dict[Any, Any] = {}
@@ -253,6 +258,8 @@ class _ShardedPickle:
     def save(self, entries: Mapping[Any, Any]) -> None:
         if not self._paths:
             return
+        # The one-file cache of versions before the split: never read, so not kept.
+        self._paths[0].with_name(self._base_name).unlink(missing_ok=True)
         shards: list[dict[Any, Any]] = [{} for _ in range(SHARDS)]
         for key, value in entries.items():
             number = self._shard_of.get(key)

@@ -76,6 +76,30 @@ def test_a_damaged_or_stale_cache_is_ignored(synthetic: Path, damage: bytes) -> 
     assert tree(synthetic / "site_src") == tree(synthetic / "reference")
 
 
+def test_damaged_piece_files_are_ignored(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "KEEP_PIECES_FROM", 1)
+    assert generate(synthetic / "content", synthetic / "site_src").ok
+    pieces = sorted(caches_of(synthetic).glob("pieces-*"))
+    assert pieces
+    for number, path in enumerate(pieces):
+        path.write_bytes([b"", b"not a pickle", pickle.dumps({"fingerprint": "old"})][number % 3])
+    event = synthetic / "content" / "events" / "event-2.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("title: ", "title: Re"))
+    cache.forget_resident()
+    assert generate(synthetic / "content", synthetic / "site_src").ok
+    assert generate(synthetic / "content", synthetic / "reference", cache=False).ok
+    assert tree(synthetic / "site_src") == tree(synthetic / "reference")
+
+
+def test_the_one_file_caches_of_earlier_versions_are_removed(synthetic: Path) -> None:
+    caches_of(synthetic).mkdir(parents=True)
+    for name in (PARSE_CACHE_FILE, RENDER_MEMO_FILE):
+        (caches_of(synthetic) / name).write_bytes(b"an old cache")
+    assert generate(synthetic / "content", synthetic / "site_src").ok
+    for name in (PARSE_CACHE_FILE, RENDER_MEMO_FILE):
+        assert not (caches_of(synthetic) / name).exists()
+
+
 def test_unchanged_files_are_not_parsed_again(synthetic: Path) -> None:
     content = synthetic / "content"
     path = caches_of(synthetic) / PARSE_CACHE_FILE

@@ -44,9 +44,10 @@ _PLAIN_TYPES = frozenset({str, int, float, bool, type(None), dt.date})
 class PieceStore:
     """This build's pieces, and last build's pieces of the unit being rendered.
 
-    A unit (a page or a figure, see generator/render/site.py) keeps the pieces it was made
-    of with its memo; when it is rendered again it finds them there (`record`). What it no
-    longer uses is dropped with its old memo, so nothing stale piles up.
+    A unit (a page or a figure, see generator/render/site.py) that is `record`ed is given
+    the pieces it was made of last time and returns those it used, which the render memo
+    keeps for its next render; what it no longer uses is dropped, so nothing stale piles up.
+    A piece made once in a build is shared by every unit that asks for it.
     """
 
     def __init__(self, entity_digests: Mapping[int, str]) -> None:
