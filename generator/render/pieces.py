@@ -4,13 +4,13 @@ After any edit, the pages that list every event (the timeline, the map, the sour
 data files) must be rendered again, but almost all of each is what it was: one row per
 event, one hover label per event, one JSON record per entity. A *piece* is such a part,
 made by a pure function of its arguments. `piece(make, *arguments)` returns
-`make(*arguments)`, computed once per build and, with a `PieceStore` that outlives the
-build (the render memo keeps one, see generator/cache.py), once for as long as its
-arguments stay the same.
+`make(*arguments)`, computed once per build and, with the render memo (which keeps the
+pieces of the units that list many entities, see generator/cache.py), once for as long as
+its arguments stay the same.
 
 A piece is kept under the function's qualified name and its arguments: an entity stands
-for the digest of the file it came from (equal digests, equal entities), anything else for
-its value. So that nothing outside its arguments can change its result, `make` must be a
+for the digest of the file it came from (equal digests, equal entities), a piece made in
+this build for the key it was made under, anything else for its value. So that nothing outside its arguments can change its result, `make` must be a
 module-level function (no closure, so it cannot capture the fact base), and its other
 arguments plain immutable values: strings, numbers, dates, enums, tuples, frozen
 dataclasses. Anything else is refused at once, so a misuse fails in the tests rather than
