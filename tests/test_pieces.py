@@ -10,7 +10,7 @@ from generator.corpus import load_corpus
 from generator.model import FactBase
 from generator.render import pieces
 from generator.render.data_export import factbase_json
-from generator.render.pieces import PieceStore, piece
+from generator.render.pieces import PieceStore, piece, pieces_of
 from generator.schema import Event
 from tests.conftest import REPO
 
@@ -109,3 +109,17 @@ def test_factbase_json_built_by_parts_is_what_one_dump_gives(facts: FactBase) ->
     assert factbase_json(facts) == (whole + "\n").encode("utf-8")
     assert sorted(data) == ["actors", "events", "relationships", "sources", "topics"]
     assert [e["id"] for e in data["events"]] == sorted(facts.events)
+
+
+def test_pieces_of_many_entities_are_the_pieces_of_each(facts: FactBase) -> None:
+    events = facts.events_in_order[:5]
+    CALLS.clear()
+    with pieces.active(_store(facts)) as store:
+        many = pieces_of(_title, events, "!")
+        one_by_one = [piece(_title, e, "!") for e in events]
+    assert many == one_by_one == [e.title + "!" for e in events]
+    assert CALLS == [e.id for e in events]  # made once each, then found under the same key
+    assert store.made == len(events)
+    assert pieces_of(_title, events, "?") == [e.title + "?" for e in events]  # no store
+    with pytest.raises(TypeError, match="module-level function"):
+        pieces_of(lambda e: e.title, events)

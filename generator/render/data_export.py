@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.model import FactBase
 from generator.render import links
-from generator.render.pieces import piece
+from generator.render.pieces import pieces_of
 from generator.schema import MODELS, Entity, Event, FileKind, json_schema
 
 DATA_DIR = "data"
@@ -35,8 +35,9 @@ Records = dict[FileKind, list[tuple[Entity, "Exported"]]]
 
 def _records(facts: FactBase) -> Records:
     return {
-        kind: [(e, piece(exported, e, kind)) for e in _entities(facts, kind)]
+        kind: list(zip(entities, pieces_of(exported, entities, kind), strict=True))
         for kind in sorted(MODELS)
+        for entities in [_entities(facts, kind)]
     }
 
 
@@ -166,13 +167,13 @@ def csv_files(facts: FactBase) -> dict[str, bytes]:
 def _csv_files(records: Records) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for kind in MODELS:
-        lines = (r.row for _, r in records[kind])
-        files[f"{DATA_DIR}/{kind}.csv"] = _csv(_columns(kind), lines)
+        rows = [r.row for _, r in records[kind]]
+        files[f"{DATA_DIR}/{kind}.csv"] = _csv(_columns(kind), rows)
     events = [(e, dict(r.part_fields)) for e, r in records["events"] if isinstance(e, Event)]
     for part in NESTED_EVENT_PARTS:
         used = set().union(*(fields[part] for _, fields in events))
         header = ("event", "position", *sorted(used - {"event", "position"}))
-        lines = (piece(part_lines, e, part, header) for e, _ in events if getattr(e, part))
+        lines = pieces_of(part_lines, [e for e, _ in events if getattr(e, part)], part, header)
         files[f"{DATA_DIR}/event-{part}.csv"] = _csv(header, lines)
     return files
 

@@ -22,7 +22,7 @@ from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import PALETTE, Figure
-from generator.render.pieces import piece
+from generator.render.pieces import piece, pieces_of
 from generator.schema import Event, EventKind
 
 # The Sahel from Senegal's coast to Lake Chad, with room for the coastal capitals.
@@ -169,7 +169,7 @@ def _hover(place: Place) -> str:
     several = len(place.kinds) > 1
     shown = place.events[:HOVER_EVENTS]
     lines = [f"<b>{md.hover(place.name)}</b>: {len(place.events)} events"]
-    lines.extend(piece(_event_hover_line, event, several) for event in shown)
+    lines.extend(pieces_of(_event_hover_line, shown, several))
     if len(place.events) > len(shown):
         lines.append(f"and {len(place.events) - len(shown)} more")
     lines.append("<i>click to list them</i>")
@@ -240,8 +240,7 @@ def map_table(facts: FactBase, from_page: str) -> str:
     """One row per event, grouped by place; a place's first row carries its anchor."""
     rows = ["| Event | Date | Place | Country | Kind |", "| --- | --- | --- | --- | --- |"]
     for place in places(facts.events_in_order):
-        for index, event in enumerate(place.events):
-            before, after = piece(_table_row, event, from_page)
+        for index, (before, after) in enumerate(pieces_of(_table_row, place.events, from_page)):
             anchor = f'<span id="{place.anchor}"></span>' if index == 0 else ""
             rows.append(before + anchor + after)
     return "\n".join(rows) + "\n"

@@ -19,7 +19,7 @@ from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import Figure, colour, scatter_type
-from generator.render.pieces import piece
+from generator.render.pieces import pieces_of
 from generator.schema import Event
 
 # Events of one lane closer than this share a row only if they do not overlap visually.
@@ -68,8 +68,7 @@ def timeline_item(event: Event) -> TimelineItem:
 def _lanes(events: Sequence[Event], keys: Callable[[Event], list[str]], last: str) -> list[Lane]:
     """Events grouped by lane label: labels in alphabetical order, `last` at the end."""
     groups: dict[str, list[TimelineItem]] = {}
-    for event in events:
-        item = piece(timeline_item, event)
+    for event, item in zip(events, pieces_of(timeline_item, events), strict=True):
         for key in keys(event):
             groups.setdefault(key, []).append(item)
     order = sorted(groups, key=lambda label: (label == last, label.casefold()))
@@ -100,7 +99,7 @@ def lanes_by_country(events: Sequence[Event]) -> list[Lane]:
 
 
 def single_lane(label: str, events: Sequence[Event]) -> list[Lane]:
-    return [Lane(label, tuple(piece(timeline_item, e) for e in events))] if events else []
+    return [Lane(label, tuple(pieces_of(timeline_item, events)))] if events else []
 
 
 # --- placing items in rows ---------------------------------------------------------------
@@ -258,7 +257,7 @@ def timeline_table(lanes: Sequence[Lane], from_page: str) -> str:
     rows = ["| Lane | Date | Event |", "| --- | --- | --- |"]
     for lane in lanes:
         label = md.cell(lane.label)
-        rows.extend(piece(_table_row, item, label, from_page) for item in lane.items)
+        rows.extend(pieces_of(_table_row, lane.items, label, from_page))
     return "\n".join(rows) + "\n"
 
 
