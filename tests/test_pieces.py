@@ -118,7 +118,7 @@ def test_pieces_of_many_entities_are_the_pieces_of_each(facts: FactBase) -> None
         many = pieces_of(_title, events, "!")
         one_by_one = [piece(_title, e, "!") for e in events]
     assert many == one_by_one == [e.title + "!" for e in events]
-    assert CALLS == [e.id for e in events]  # made once each, then found under the same key
+    assert [e.id for e in events] == CALLS  # made once each, then found under the same key
     assert store.made == len(events)
     assert pieces_of(_title, events, "?") == [e.title + "?" for e in events]  # no store
     with pytest.raises(TypeError, match="module-level function"):
