@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import subprocess
@@ -193,3 +194,25 @@ def test_site_src_keeps_the_gitkeep_that_lets_a_fresh_clone_run_mkdocs(tmp_path:
     assert (out / ".gitkeep").read_bytes() == b""
     assert first.foreign == () and second.foreign == ()
     assert ".gitkeep" not in existing_files(out)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_is_paused_during_a_build_and_left_as_it_was(
+    tmp_path: Path, enabled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    real_render = generate.__globals__["render_site"]
+
+    def render(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr("generator.build.render_site", render)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert generate(SITE_SMALL / "content", tmp_path / "out", cache=False).ok
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == 0  # nothing left out of the collector's reach
+    finally:
+        gc.enable()
+    assert seen == [False]
