@@ -25,6 +25,8 @@ an edit and rebuild in a loop.
 To know a file unchanged, its bytes are compared with the new ones; with the `known_stamps`
 the last build reported (its size, mtime and inode per file, which generator/build.py keeps
 in the cache folder), a file whose stamp and manifest digest both still agree is not read.
+A page the render memo reused comes without its bytes, as `Kept` (its digest and size):
+`Current.keeps` found it in site_src/ as written, the same way, before it was handed out.
 
 Builds take `site_src.lock` (`build_lock`) for the whole check-render-write, so two builds
 (`mkdocs serve` and `python -m generator build`) never interleave: the second waits.
