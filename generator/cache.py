@@ -61,7 +61,7 @@ from dataclasses import dataclass
 from functools import partial
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic
 
@@ -85,6 +85,8 @@ _PARSE_MODULES = ("cache.py", "countries.py", "dates.py", "load.py", "schema.py"
 _RENDER_LIBRARIES = ("pydantic", "pydantic-core", "pycountry", "PyYAML")
 
 Stamp = tuple[int, int, int, int]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def cache_root() -> Path:
@@ -248,12 +250,8 @@ class _ShardedPickle:
         self._base_name = base.name if base is not None else ""
         self._fingerprint = fingerprint
         self._shards = [_read_pickle(path, fingerprint) for path in self._paths]
-        self.entries: dict[Any, Any] = {}
         # Where each key read was found, so only new keys need their shard computed.
-        self._shard_of: dict[Any, int] = {}
-        for number, shard in enumerate(self._shards):
-            self.entries.update(shard)
-            self._shard_of.update(dict.fromkeys(shard, number))
+        self.entries, self._shard_of = _merged(self._shards)
 
     def save(self, entries: Mapping[Any, Any]) -> None:
         if not self._paths:
@@ -267,6 +265,16 @@ class _ShardedPickle:
         for path, old, new in zip(self._paths, self._shards, shards, strict=True):
             if not _same_entries(old, new):
                 _write_pickle(path, self._fingerprint, new)
+
+
+def _merged(shards: list[dict[K, V]]) -> tuple[dict[K, V], dict[K, int]]:
+    """The shards' entries in one dictionary, and the number of the shard each key is in."""
+    entries: dict[K, V] = {}
+    shard_of: dict[K, int] = {}
+    for number, shard in enumerate(shards):
+        entries.update(shard)
+        shard_of.update(dict.fromkeys(shard, number))
+    return entries, shard_of
 
 
 def _same_entries(old: Mapping[Any, Any], new: Mapping[Any, Any]) -> bool:
@@ -656,11 +664,7 @@ class _UnitPieces:
         self._fingerprint = fingerprint
         # Only a unit that kept pieces last time has files to read.
         self._shards = [_read_pickle(path, fingerprint) if kept else {} for path in paths]
-        self.kept: dict[PieceKey, Piece] = {}
-        self._shard_of: dict[PieceKey, int] = {}
-        for number, shard in enumerate(self._shards):
-            self.kept.update(shard)
-            self._shard_of.update(dict.fromkeys(shard, number))
+        self.kept, self._shard_of = _merged(self._shards)
 
     def save(self, used: Mapping[PieceKey, Piece]) -> None:
         # A piece's key says all its value depends on: a file that lost no piece and got no

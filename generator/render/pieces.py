@@ -187,12 +187,7 @@ def active(store: PieceStore) -> Iterator[PieceStore]:
 
 def piece(make: Callable[Concatenate[A, P], T], first: A, *args: P.args, **kwargs: P.kwargs) -> T:
     """`make(first, *args)`, from the active store if it has it (see the module docstring)."""
-    if kwargs:
-        raise TypeError("pass a piece's arguments by position")
-    if make not in _MAKERS:
-        _check_maker(make)
-        _MAKERS.add(make)
-    store = _store.get()
+    store = _store_for(make, kwargs)
     if store is None:
         return make(first, *args, **kwargs)  # kwargs: none, refused above
     return store.get(make, (first, *args))
@@ -202,15 +197,20 @@ def pieces_of(
     make: Callable[Concatenate[A, P], T], firsts: Iterable[A], *args: P.args, **kwargs: P.kwargs
 ) -> list[T]:
     """`[piece(make, first, *args) for first in firsts]`, looked up in one go."""
-    if kwargs:
+    store = _store_for(make, kwargs)
+    if store is None:
+        return [make(first, *args, **kwargs) for first in firsts]  # kwargs: none, refused
+    return store.get_each(make, firsts, args)
+
+
+def _store_for(make: object, keywords: Mapping[str, object]) -> PieceStore | None:
+    """The active store, once `make` and the way it is called are found fit for pieces."""
+    if keywords:
         raise TypeError("pass a piece's arguments by position")
     if make not in _MAKERS:
         _check_maker(make)
         _MAKERS.add(make)
-    store = _store.get()
-    if store is None:
-        return [make(first, *args, **kwargs) for first in firsts]  # kwargs: none, refused
-    return store.get_each(make, firsts, args)
+    return _store.get()
 
 
 # The functions already found fit to make pieces.
