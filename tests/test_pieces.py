@@ -10,7 +10,7 @@ from generator.corpus import load_corpus
 from generator.model import FactBase
 from generator.render import pieces
 from generator.render.data_export import factbase_json
-from generator.render.pieces import PieceStore, piece, pieces_of
+from generator.render.pieces import PieceStore, piece, pieces_of, shared
 from generator.schema import Event
 from tests.conftest import REPO
 
@@ -123,3 +123,20 @@ def test_pieces_of_many_entities_are_the_pieces_of_each(facts: FactBase) -> None
     assert pieces_of(_title, events, "?") == [e.title + "?" for e in events]  # no store
     with pytest.raises(TypeError, match="module-level function"):
         pieces_of(lambda e: e.title, events)
+
+
+def _first_title(events: tuple[Event, ...]) -> str:
+    CALLS.append("shared")
+    return events[0].title
+
+
+def test_a_shared_value_is_made_once_a_build_and_never_kept(facts: FactBase) -> None:
+    """For the lanes and places several pages ask for: they hold this build's entities."""
+    events = tuple(facts.events_in_order)
+    CALLS.clear()
+    with pieces.active(_store(facts)) as store:
+        first, used = store.record(lambda: shared(_first_title, events), {})
+        again, used_again = store.record(lambda: shared(_first_title, events), {})
+    assert first == again == events[0].title
+    assert CALLS == ["shared"]
+    assert used == used_again == {}  # nothing for the memo to keep

@@ -22,7 +22,7 @@ from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import PALETTE, Figure
-from generator.render.pieces import piece, pieces_of
+from generator.render.pieces import piece, pieces_of, shared
 from generator.schema import Event, EventKind
 
 # The Sahel from Senegal's coast to Lake Chad, with room for the coastal capitals.
@@ -69,6 +69,11 @@ class Place:
 
 def places(events: Sequence[Event]) -> list[Place]:
     """Located events grouped by identical (rounded) coordinates, in order of first event."""
+    # The map page and the map figure both ask: worked out once.
+    return list(shared(_places, tuple(events)))
+
+
+def _places(events: tuple[Event, ...]) -> tuple[Place, ...]:
     groups: dict[tuple[float, float], list[Event]] = {}
     for event in located_events(events):
         groups.setdefault((_coordinate(event, "lat"), _coordinate(event, "lon")), []).append(event)
@@ -90,7 +95,7 @@ def places(events: Sequence[Event]) -> list[Place]:
         last[base] = n
         kinds = tuple(sorted({e.kind for e in group}, key=_KIND_RANK.__getitem__))
         out.append(Place(lat, lon, tuple(group), anchor, kinds))
-    return out
+    return tuple(out)
 
 
 _KIND_RANK = {kind: rank for rank, kind in enumerate(EventKind)}

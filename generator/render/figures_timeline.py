@@ -19,8 +19,8 @@ from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import Figure, colour, scatter_type
-from generator.render.pieces import pieces_of
-from generator.schema import Event
+from generator.render.pieces import pieces_of, shared
+from generator.schema import Event, Topic
 
 # Events of one lane closer than this share a row only if they do not overlap visually.
 MAX_ROWS_PER_LANE = 4
@@ -77,8 +77,13 @@ def _lanes(events: Sequence[Event], keys: Callable[[Event], list[str]], last: st
 
 def lanes_by_topic(facts: FactBase, events: Sequence[Event]) -> list[Lane]:
     """One lane per storyline, in the storylines' order; an event may be in several."""
-    titles = {t.id: t.title for t in facts.topics_in_order}
-    rank = {t.id: i for i, t in enumerate(facts.topics_in_order)}
+    # The timeline page, the home page and the timeline figure all ask: worked out once.
+    return list(shared(_lanes_by_topic, tuple(facts.topics_in_order), tuple(events)))
+
+
+def _lanes_by_topic(topics: tuple[Topic, ...], events: tuple[Event, ...]) -> tuple[Lane, ...]:
+    titles = {t.id: t.title for t in topics}
+    rank = {t.id: i for i, t in enumerate(topics)}
 
     def keys(event: Event) -> list[str]:
         known = sorted((t for t in event.topics if t in titles), key=rank.__getitem__)
@@ -86,16 +91,21 @@ def lanes_by_topic(facts: FactBase, events: Sequence[Event]) -> list[Lane]:
 
     lanes = _lanes(events, keys, NO_TOPIC)
     order = {title: i for i, title in enumerate(titles.values())}
-    return sorted(lanes, key=lambda lane: order.get(lane.label, len(order)))
+    return tuple(sorted(lanes, key=lambda lane: order.get(lane.label, len(order))))
 
 
 def lanes_by_country(events: Sequence[Event]) -> list[Lane]:
+    # The timeline page and the timeline figure both ask: worked out once.
+    return list(shared(_lanes_by_country, tuple(events)))
+
+
+def _lanes_by_country(events: tuple[Event, ...]) -> tuple[Lane, ...]:
     def keys(event: Event) -> list[str]:
         if event.location is None or event.location.country is None:
             return [NO_COUNTRY]
         return [countries.name(event.location.country)]
 
-    return _lanes(events, keys, NO_COUNTRY)
+    return tuple(_lanes(events, keys, NO_COUNTRY))
 
 
 def single_lane(label: str, events: Sequence[Event]) -> list[Lane]:

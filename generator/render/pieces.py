@@ -83,9 +83,15 @@ class PieceStore:
         return value
 
     def get_each(
-        self, make: Callable[..., T], firsts: Iterable[Any], rest: tuple[Any, ...]
+        self,
+        make: Callable[..., T],
+        firsts: Iterable[Any],
+        rest: tuple[Any, ...],
+        *,
+        keep: bool = True,
     ) -> list[T]:
-        """`make(first, *rest)` for each of `firsts`, as `get` gives each."""
+        """`make(first, *rest)` for each of `firsts`, as `get` gives each; with `keep`
+        False, the pieces are shared within this build only (see `shared`)."""
         # Some 200,000 pieces are asked for in a build of 10,000 events, nearly all through
         # here: the loop is kept lean on purpose, and what is the same for all is done once.
         name = self._names.get(make)
@@ -117,7 +123,7 @@ class PieceStore:
                 # kept alive, so that its id() stays its own until the build ends.
                 entities[id(value)] = ("piece", key)
                 alive.append(value)
-            if touched is not None:
+            if touched is not None and keep:
                 # Under the very key object found, so that comparing keys later is by
                 # identity.
                 touched[key] = found
@@ -201,6 +207,20 @@ def pieces_of(
     if store is None:
         return [make(first, *args, **kwargs) for first in firsts]  # kwargs: none, refused
     return store.get_each(make, firsts, args)
+
+
+def shared(make: Callable[Concatenate[A, P], T], first: A, *args: P.args, **kwargs: P.kwargs) -> T:
+    """`make(first, *args)`, made once in a build for several units, and never kept after it.
+
+    For what several pages of one build compute from the same many entities (the lanes of
+    the timeline, the places of the map): its arguments are keyed as a piece's, and its
+    value, which may hold this build's entities, is dropped with the build.
+    """
+    store = _store_for(make, kwargs)
+    if store is None:
+        return make(first, *args, **kwargs)  # kwargs: none, refused above
+    [value] = store.get_each(make, (first,), args, keep=False)
+    return value
 
 
 def _store_for(make: object, keywords: Mapping[str, object]) -> PieceStore | None:
