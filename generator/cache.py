@@ -67,7 +67,7 @@ import pydantic
 
 from generator.diagnostics import Diagnostic
 from generator.model import DERIVED, DIGEST_FIELDS
-from generator.render.pieces import Piece, PieceKey, PieceStore
+from generator.render.pieces import PLAIN_TYPES, Piece, PieceKey, PieceStore
 from generator.schema import MODELS, Entity, json_schema
 from generator.write import Current, Kept, digest_of
 from generator.write import Stamp as OutputStamp
@@ -389,7 +389,6 @@ class _Opaque(Exception):
 
 
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
-_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 def _dataclass_fields(cls: type) -> tuple[str, ...] | None:
@@ -450,7 +449,7 @@ class Digests:
         names = _dataclass_fields(type(value))
         if names is not None:
             fields = [getattr(value, name) for name in names]
-            if all(type(f) in _PLAIN_TYPES for f in fields):
+            if all(type(f) in PLAIN_TYPES for f in fields):
                 # Such as a Citation: its repr names each field and gives it exactly.
                 return _hash(type(value).__qualname__.encode(), repr(value).encode())
             return _hash(

@@ -40,7 +40,8 @@ PieceKey = tuple[str, tuple[Hashable, ...]]
 # A piece as kept: its key (the very object it is kept under) and its value.
 Piece = tuple[PieceKey, Any]
 _PLAIN = (str, int, float, bool, type(None), enum.Enum, dt.date)
-_PLAIN_TYPES = frozenset({str, int, float, bool, type(None), dt.date})
+# Values that are their own stand-in, and whose repr gives them exactly.
+PLAIN_TYPES = frozenset({str, int, float, bool, type(None), dt.date})
 
 
 class PieceStore:
@@ -117,7 +118,7 @@ class PieceStore:
                     self.made += 1
                     used[key] = found
             key, value = found
-            if type(value) not in _PLAIN_TYPES and id(value) not in entities:
+            if type(value) not in PLAIN_TYPES and id(value) not in entities:
                 # Passed on to another piece (a timeline item to its table row), it stands
                 # for the key it was made under, which is quicker to hash than itself. It is
                 # kept alive, so that its id() stays its own until the build ends.
@@ -134,14 +135,14 @@ class PieceStore:
         found = self._entities.get(id(value))
         if found is not None:
             return found
-        return value if type(value) in _PLAIN_TYPES else self._stand_in(value)
+        return value if type(value) in PLAIN_TYPES else self._stand_in(value)
 
     def _stand_in(self, value: object) -> Hashable:
         """What stands for an argument in a piece's key: an entity's digest, or its value."""
         entity = self._entities.get(id(value))
         if entity is not None:
             return entity
-        if type(value) in _PLAIN_TYPES or isinstance(value, _PLAIN):
+        if type(value) in PLAIN_TYPES or isinstance(value, _PLAIN):
             return value
         if isinstance(value, pydantic.BaseModel):
             raise TypeError(f"a piece's {type(value).__name__} must be a whole entity")
@@ -172,7 +173,7 @@ def _is_value_object(value: object) -> bool:
     except TypeError:
         return False
     fields = [f.name for f in dataclasses.fields(value)]
-    plain = all(type(getattr(value, name)) in _PLAIN_TYPES for name in fields)
+    plain = all(type(getattr(value, name)) in PLAIN_TYPES for name in fields)
     if plain and hasattr(value, "__dict__") and list(vars(value)) == fields:
         _VALUE_TYPES.add(type(value))
     return True
