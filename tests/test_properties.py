@@ -82,23 +82,3 @@ def test_every_text_value_round_trips_through_the_loader(value: str) -> None:
     document = load_text(text, "f.yaml")
     assert document.problems == ()
     assert document.data == {"id": "x", "title": value}
-
-
-def _normalised_line_by_line(text: str) -> str:
-    """The reference: what generator/render/site.py's regular expressions must equal."""
-    out: list[str] = []
-    for line in text.rstrip("\n").split("\n"):
-        if line.strip() == "" and out and out[-1].strip() == "":
-            continue
-        out.append(line.rstrip() if line.strip() else "")
-    return "\n".join(out) + "\n"
-
-
-_SPACES_AND_BREAKS = st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x85\u2028\u3000"))
-
-
-@given(st.text(_SPACES_AND_BREAKS, max_size=40) | st.text(max_size=60))
-def test_page_normalisation_equals_the_line_by_line_reference(text: str) -> None:
-    from generator.render.site import _normalised
-
-    assert _normalised(text) == _normalised_line_by_line(text)

@@ -9,7 +9,6 @@ render the site the plain way, are the reference a test compares the units with.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -251,16 +250,12 @@ def _page_bytes(text: str) -> bytes:
     return _normalised(text).encode("utf-8")
 
 
-# Whitespace at the end of a line (str.isspace's, but not the line break itself), and the
-# blank lines beyond one in a run.
-_TRAILING_SPACE = re.compile(r"[^\S\n]+(?=\n|\Z)")
-_BLANK_RUN = re.compile(r"\n{3,}")
-_LEADING_BLANKS = re.compile(r"\A\n{2,}")
-
-
 def _normalised(text: str) -> str:
     """One trailing newline and no runs of blank lines, so the output is stable to diff."""
-    # Regular expressions over the whole page: a loop over its lines took a tenth of a
-    # second for each page that lists every event.
-    text = _TRAILING_SPACE.sub("", text.rstrip("\n")) + "\n"
-    return _LEADING_BLANKS.sub("\n", _BLANK_RUN.sub("\n\n", text))
+    lines = text.rstrip("\n").split("\n")
+    out: list[str] = []
+    for line in lines:
+        if line.strip() == "" and out and out[-1].strip() == "":
+            continue
+        out.append(line.rstrip() if line.strip() else "")
+    return "\n".join(out) + "\n"
