@@ -135,46 +135,46 @@ def test_incremental_output_equals_full_output_after_each_edit(
         assert touched == set(result.report.written), name
 
 
-def test_a_second_build_with_nothing_changed_renders_nothing(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    out = project / "site_src"
-    assert generate(project / "content", out).ok
-    counts: list[tuple[int, int]] = []
+@pytest.fixture
+def memo_counts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int, int]]:
+    """(units reused, units rendered, pieces made) of each build from now on."""
+    counts: list[tuple[int, int, int]] = []
     save = RenderMemo.save
 
     def counting_save(self: RenderMemo) -> None:
-        counts.append((self.reused, self.rendered))
+        counts.append((self.reused, self.rendered, self.pieces_made))
         save(self)
 
     monkeypatch.setattr(RenderMemo, "save", counting_save)
+    return counts
+
+
+def test_a_second_build_with_nothing_changed_renders_nothing(
+    project: Path, memo_counts: list[tuple[int, int, int]]
+) -> None:
+    out = project / "site_src"
+    assert generate(project / "content", out).ok
+    memo_counts.clear()
     result = generate(project / "content", out)
     assert result.report is not None
     assert result.report.written == ()
-    [(reused, rendered)] = counts
+    [(reused, rendered, _)] = memo_counts
     assert rendered == 0
     assert reused > EVENTS
 
 
 def test_after_one_event_edit_only_that_events_pieces_are_made_again(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, monkeypatch: pytest.MonkeyPatch, memo_counts: list[tuple[int, int, int]]
 ) -> None:
     """The pages that list every event are rendered again from the other events' pieces."""
     # This corpus is small: with the real threshold, no unit would keep its pieces.
     monkeypatch.setattr(cache, "KEEP_PIECES_FROM", 1)
     out = project / "site_src"
     assert generate(project / "content", out).ok
-    made: list[tuple[int, int]] = []
-    save = RenderMemo.save
-
-    def counting_save(self: RenderMemo) -> None:
-        made.append((self.rendered, self.pieces_made))
-        save(self)
-
-    monkeypatch.setattr(RenderMemo, "save", counting_save)
+    memo_counts.clear()
     replace_in(_event(project, 11), r"^title: .*$", "title: Only this one changed")
     assert generate(project / "content", out).ok
-    [(rendered, pieces)] = made
+    [(_, rendered, pieces)] = memo_counts
     assert rendered > 5  # the timeline, the map, the sources, the data... were rendered again
     # Its row in each table, its timeline item, hover label, data record and CSV lines, its
     # citations: a few dozen at most, against thousands for a full rendering.
@@ -182,7 +182,7 @@ def test_after_one_event_edit_only_that_events_pieces_are_made_again(
 
 
 def test_only_units_that_use_many_pieces_keep_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memo_counts: list[tuple[int, int, int]]
 ) -> None:
     """A unit below the threshold is cheaper to render again than its pieces are to read."""
     monkeypatch.setenv("SAHEL_GENERATOR_CACHE_DIR", str(tmp_path / "cache"))
@@ -192,21 +192,15 @@ def test_only_units_that_use_many_pieces_keep_them(
     folder = cache.cache_dir_for(tmp_path / "content")
     assert not list(folder.glob("pieces-*"))
     monkeypatch.setattr(cache, "KEEP_PIECES_FROM", EVENTS)
-    rendered: list[int] = []
-    save = RenderMemo.save
-
-    def counting_save(self: RenderMemo) -> None:
-        rendered.append(self.rendered)
-        save(self)
-
-    monkeypatch.setattr(RenderMemo, "save", counting_save)
+    memo_counts.clear()
     replace_in(_event(tmp_path, 11), r"^title: .*$", "title: Edited")
     assert generate(tmp_path / "content", tmp_path / "site_src").ok
+    [(_, rendered, _)] = memo_counts
     # The data files hold a record of each event, actor, source...: over EVENTS pieces; the
     # edited event's own page, rendered again too, holds a handful.
     kept = sorted(folder.glob("pieces-*"))
     assert len(kept) % cache.PIECE_SHARDS == 0
-    assert 0 < len(kept) // cache.PIECE_SHARDS < rendered[0]
+    assert 0 < len(kept) // cache.PIECE_SHARDS < rendered
     monkeypatch.setattr(cache, "KEEP_PIECES_FROM", 10 * EVENTS)
     replace_in(_event(tmp_path, 11), r"^title: .*$", "title: Edited again")
     assert generate(tmp_path / "content", tmp_path / "site_src").ok
