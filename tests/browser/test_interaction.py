@@ -47,26 +47,24 @@ def test_clicking_a_timeline_point_opens_its_event(tab: Tab) -> None:
     tab.traffic.assert_clean()
 
 
-def test_clicking_a_network_node_opens_its_actor(tab: Tab) -> None:
-    tab.goto("/network/")
+def _clicking_opens(tab: Tab, figure_page: str, url: str) -> None:
+    """On the page's one figure, the point that links to `url` is large enough to click and
+    opens that page."""
+    tab.goto(figure_page)
     render_figures(tab.page)
     figure = tab.page.locator(".sahel-figure--rendered")
-    url = site_url(actor_page("mali"))
     assert point_centre(figure, url)[2] > 10
     click_point(tab.page, figure, url)
     _opened(tab, url)
     tab.traffic.assert_clean()
+
+
+def test_clicking_a_network_node_opens_its_actor(tab: Tab) -> None:
+    _clicking_opens(tab, "/network/", site_url(actor_page("mali")))
 
 
 def test_clicking_a_map_marker_opens_its_event(tab: Tab) -> None:
-    tab.goto("/map/")
-    render_figures(tab.page)
-    figure = tab.page.locator(".sahel-figure--rendered")
-    url = _event_url("kidal-taken-2023")
-    assert point_centre(figure, url)[2] > 10
-    click_point(tab.page, figure, url)
-    _opened(tab, url)
-    tab.traffic.assert_clean()
+    _clicking_opens(tab, "/map/", _event_url("kidal-taken-2023"))
 
 
 # --- the network's date slider --------------------------------------------------------------
