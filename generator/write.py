@@ -3,16 +3,24 @@
 The whole site is rendered into memory first; this module then makes site_src/ equal to it
 in one step that cannot leave a half-written tree behind:
 
-1. The new tree is assembled in `site_src.tmp/` next to it. A file whose bytes did not
-   change is hard-linked from the current tree (copied, keeping its mtime, where links are
-   not possible), so its modification time is kept and MkDocs' live reload and browsers'
-   caches see no change.
+1. The new tree is assembled in `site_src.spare/` next to it: the tree before the last one,
+   kept for this. Each of its files that is the very file in site_src/ (hard-linked: one
+   inode) which already holds its new bytes is left alone; every other one is unlinked and
+   written again, or linked from site_src/ (copied, keeping its mtime, where links are not
+   possible) if site_src/ has it unchanged. So a file whose bytes did not change keeps its
+   modification time, MkDocs' live reload and browsers' caches see no change, and a build
+   after a small edit touches a few files, not every one. Nothing is ever written through
+   a file of the spare tree, whose inode site_src/ may share; anything in it that is not a
+   plain file or folder is removed; and a spare tree that cannot be brought up to date is
+   assembled afresh.
 2. The swap. On Linux, `renameat2(RENAME_EXCHANGE)` exchanges the two folders in one atomic
    step: a reader of site_src/ (`mkdocs serve`) and a crash at any instant see either the
    old tree or the new one, never neither. Elsewhere (or on a filesystem without it),
-   `site_src/` is renamed to `site_src.old/` and `site_src.tmp/` to `site_src/`; each rename
-   is atomic, and a crash between the two leaves `site_src.old/` alone, which the next run
-   puts back (`recover`). The old tree is then deleted.
+   `site_src/` is renamed to `site_src.old/`, `site_src.spare/` to `site_src/` and
+   `site_src.old/` to `site_src.spare/`; each rename is atomic, and a crash between the
+   first two leaves `site_src.old/` alone, which the next run puts back (`recover`).
+3. The old tree, now the spare one, is brought up to the new one by linking in the files
+   just written (`_catch_up`), so that the next build starts from an equal tree.
 
 A manifest (`.generated.json`, which MkDocs ignores as a dotfile) lists what the generator
 wrote, with each file's SHA-256. A file in site_src/ that is neither in it nor produced now
@@ -43,8 +51,8 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -79,6 +87,11 @@ def _temporary(out: Path) -> Path:
 
 def _aside(out: Path) -> Path:
     return out.with_name(out.name + ".old")
+
+
+def spare_dir(out: Path) -> Path:
+    """The tree before the last one, kept to assemble the next one in (see `_assemble`)."""
+    return out.with_name(out.name + ".spare")
 
 
 def stray_dir(out: Path) -> Path:
@@ -277,32 +290,155 @@ def _write_site(files: Mapping[str, bytes | Kept], out: Path, current: Current) 
         return WriteReport((), len(same), (), foreign, swapped=False, stamps=current.stamps)
 
     edited = _save_hand_edits(out, [*written, *removed], recorded)
-    temporary = _temporary(out)
-    temporary.mkdir(parents=True)
-    folders: set[str] = {""}
+    spare = spare_dir(out)
     stamps = dict(current.stamps)
-    root, new_root = str(out), str(temporary)
-    for path, data in files.items():
-        folder = path.rpartition("/")[0]
-        if folder not in folders:  # one mkdir per folder, not one per file
-            os.makedirs(os.path.join(new_root, folder), exist_ok=True)  # noqa: PTH103, PTH118
-            folders.add(folder)
-        if path in same:
-            _link_or_copy(root + "/" + path, new_root + "/" + path)
-        else:
-            assert not isinstance(data, Kept), f"{path}: kept, but not found unchanged"
-            target = temporary / path
-            target.write_bytes(data)
-            stamps[path] = _stamp(target.stat())
-    for path in foreign:
-        (temporary / path).parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(out / path, temporary / path)
-    (temporary / MANIFEST).write_bytes(manifest)
-    (temporary / KEEP).write_bytes(b"")
-    _swap(temporary, out)
+    try:
+        _assemble(spare, out, files, same, foreign, manifest, stamps)
+    except OSError:
+        # A spare tree that cannot be brought up to date (a folder where a file must go,
+        # say): start it afresh; an error now is a real one.
+        _remove_tree(spare)
+        _assemble(spare, out, files, same, foreign, manifest, stamps)
+    spare_holds_old_tree = _swap(spare, out)
+    _catch_up(spare, out, written if spare_holds_old_tree else files, removed)
     return WriteReport(
         written, len(same), removed, foreign, swapped=True, edited=edited, stamps=stamps
     )
+
+
+# --- the spare tree ---------------------------------------------------------------------------
+
+
+def _assemble(
+    spare: Path,
+    out: Path,
+    files: Mapping[str, bytes | Kept],
+    same: set[str],
+    foreign: tuple[str, ...],
+    manifest: bytes,
+    stamps: dict[str, Stamp],
+) -> None:
+    """Make `spare` hold exactly the new tree, touching only the files it does not hold yet.
+
+    A file of `spare` is taken as holding the same bytes as the one of site_src/ only if it
+    is that very file (one inode, hard-linked), and the one of site_src/ was found to hold
+    its new bytes (`same`, whose stamps give their inodes). Anything else is replaced:
+    unlinked first, never written through, since its inode may be shared with site_src/.
+    """
+    root, new_root = str(out), str(spare)
+    if os.path.islink(new_root) or (os.path.exists(new_root) and not os.path.isdir(new_root)):  # noqa: PTH114, PTH110, PTH112
+        os.unlink(new_root)  # noqa: PTH108
+    os.makedirs(new_root, exist_ok=True)  # noqa: PTH103
+    present, folders = _files_and_folders(new_root)
+    for path, data in files.items():
+        target = new_root + "/" + path
+        if path in same:
+            if present.get(path) == stamps[path][2]:
+                continue
+            _make_room(target, path, present, folders)
+            _link_or_copy(root + "/" + path, target)
+        else:
+            assert not isinstance(data, Kept), f"{path}: kept, but not found unchanged"
+            _make_room(target, path, present, folders)
+            target_path = spare / path
+            target_path.write_bytes(data)
+            stamps[path] = _stamp(target_path.stat())
+    for path in foreign:
+        source = root + "/" + path
+        if present.get(path) != os.stat(source).st_ino:  # noqa: PTH116
+            target = new_root + "/" + path
+            _make_room(target, path, present, folders)
+            _link_or_copy(source, target)
+    stale = present.keys() - files.keys() - set(foreign) - {MANIFEST, KEEP}
+    for path in stale:
+        os.unlink(new_root + "/" + path)  # noqa: PTH108
+    _remove_empty_folders(new_root, stale)
+    for name, data in ((MANIFEST, manifest), (KEEP, b"")):
+        target = new_root + "/" + name
+        _make_room(target, name, present, folders)
+        (spare / name).write_bytes(data)
+
+
+def _files_and_folders(root: str) -> tuple[dict[str, int], set[str]]:
+    """The inode of each regular file under `root` by path, and its folders ("" for root).
+
+    Anything else (a symbolic link, say) is removed: only files and folders this module
+    made belong here.
+    """
+    files: dict[str, int] = {}
+    folders: set[str] = {""}
+    pending = [""]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(root + "/" + folder if folder else root) as entries:
+            for entry in entries:
+                path = folder + "/" + entry.name if folder else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(path)
+                    pending.append(path)
+                elif entry.is_file(follow_symlinks=False):
+                    files[path] = entry.stat(follow_symlinks=False).st_ino
+                else:
+                    os.unlink(entry.path)  # noqa: PTH108
+    return files, folders
+
+
+def _make_room(target: str, path: str, present: dict[str, int], folders: set[str]) -> None:
+    """Unlink what `target` names now, and make its folder, so a new file can go there."""
+    if present.pop(path, None) is not None:
+        os.unlink(target)  # noqa: PTH108
+    elif path in folders:  # a folder where a file goes: only a damaged spare tree has one
+        shutil.rmtree(target)
+        inside = path + "/"
+        folders.difference_update([f for f in folders if f == path or f.startswith(inside)])
+        for gone in [p for p in present if p.startswith(inside)]:
+            del present[gone]
+    folder = path.rpartition("/")[0]
+    if folder not in folders:  # one makedirs per folder, not one per file
+        os.makedirs(target.rpartition("/")[0], exist_ok=True)  # noqa: PTH103
+        folders.add(folder)
+
+
+def _catch_up(spare: Path, out: Path, changed: Iterable[str], removed: Iterable[str]) -> None:
+    """Bring the tree swapped out up to the one swapped in, so the next build starts there.
+
+    Best effort: the next build checks every file of the spare tree before it trusts it.
+    """
+    root, new_root = str(out), str(spare)
+    try:
+        for path in changed:
+            target = new_root + "/" + path
+            with suppress(FileNotFoundError):
+                os.unlink(target)  # noqa: PTH108
+            try:
+                _link_or_copy(root + "/" + path, target)
+            except FileNotFoundError:
+                os.makedirs(target.rpartition("/")[0], exist_ok=True)  # noqa: PTH103
+                _link_or_copy(root + "/" + path, target)
+        for path in removed:
+            with suppress(FileNotFoundError):
+                os.unlink(new_root + "/" + path)  # noqa: PTH108
+    except OSError:
+        pass
+
+
+def _remove_empty_folders(root: str, removed: Iterable[str]) -> None:
+    """The folders of removed files that are now empty, as a tree built afresh would lack."""
+    folders = {path.rpartition("/")[0] for path in removed} - {""}
+    for folder in sorted(folders, key=lambda f: -f.count("/")):
+        while folder:
+            try:
+                os.rmdir(root + "/" + folder)  # noqa: PTH106
+            except OSError:
+                break  # not empty
+            folder = folder.rpartition("/")[0]
+
+
+def _remove_tree(folder: Path) -> None:
+    if folder.is_symlink() or folder.is_file():
+        folder.unlink()
+    elif folder.exists():
+        shutil.rmtree(folder)
 
 
 # --- hand edits of generated files -----------------------------------------------------------
@@ -343,21 +479,22 @@ def _free_name(target: Path) -> Path:
 # --- the swap -------------------------------------------------------------------------------
 
 
-def _swap(temporary: Path, out: Path) -> None:
-    if out.exists() and exchange(temporary, out):
-        # The new tree is in place; `temporary` now holds the old one.
-        shutil.rmtree(temporary)
-        return
-    _swap_by_renames(temporary, out)
+def _swap(spare: Path, out: Path) -> bool:
+    """Put the tree assembled in `spare` in place of `out`; True if `spare` holds the old one."""
+    if out.exists() and exchange(spare, out):
+        return True
+    return _swap_by_renames(spare, out)
 
 
-def _swap_by_renames(temporary: Path, out: Path) -> None:
+def _swap_by_renames(spare: Path, out: Path) -> bool:
     aside = _aside(out)
-    if out.exists():
+    had_tree = out.exists()
+    if had_tree:
         out.rename(aside)
-    temporary.rename(out)
-    if aside.exists():
-        shutil.rmtree(aside)
+    spare.rename(out)
+    if had_tree:
+        aside.rename(spare)
+    return had_tree
 
 
 _AT_FDCWD = -100

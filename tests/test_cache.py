@@ -41,7 +41,13 @@ def test_generation_writes_both_caches_outside_the_project(
     for name in (PARSE_CACHE_FILE, RENDER_MEMO_FILE):
         assert any(path.is_file() for path in shard_paths(caches_of(synthetic) / name))
     assert caches_of(synthetic).stat().st_mode & 0o077 == 0
-    assert sorted(p.name for p in synthetic.iterdir()) == ["content", "site_src", "site_src.lock"]
+    # Beside the output only its lock and its spare tree (generator/write.py), no cache.
+    assert sorted(p.name for p in synthetic.iterdir()) == [
+        "content",
+        "site_src",
+        "site_src.lock",
+        "site_src.spare",
+    ]
 
 
 def test_a_pickle_committed_into_the_project_is_never_loaded(synthetic: Path) -> None:

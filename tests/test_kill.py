@@ -56,17 +56,21 @@ def wrap(owner, name, when, nth=1, only=lambda *a: True):
         return result
     setattr(owner, name, wrapper)
 
-in_temporary = lambda path, *rest: ".tmp" in str(path)
+in_spare = lambda path, *rest: ".spare" in str(path)
 step = sys.argv[3] if len(sys.argv) > 3 else ""
 if step.startswith("renames-"):
     write.exchange = lambda first, second: False
+if step.startswith("no-spare-"):
+    import shutil
+    shutil.rmtree(write.spare_dir(Path(sys.argv[2])), ignore_errors=True)
 steps = {
-    "before-first-link": (write, "_link_or_copy", "before", 1),
-    "after-third-new-file": (Path, "write_bytes", "after", 3, in_temporary),
+    "no-spare-before-first-link": (write, "_link_or_copy", "before", 1),
+    "after-third-new-file": (Path, "write_bytes", "after", 3, in_spare),
     "before-manifest": (Path, "write_bytes", "before", -1),
     "before-exchange": (write, "exchange", "before", 1),
     "after-exchange": (write, "exchange", "after", 1),
-    "during-cleanup": (write.shutil, "rmtree", "before", 1),
+    # With a spare tree from the last build, files are linked only once the new tree is in.
+    "during-catch-up": (write, "_link_or_copy", "before", 1),
     "renames-after-first": (Path, "rename", "after", 1),
     "renames-after-second": (Path, "rename", "after", 2),
 }
@@ -79,12 +83,12 @@ sys.stdin.readline()
 sys.exit(run_build_command(argparse.Namespace(content=Path(sys.argv[1]), out=Path(sys.argv[2]))))
 """
 STEPS = (
-    "before-first-link",
+    "no-spare-before-first-link",
     "after-third-new-file",
     "before-manifest",
     "before-exchange",
     "after-exchange",
-    "during-cleanup",
+    "during-catch-up",
     "renames-after-first",
     "renames-after-second",
 )
@@ -203,10 +207,10 @@ def test_sigkill_at_each_step_of_the_write_leaves_a_complete_site_src(
     process = project.start_new_build(step)
     go(process)
     assert process.wait(timeout=120) == -signal.SIGKILL
-    expected_side = "new" if step in ("after-exchange", "during-cleanup") else "old"
+    expected_side = "new" if step in ("after-exchange", "during-catch-up") else "old"
     if step == "renames-after-first":
         # The fallback's known window: between its two renames there is no site_src/.
-        assert not project.out.exists() and project.leftovers() == ["site_src.old", "site_src.tmp"]
+        assert not project.out.exists() and project.leftovers() == ["site_src.old"]
     else:
         assert project.state() == ("new" if step == "renames-after-second" else expected_side)
     recover(project.out)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,15 @@ import pytest
 
 from generator import write
 from generator.build import generate, run_build_command
-from generator.write import MANIFEST, build_lock, exchange, recover, stray_dir, write_site
+from generator.write import (
+    MANIFEST,
+    build_lock,
+    exchange,
+    recover,
+    spare_dir,
+    stray_dir,
+    write_site,
+)
 from tests.conftest import run_generator
 
 SITE_SMALL = Path(__file__).parent / "fixtures" / "site_small"
@@ -52,8 +61,8 @@ def changed_paths(before: Snapshot, after: Snapshot) -> set[str]:
 
 
 # What a build may create or change next to content/: its output and the output's
-# siblings (lock, hand edits saved aside), and the generator's cache.
-OUTPUT_AREAS = ("site_src", "site_src.lock", "site_src.stray")
+# siblings (lock, the spare tree, hand edits saved aside), and the generator's cache.
+OUTPUT_AREAS = ("site_src", "site_src.lock", "site_src.spare", "site_src.stray")
 
 
 def in_output_areas(path: str) -> bool:
@@ -236,22 +245,32 @@ def failing_at(call: int, function: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+# Each step of assembling the new tree, with a spare tree from the last build and without one
+# (a first build, or a spare tree deleted).
 @pytest.mark.parametrize(
-    ("target", "name", "call"),
+    ("spare", "target", "name", "call"),
     [
-        (write, "_link_or_copy", 1),
-        (Path, "write_bytes", 1),
-        (Path, "write_bytes", 3),
-        (write, "exchange", 1),
-        (write, "_save_hand_edits", 1),
-        (Path, "mkdir", 2),
+        (False, write, "_link_or_copy", 1),
+        (False, os, "makedirs", 2),
+        (True, Path, "write_bytes", 1),
+        (True, Path, "write_bytes", 3),
+        (True, os, "unlink", 1),
+        (True, write, "exchange", 1),
+        (True, write, "_save_hand_edits", 1),
     ],
 )
 def test_an_exception_mid_write_leaves_the_previous_tree(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: Any, name: str, call: int
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    spare: bool,
+    target: Any,
+    name: str,
+    call: int,
 ) -> None:
     out = tmp_path / "site_src"
     write_site(OLD, out)
+    if not spare:
+        shutil.rmtree(spare_dir(out))
     before = tree(out)
     monkeypatch.setattr(target, name, failing_at(call, getattr(target, name)))
     with pytest.raises(Boom):
@@ -303,3 +322,88 @@ def test_write_site_under_a_held_lock_does_not_deadlock(tmp_path: Path) -> None:
         report = write_site({"a.md": b"# A\n"}, tmp_path / "out")
     assert report.swapped and waits == []
     assert (tmp_path / "out.lock").is_file()
+
+
+# --- the spare tree ---------------------------------------------------------------------------
+
+MANY = {f"events/e{n}.md": f"# Event {n}\n".encode() for n in range(40)} | {"index.md": b"# I\n"}
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def test_after_a_write_the_spare_tree_is_the_new_tree_hard_linked(tmp_path: Path) -> None:
+    out = tmp_path / "site_src"
+    write_site(MANY, out)
+    write_site({**MANY, "index.md": b"# I, again\n", "events/e0.md": b"# Zero\n"}, out)
+    # The next build starts from it: every file already the very file in site_src/.
+    assert inodes(spare_dir(out)) == inodes(out)
+    assert len(inodes(out)) == len(MANY)
+
+
+def test_a_rebuild_writes_and_links_only_the_files_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site_src"
+    write_site(MANY, out)
+    write_site({**MANY, "index.md": b"# I, again\n"}, out)
+    written: list[str] = []
+    linked: list[str] = []
+    real_write, real_link = Path.write_bytes, write._link_or_copy
+
+    def spy_write(self: Path, data: bytes) -> int:
+        written.append(self.relative_to(spare_dir(out)).as_posix())
+        return real_write(self, data)
+
+    def spy_link(source: Path | str, target: Path | str) -> None:
+        linked.append(Path(target).relative_to(spare_dir(out)).as_posix())
+        real_link(source, target)
+
+    monkeypatch.setattr(Path, "write_bytes", spy_write)
+    monkeypatch.setattr(write, "_link_or_copy", spy_link)
+    report = write_site({**MANY, "events/e7.md": b"# Seven, edited\n"}, out)
+    assert report.written == ("events/e7.md", "index.md")
+    assert sorted(written) == [".generated.json", ".gitkeep", "events/e7.md", "index.md"]
+    # index.md changed in the last build: the spare tree gets it first, then both changed
+    # files after the swap.
+    assert linked == ["events/e7.md", "index.md"]
+    assert {p: d for p, d in tree(out).items() if not p.startswith(".")} == {
+        **MANY,
+        "events/e7.md": b"# Seven, edited\n",
+    }
+
+
+def test_a_damaged_spare_tree_never_reaches_site_src(tmp_path: Path) -> None:
+    out = tmp_path / "site_src"
+    outside = tmp_path / "outside.md"
+    outside.write_bytes(b"not the generator's\n")
+    write_site(MANY, out)
+    spare = spare_dir(out)
+    (spare / "events" / "e1.md").unlink()
+    (spare / "events" / "e1.md").write_bytes(b"# Tampered\n")  # another file, same name
+    (spare / "events" / "e2.md").unlink()
+    (spare / "events" / "e2.md").symlink_to(outside)  # would write outside if followed
+    (spare / "events" / "e3.md").unlink()
+    (spare / "events" / "e3.md").mkdir()  # a folder where a file goes
+    (spare / "stale.md").write_bytes(b"# Not produced\n")
+    report = write_site({**MANY, "events/e2.md": b"# Two, edited\n"}, out)
+    assert report.written == ("events/e2.md",)
+    assert_consistent(out)
+    assert {p: d for p, d in tree(out).items() if not p.startswith(".")} == {
+        **MANY,
+        "events/e2.md": b"# Two, edited\n",
+    }
+    assert outside.read_bytes() == b"not the generator's\n"
+
+
+def test_files_no_longer_produced_leave_no_empty_folder_behind(tmp_path: Path) -> None:
+    out = tmp_path / "site_src"
+    write_site({"index.md": b"# I\n", "old/deep/a.md": b"# A\n"}, out)
+    write_site({"index.md": b"# I\n", "old/deep/a.md": b"# A, new\n"}, out)
+    write_site({"index.md": b"# I\n"}, out)
+    assert sorted(p.name for p in out.iterdir()) == [".generated.json", ".gitkeep", "index.md"]
