@@ -67,7 +67,7 @@ import pydantic
 
 from generator.diagnostics import Diagnostic
 from generator.model import DERIVED, DIGEST_FIELDS
-from generator.render.pieces import PLAIN_TYPES, Piece, PieceKey, PieceStore
+from generator.render.pieces import PLAIN_TYPES, Piece, PieceKey, PieceStore, pieces_in
 from generator.schema import MODELS, Entity, json_schema
 from generator.write import Current, Kept, digest_of
 from generator.write import Stamp as OutputStamp
@@ -401,6 +401,12 @@ def _dataclass_fields(cls: type) -> tuple[str, ...] | None:
     return _FIELDS[cls]
 
 
+# Dataclass types found with plain fields only, all of which their repr shows: a list of them
+# is digested by its repr in one go.
+_PLAIN_RECORDS: set[type] = set()
+_EMPTY_LIST = _hash_strings("list", [])
+
+
 class Digests:
     """Digests of what the fact base gives, for one build; the same value, the same digest.
 
@@ -428,17 +434,30 @@ class Digests:
         if known is not None:
             return known
         if type(value) is list:
+            if not value:
+                return _EMPTY_LIST  # what most events' related_events gives
             # Most of what the fact base answers is a list of entities: digest it in one go.
             try:
                 return _hash_strings("list", [self._digest_of[id(v)] for v in value])
             except KeyError:
                 pass
+            if type(value[0]) in _PLAIN_RECORDS and all(type(v) is type(value[0]) for v in value):
+                # Such as a source's citations: the list's repr gives every field exactly.
+                return _hash(b"records", repr(value).encode())
         if value is None or isinstance(value, str | int | float | bool):
             return f"{type(value).__name__}:{value!r}"
         if isinstance(value, enum.Enum | dt.date):
             return f"{type(value).__name__}:{value!r}"
         if isinstance(value, list | tuple):
             return _hash_strings(type(value).__name__, [self._of_item(v) for v in value])
+        if type(value) is dict:
+            # A collection of entities by id, as the fact base holds them: in one go.
+            try:
+                return _hash_strings(
+                    "entities", [f"{k}={self._digest_of[id(v)]}" for k, v in value.items()]
+                )
+            except KeyError:
+                pass
         if isinstance(value, dict):
             return _hash_strings(
                 "dict", [f"{self.of(k)}={self._of_item(v)}" for k, v in value.items()]
@@ -451,6 +470,8 @@ class Digests:
             fields = [getattr(value, name) for name in names]
             if all(type(f) in PLAIN_TYPES for f in fields):
                 # Such as a Citation: its repr names each field and gives it exactly.
+                if names == tuple(f.name for f in dataclasses.fields(value)):
+                    _PLAIN_RECORDS.add(type(value))
                 return _hash(type(value).__qualname__.encode(), repr(value).encode())
             return _hash(
                 type(value).__qualname__.encode(),
@@ -750,7 +771,7 @@ class RenderMemo:
             kept = memo is not None and memo.keeps_pieces
             stored = _UnitPieces(self._piece_paths(key), self.fingerprint, kept=kept)
             outputs, used = self._store.record(partial(render, recorder), stored.kept)
-            if len(used) >= KEEP_PIECES_FROM:
+            if pieces_in(used) >= KEEP_PIECES_FROM:
                 self._pieces[key] = (stored, used)
         if not recorder.opaque:
             keeps = key in self._pieces

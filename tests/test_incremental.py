@@ -18,6 +18,7 @@ from benchmarks.synthetic import write_corpus
 from generator import cache
 from generator.build import generate
 from generator.cache import RenderMemo
+from generator.render import pieces
 from generator.write import MANIFEST
 
 EVENTS = 120
@@ -105,15 +106,29 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
 ]
 
 
-@pytest.mark.parametrize("keep_pieces_from", [1, cache.KEEP_PIECES_FROM])
+@pytest.mark.parametrize(
+    ("keep_pieces_from", "small_blocks"),
+    [(1, False), (cache.KEEP_PIECES_FROM, False), (1, True)],
+    ids=["every unit keeps pieces", "the real threshold", "pieces kept in small blocks"],
+)
 @pytest.mark.parametrize("process", ["the same process", "a new process"])
 def test_incremental_output_equals_full_output_after_each_edit(
-    tmp_path: Path, process: str, keep_pieces_from: int, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    process: str,
+    keep_pieces_from: int,
+    small_blocks: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """In the same process (`mkdocs serve`) the caches are held in memory; a new process
     (`python -m generator build`) reads them from their files. With a threshold of 1, every
-    unit keeps its pieces; with the real one, only those that list many entities do."""
+    unit keeps its pieces; with the real one, only those that list many entities do. With
+    small blocks, the pages that list every event keep their pieces in blocks, as they do
+    at the sizes the benchmark measures."""
     monkeypatch.setattr(cache, "KEEP_PIECES_FROM", keep_pieces_from)
+    if small_blocks:
+        monkeypatch.setattr(pieces, "BLOCKS_FROM", 8)
+        monkeypatch.setattr(pieces, "BLOCK_MEAN", 4)
+        monkeypatch.setattr(pieces, "BLOCK_MOST", 8)
     project = tmp_path
     write_corpus(project / "content", EVENTS)
     out, reference = project / "site_src", project / "reference"

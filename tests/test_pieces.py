@@ -140,3 +140,43 @@ def test_a_shared_value_is_made_once_a_build_and_never_kept(facts: FactBase) -> 
     assert first == again == events[0].title
     assert CALLS == ["shared"]
     assert used == used_again == {}  # nothing for the memo to keep
+
+
+@pytest.fixture
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of about 4 pieces from 8 arguments on, so the real content has several."""
+    monkeypatch.setattr(pieces, "BLOCKS_FROM", 8)
+    monkeypatch.setattr(pieces, "BLOCK_MEAN", 4)
+    monkeypatch.setattr(pieces, "BLOCK_MOST", 8)
+
+
+def _store_with(facts: FactBase, digests: dict[str, str]) -> PieceStore:
+    return PieceStore(
+        {id(e): digests.get(e.id, f"digest-of-{e.id}") for e in facts.events.values()}
+    )
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_many_pieces_are_kept_in_blocks_and_an_edit_remakes_only_its_block(
+    facts: FactBase,
+) -> None:
+    events = facts.events_in_order
+    assert len(events) >= 24
+    CALLS.clear()
+    with pieces.active(_store(facts)) as store:
+        made, kept = store.record(lambda: pieces_of(_title, events, "!"), {})
+    assert made == [e.title + "!" for e in events]
+    assert [e.id for e in events] == CALLS
+    assert pieces.pieces_in(kept) == len(events) > len(kept)  # fewer keys than pieces
+    # The next build: one event edited, one gone. Only the blocks around them are made.
+    edited, gone = events[5], events[17]
+    remaining = [e for e in events if e is not gone]
+    CALLS.clear()
+    with pieces.active(_store_with(facts, {edited.id: "digest-after-edit"})) as store:
+        again, _ = store.record(lambda: pieces_of(_title, remaining, "!"), kept)
+    assert again == [e.title + "!" for e in remaining]
+    # Two blocks of at most BLOCK_MOST each, and a neighbour of each where blocks moved.
+    assert edited.id in CALLS and len(CALLS) <= 4 * pieces.BLOCK_MOST
+    assert len(CALLS) < len(remaining) // 2
+    # Unchanged and in place: found, not made.
+    assert events[0].id not in CALLS and events[-1].id not in CALLS

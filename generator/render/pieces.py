@@ -25,6 +25,7 @@ import dataclasses
 import datetime as dt
 import enum
 import types
+import zlib
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -65,6 +66,9 @@ class PieceStore:
         self._names: dict[Callable[..., Any], str] = {}
         self._kept: Mapping[PieceKey, Piece] = {}
         self._touched: dict[PieceKey, Piece] | None = None
+        self._block_names: dict[str, str] = {}
+        self._block_ends: dict[str, bool] = {}
+        self._entity_ends: dict[int, bool] | None = None
 
     def record(
         self, work: Callable[[], T], kept: Mapping[PieceKey, Piece]
@@ -102,6 +106,10 @@ class PieceStore:
         entities = self._entities
         kept, used, touched, alive = self._kept, self.used, self._touched, self._alive
         tail = tuple(self._quick_stand_in(argument) for argument in rest)
+        if keep and touched is not None:
+            firsts = list(firsts)
+            if len(firsts) >= BLOCKS_FROM:
+                return self._get_blocks(make, name, firsts, rest, tail)
         values: list[T] = []
         for first in firsts:
             stand_in = entities.get(id(first))
@@ -131,6 +139,83 @@ class PieceStore:
             values.append(value)
         return values
 
+    def _get_blocks(
+        self,
+        make: Callable[..., T],
+        name: str,
+        firsts: list[Any],
+        rest: tuple[Any, ...],
+        tail: tuple[Hashable, ...],
+    ) -> list[T]:
+        """`get_each` for many arguments, kept as blocks of consecutive ones.
+
+        Looking up one key per entity is most of the time a page of 10,000 events takes
+        to render again; a block's key stands for dozens. Blocks end where an argument's
+        digest says so (content-defined, like rsync's chunks), so an edit, an insertion or
+        a move changes the block or two around it and leaves the others as they were kept.
+        """
+        entities, kept, used, alive = self._entities, self._kept, self.used, self._alive
+        touched = self._touched
+        assert touched is not None
+        stand_ins = [entities.get(id(first)) for first in firsts]
+        for position, stand_in in enumerate(stand_ins):
+            if stand_in is None:
+                stand_ins[position] = self._quick_stand_in(firsts[position])
+        block_name = self._block_names.get(name)
+        if block_name is None:
+            block_name = self._block_names[name] = name + BLOCK_SUFFIX
+        values: list[T] = []
+        for start, end in self._blocks(stand_ins):
+            key: PieceKey = (block_name, (tuple(stand_ins[start:end]), *tail))
+            found = kept.get(key, _MISSING)
+            if found is _MISSING:
+                found = used.get(key, _MISSING)
+                if found is _MISSING:
+                    made = tuple(make(first, *rest) for first in firsts[start:end])
+                    found = (key, made)
+                    self.made += len(made)
+                    used[key] = found
+            key, block = found
+            touched[key] = found
+            for position, value in enumerate(block, start):
+                if type(value) not in PLAIN_TYPES and id(value) not in entities:
+                    # As `get_each` keys a piece passed on: by the key it would be made under.
+                    entities[id(value)] = ("piece", (name, (stand_ins[position], *tail)))
+                    alive.append(value)
+            values.extend(block)
+        return values
+
+    def _blocks(self, stand_ins: list[Hashable]) -> Iterator[tuple[int, int]]:
+        if self._entity_ends is None:
+            # Where each entity ends a block, by id() of its stand-in, which lives as long as
+            # this store: looked up once per argument, so worked out once per build.
+            self._entity_ends = {
+                id(stand_in): self._ends_block(stand_in)
+                for stand_in in self._entities.values()
+                if type(stand_in) is tuple and stand_in[0] == "entity"
+            }
+        entity_ends = self._entity_ends
+        start = 0
+        for position, stand_in in enumerate(stand_ins, 1):
+            ends = entity_ends.get(id(stand_in))
+            if ends is None:
+                ends = self._ends_block(stand_in)
+            if ends or position - start >= BLOCK_MOST:
+                yield start, position
+                start = position
+        if start < len(stand_ins):
+            yield start, len(stand_ins)
+
+    def _ends_block(self, stand_in: Hashable) -> bool:
+        digest = _anchor(stand_in)
+        if digest is None:
+            return False  # blocks of such arguments end by length only
+        ends = self._block_ends.get(digest)
+        if ends is None:
+            ends = zlib.crc32(digest.encode()) % BLOCK_MEAN == 0
+            self._block_ends[digest] = ends
+        return ends
+
     def _quick_stand_in(self, value: object) -> Hashable:
         found = self._entities.get(id(value))
         if found is not None:
@@ -157,6 +242,37 @@ class PieceStore:
 
 
 _MISSING: Any = object()
+
+# `get_each` keeps the pieces of this many arguments or more in blocks of about BLOCK_MEAN
+# (BLOCK_MOST at most); fewer, one by one.
+BLOCKS_FROM = 256
+BLOCK_MEAN = 64
+BLOCK_MOST = 256
+BLOCK_SUFFIX = "#block"
+
+
+def pieces_in(used: Mapping[PieceKey, Piece]) -> int:
+    """How many pieces `used` holds, counting each of a block's."""
+    return sum(len(value) if key[0].endswith(BLOCK_SUFFIX) else 1 for key, value in used.values())
+
+
+def _anchor(stand_in: Hashable) -> str | None:
+    """The digest of the entity a stand-in comes from, if any: where blocks may end."""
+    while type(stand_in) is tuple and stand_in:
+        tag = stand_in[0]
+        if tag == "entity":
+            digest = stand_in[1]
+            return digest if isinstance(digest, str) else None
+        if tag == "piece":  # ("piece", (name, (first, *rest)))
+            arguments = stand_in[1][1]
+        elif tag == "tuple":  # ("tuple", (first, *rest))
+            arguments = stand_in[1]
+        else:
+            return None
+        if not arguments:
+            return None
+        stand_in = arguments[0]
+    return None
 
 
 # Frozen dataclass types found to hold only hashable values: no need to check them again.
