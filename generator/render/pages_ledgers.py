@@ -6,7 +6,7 @@ from generator.model import AttributedClaim, Citation, FactBase
 from generator.render import links, parts
 from generator.render import markdown as md
 from generator.render.pages_actors import relationship_sentence
-from generator.render.pieces import piece
+from generator.render.pieces import pieces_of
 from generator.schema import ClaimStatus, RelationshipKind, Source
 
 RELATIONSHIP_HEADINGS: dict[RelationshipKind, str] = {
@@ -62,17 +62,18 @@ def sources_page(facts: FactBase) -> str:
         f"{len(facts.sources)} sources, by publisher, each with the facts that cite it.\n",
     ]
     ordered = sorted(facts.sources.values(), key=lambda s: (s.publisher.casefold(), s.id))
-    for source in ordered:
-        out.append(_source_entry(facts, source, page))
+    # Each source with what cites it: one piece per source, looked up in blocks.
+    cited = [(source, tuple(facts.citations_of(source.id))) for source in ordered]
+    out.extend(pieces_of(_source_entry, cited, page))
     return "\n".join(out)
 
 
-def _source_entry(facts: FactBase, source: Source, page: str) -> str:
-    lines = [piece(_source_details, source)]
-    citations = facts.citations_of(source.id)
+def _source_entry(cited: tuple[Source, tuple[Citation, ...]], page: str) -> str:
+    source, citations = cited
+    lines = [_source_details(source)]
     if citations:
-        cited = "\n".join(f"- {piece(_citation, c, page)}" for c in citations)
-        lines.append(f"Cited by {len(citations)}:\n\n{cited}\n")
+        listed = "\n".join(f"- {_citation(c, page)}" for c in citations)
+        lines.append(f"Cited by {len(citations)}:\n\n{listed}\n")
     else:
         lines.append("Not cited by any fact yet.\n")
     return "\n".join(lines)
