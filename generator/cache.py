@@ -401,10 +401,27 @@ def _dataclass_fields(cls: type) -> tuple[str, ...] | None:
     return _FIELDS[cls]
 
 
-# Dataclass types found with plain fields only, all of which their repr shows: a list of them
-# is digested by its repr in one go.
-_PLAIN_RECORDS: set[type] = set()
 _EMPTY_LIST = _hash_strings("list", [])
+_PLAIN_RECORDS: dict[type, bool] = {}
+_PLAIN_ANNOTATIONS = frozenset({"str", "int", "float", "bool", "dt.date", "None"})
+
+
+def _is_plain_record(cls: type) -> bool:
+    """A dataclass whose declared fields are all plain values, each shown by the repr the
+    dataclass made: a list of them is digested by its repr in one go. Decided by the type
+    alone, so that a value is digested the same way in every build."""
+    plain = _PLAIN_RECORDS.get(cls)
+    if plain is None:
+        plain = bool(
+            dataclasses.is_dataclass(cls)
+            and getattr(cls, "__dataclass_params__").repr  # noqa: B009
+            # The repr dataclass made (wrapped against recursion), not one of the class' own.
+            and hasattr(vars(cls).get("__repr__"), "__wrapped__")
+            and getattr(cls, DIGEST_FIELDS, None) is None
+            and all(f.repr and str(f.type) in _PLAIN_ANNOTATIONS for f in dataclasses.fields(cls))
+        )
+        _PLAIN_RECORDS[cls] = plain
+    return plain
 
 
 class Digests:
@@ -441,7 +458,7 @@ class Digests:
                 return _hash_strings("list", [self._digest_of[id(v)] for v in value])
             except KeyError:
                 pass
-            if type(value[0]) in _PLAIN_RECORDS and all(type(v) is type(value[0]) for v in value):
+            if _is_plain_record(type(value[0])) and all(type(v) is type(value[0]) for v in value):
                 # Such as a source's citations: the list's repr gives every field exactly.
                 return _hash(b"records", repr(value).encode())
         if value is None or isinstance(value, str | int | float | bool):
@@ -454,7 +471,7 @@ class Digests:
             # A collection of entities by id, as the fact base holds them: in one go.
             try:
                 return _hash_strings(
-                    "entities", [f"{k}={self._digest_of[id(v)]}" for k, v in value.items()]
+                    "entities", [f"{k!r}={self._digest_of[id(v)]}" for k, v in value.items()]
                 )
             except KeyError:
                 pass
@@ -468,10 +485,8 @@ class Digests:
         names = _dataclass_fields(type(value))
         if names is not None:
             fields = [getattr(value, name) for name in names]
-            if all(type(f) in PLAIN_TYPES for f in fields):
+            if _is_plain_record(type(value)) and all(type(f) in PLAIN_TYPES for f in fields):
                 # Such as a Citation: its repr names each field and gives it exactly.
-                if names == tuple(f.name for f in dataclasses.fields(value)):
-                    _PLAIN_RECORDS.add(type(value))
                 return _hash(type(value).__qualname__.encode(), repr(value).encode())
             return _hash(
                 type(value).__qualname__.encode(),

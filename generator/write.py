@@ -241,9 +241,12 @@ class Current:
 
 
 def _link_or_copy(source: Path | str, target: Path | str) -> None:
-    """Hard-link `source` at `target` (whose folder exists), or copy it keeping its mtime."""
+    """Hard-link `source` at `target` (whose folder exists, and which must not exist), or
+    copy it keeping its mtime where links are not possible."""
     try:
         os.link(source, target)
+    except FileExistsError:
+        raise  # never copy through a name that is still there: its inode may be shared
     except OSError:
         shutil.copy2(source, target)
 
@@ -273,6 +276,9 @@ def write_site(
 
 
 def _write_site(files: Mapping[str, bytes | Kept], out: Path, current: Current) -> WriteReport:
+    if out.is_symlink():
+        # The swap would move the link, and the spare tree would be the folder it names.
+        raise NotADirectoryError(f"{out} is a symbolic link; give the folder it points to")
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"{out} is not a folder")
     recorded = current.digests
@@ -330,33 +336,45 @@ def _assemble(
         os.unlink(new_root)  # noqa: PTH108
     os.makedirs(new_root, exist_ok=True)  # noqa: PTH103
     present, folders = _files_and_folders(new_root)
+    # Stale files go first: on a case-insensitive disk, a new name may be an old one's.
+    stale = present.keys() - files.keys() - set(foreign) - {MANIFEST, KEEP}
+    for path in stale:
+        del present[path]
+        os.unlink(new_root + "/" + path)  # noqa: PTH108
+    _remove_empty_folders(new_root, stale, folders)
     for path, data in files.items():
         target = new_root + "/" + path
         if path in same:
-            if present.get(path) == stamps[path][2]:
+            if _same_file(present.get(path), stamps[path]):
                 continue
             _make_room(target, path, present, folders)
             _link_or_copy(root + "/" + path, target)
         else:
             assert not isinstance(data, Kept), f"{path}: kept, but not found unchanged"
             _make_room(target, path, present, folders)
-            target_path = spare / path
-            target_path.write_bytes(data)
-            stamps[path] = _stamp(target_path.stat())
+            _write_new(target, data)
+            stamps[path] = _stamp(os.stat(target))  # noqa: PTH116
     for path in foreign:
         source = root + "/" + path
         if present.get(path) != os.stat(source).st_ino:  # noqa: PTH116
             target = new_root + "/" + path
             _make_room(target, path, present, folders)
             _link_or_copy(source, target)
-    stale = present.keys() - files.keys() - set(foreign) - {MANIFEST, KEEP}
-    for path in stale:
-        os.unlink(new_root + "/" + path)  # noqa: PTH108
-    _remove_empty_folders(new_root, stale)
     for name, data in ((MANIFEST, manifest), (KEEP, b"")):
         target = new_root + "/" + name
         _make_room(target, name, present, folders)
-        (spare / name).write_bytes(data)
+        _write_new(target, data)
+
+
+def _same_file(inode: int | None, stamp: Stamp) -> bool:
+    # Inode 0 is what some systems give for any file (Windows' scandir): never proof.
+    return inode is not None and inode != 0 and inode == stamp[2]
+
+
+def _write_new(target: str, data: bytes) -> None:
+    """Write a file that must not exist yet: never through a name that is still there."""
+    with open(target, "xb") as handle:  # noqa: PTH123
+        handle.write(data)
 
 
 def _files_and_folders(root: str) -> tuple[dict[str, int], set[str]]:
@@ -418,11 +436,12 @@ def _catch_up(spare: Path, out: Path, changed: Iterable[str], removed: Iterable[
         for path in removed:
             with suppress(FileNotFoundError):
                 os.unlink(new_root + "/" + path)  # noqa: PTH108
+        _remove_empty_folders(new_root, removed)
     except OSError:
         pass
 
 
-def _remove_empty_folders(root: str, removed: Iterable[str]) -> None:
+def _remove_empty_folders(root: str, removed: Iterable[str], known: set[str] | None = None) -> None:
     """The folders of removed files that are now empty, as a tree built afresh would lack."""
     folders = {path.rpartition("/")[0] for path in removed} - {""}
     for folder in sorted(folders, key=lambda f: -f.count("/")):
@@ -431,6 +450,8 @@ def _remove_empty_folders(root: str, removed: Iterable[str]) -> None:
                 os.rmdir(root + "/" + folder)  # noqa: PTH106
             except OSError:
                 break  # not empty
+            if known is not None:
+                known.discard(folder)
             folder = folder.rpartition("/")[0]
 
 

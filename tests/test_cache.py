@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import shutil
@@ -15,11 +16,14 @@ from generator.build import generate
 from generator.cache import (
     PARSE_CACHE_FILE,
     RENDER_MEMO_FILE,
+    Digests,
     ParseCache,
+    _is_plain_record,
     cache_dir_for,
     shard_paths,
 )
 from generator.corpus import load_corpus
+from generator.model import Citation, FactBase
 from tests.test_incremental import tree
 
 
@@ -166,3 +170,32 @@ def test_a_moved_project_still_builds_the_same(synthetic: Path, tmp_path: Path) 
     shutil.copytree(synthetic, moved)
     assert generate(moved / "content", moved / "site_src").ok
     assert tree(moved / "site_src") == tree(synthetic / "site_src")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Shown:
+    name: str
+
+
+@dataclasses.dataclass(frozen=True)
+class _OwnRepr:
+    name: str
+
+    def __repr__(self) -> str:
+        return "always the same"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Holding:
+    names: list[str]
+
+
+def test_a_list_of_plain_records_is_digested_by_what_it_holds() -> None:
+    """The quick digest of a list of records (a source's citations) is taken only for types
+    whose repr shows every field exactly; the others are digested field by field."""
+    digests = Digests(FactBase({}, {}, {}, {}, {}), {})
+    assert _is_plain_record(Citation) and _is_plain_record(_Shown)
+    assert not _is_plain_record(_OwnRepr) and not _is_plain_record(_Holding)
+    assert digests.of([_Shown("a"), _Shown("b")]) != digests.of([_Shown("a"), _Shown("c")])
+    assert digests.of([_OwnRepr("a")]) != digests.of([_OwnRepr("b")])
+    assert digests.of([]) == digests.of([])  # and stable

@@ -56,7 +56,6 @@ def wrap(owner, name, when, nth=1, only=lambda *a: True):
         return result
     setattr(owner, name, wrapper)
 
-in_spare = lambda path, *rest: ".spare" in str(path)
 step = sys.argv[3] if len(sys.argv) > 3 else ""
 if step.startswith("renames-"):
     write.exchange = lambda first, second: False
@@ -65,8 +64,8 @@ if step.startswith("no-spare-"):
     shutil.rmtree(write.spare_dir(Path(sys.argv[2])), ignore_errors=True)
 steps = {
     "no-spare-before-first-link": (write, "_link_or_copy", "before", 1),
-    "after-third-new-file": (Path, "write_bytes", "after", 3, in_spare),
-    "before-manifest": (Path, "write_bytes", "before", -1),
+    "after-third-new-file": (write, "_write_new", "after", 3),
+    "before-manifest": (write, "_write_new", "before", -1),
     "before-exchange": (write, "exchange", "before", 1),
     "after-exchange": (write, "exchange", "after", 1),
     # With a spare tree from the last build, files are linked only once the new tree is in.
@@ -75,7 +74,7 @@ steps = {
     "renames-after-second": (Path, "rename", "after", 2),
 }
 if step == "before-manifest":
-    wrap(Path, "write_bytes", "before", 1, lambda path, *rest: path.name == ".generated.json")
+    wrap(write, "_write_new", "before", 1, lambda path, *rest: path.endswith("/.generated.json"))
 elif step:
     wrap(*steps[step])
 print("ready", flush=True)

@@ -252,8 +252,8 @@ def failing_at(call: int, function: Callable[..., Any]) -> Callable[..., Any]:
     [
         (False, write, "_link_or_copy", 1),
         (False, os, "makedirs", 2),
-        (True, Path, "write_bytes", 1),
-        (True, Path, "write_bytes", 3),
+        (True, write, "_write_new", 1),
+        (True, write, "_write_new", 3),
         (True, os, "unlink", 1),
         (True, write, "exchange", 1),
         (True, write, "_save_hand_edits", 1),
@@ -354,17 +354,17 @@ def test_a_rebuild_writes_and_links_only_the_files_that_changed(
     write_site({**MANY, "index.md": b"# I, again\n"}, out)
     written: list[str] = []
     linked: list[str] = []
-    real_write, real_link = Path.write_bytes, write._link_or_copy
+    real_write, real_link = write._write_new, write._link_or_copy
 
-    def spy_write(self: Path, data: bytes) -> int:
-        written.append(self.relative_to(spare_dir(out)).as_posix())
-        return real_write(self, data)
+    def spy_write(target: str, data: bytes) -> None:
+        written.append(Path(target).relative_to(spare_dir(out)).as_posix())
+        real_write(target, data)
 
     def spy_link(source: Path | str, target: Path | str) -> None:
         linked.append(Path(target).relative_to(spare_dir(out)).as_posix())
         real_link(source, target)
 
-    monkeypatch.setattr(Path, "write_bytes", spy_write)
+    monkeypatch.setattr(write, "_write_new", spy_write)
     monkeypatch.setattr(write, "_link_or_copy", spy_link)
     report = write_site({**MANY, "events/e7.md": b"# Seven, edited\n"}, out)
     assert report.written == ("events/e7.md", "index.md")
@@ -407,3 +407,28 @@ def test_files_no_longer_produced_leave_no_empty_folder_behind(tmp_path: Path) -
     write_site({"index.md": b"# I\n", "old/deep/a.md": b"# A, new\n"}, out)
     write_site({"index.md": b"# I\n"}, out)
     assert sorted(p.name for p in out.iterdir()) == [".generated.json", ".gitkeep", "index.md"]
+
+
+def test_a_symlinked_output_folder_is_refused_and_nothing_is_written_through_it(
+    tmp_path: Path,
+) -> None:
+    real = tmp_path / "elsewhere"
+    write_site({"index.md": b"# I\n"}, real)
+    before = tree(real)
+    (tmp_path / "site_src").symlink_to(real)
+    with pytest.raises(NotADirectoryError, match="symbolic link"):
+        write_site({"index.md": b"# New\n"}, tmp_path / "site_src")
+    assert tree(real) == before
+
+
+def test_a_page_whose_name_changes_only_in_case_is_written_whole(tmp_path: Path) -> None:
+    """On a case-insensitive disk the stale name and the new one are one file: the stale
+    one is removed before the new one is written (on Linux, both are simply right)."""
+    out = tmp_path / "site_src"
+    write_site({"events/Coup.md": b"# Old\n"}, out)
+    write_site({"events/Coup.md": b"# Old, again\n"}, out)
+    write_site({"events/coup.md": b"# New\n"}, out)
+    assert {p: d for p, d in tree(out).items() if not p.startswith(".")} == {
+        "events/coup.md": b"# New\n"
+    }
+    assert_consistent(out)
