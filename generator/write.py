@@ -345,7 +345,7 @@ def _assemble(
     for path, data in files.items():
         target = new_root + "/" + path
         if path in same:
-            if _same_file(present.get(path), stamps[path]):
+            if _same_file(present.get(path), stamps[path][2]):
                 continue
             _make_room(target, path, present, folders)
             _link_or_copy(root + "/" + path, target)
@@ -356,7 +356,7 @@ def _assemble(
             stamps[path] = _stamp(os.stat(target))  # noqa: PTH116
     for path in foreign:
         source = root + "/" + path
-        if present.get(path) != os.stat(source).st_ino:  # noqa: PTH116
+        if not _same_file(present.get(path), os.stat(source).st_ino):  # noqa: PTH116
             target = new_root + "/" + path
             _make_room(target, path, present, folders)
             _link_or_copy(source, target)
@@ -366,9 +366,9 @@ def _assemble(
         _write_new(target, data)
 
 
-def _same_file(inode: int | None, stamp: Stamp) -> bool:
+def _same_file(found: int | None, expected: int) -> bool:
     # Inode 0 is what some systems give for any file (Windows' scandir): never proof.
-    return inode is not None and inode != 0 and inode == stamp[2]
+    return found is not None and found != 0 and found == expected
 
 
 def _write_new(target: str, data: bytes) -> None:
