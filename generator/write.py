@@ -332,8 +332,8 @@ def _assemble(
     unlinked first, never written through, since its inode may be shared with site_src/.
     """
     root, new_root = str(out), str(spare)
-    if os.path.islink(new_root) or (os.path.exists(new_root) and not os.path.isdir(new_root)):  # noqa: PTH114, PTH110, PTH112
-        os.unlink(new_root)  # noqa: PTH108
+    if spare.is_symlink() or not spare.is_dir():
+        _remove_tree(spare)  # only a folder of our own is a spare tree
     os.makedirs(new_root, exist_ok=True)  # noqa: PTH103
     present, folders = _files_and_folders(new_root)
     # Stale files go first: on a case-insensitive disk, a new name may be an old one's.
@@ -456,10 +456,11 @@ def _remove_empty_folders(root: str, removed: Iterable[str], known: set[str] | N
 
 
 def _remove_tree(folder: Path) -> None:
-    if folder.is_symlink() or folder.is_file():
-        folder.unlink()
-    elif folder.exists():
+    """Remove `folder` and what it holds; a link or any other file is only unlinked."""
+    if folder.is_dir() and not folder.is_symlink():
         shutil.rmtree(folder)
+    elif folder.is_symlink() or folder.exists():
+        folder.unlink()
 
 
 # --- hand edits of generated files -----------------------------------------------------------
