@@ -12,6 +12,7 @@ import re
 import textwrap
 import unicodedata
 from collections.abc import Sequence
+from itertools import islice
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -22,7 +23,7 @@ from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import PALETTE, Figure
-from generator.render.pieces import piece, pieces_of, shared
+from generator.render.pieces import pieces_of, shared
 from generator.schema import Event, EventKind
 
 # The Sahel from Senegal's coast to Lake Chad, with room for the coastal capitals.
@@ -148,7 +149,7 @@ def _trace(name: str, located: Sequence[Place], color: str) -> dict[str, Any]:
         "mode": "markers",
         "lon": [p.lon for p in located],
         "lat": [p.lat for p in located],
-        "text": [_hover(p) for p in located],
+        "text": _hovers(located),
         "customdata": [place_url(p) for p in located],
         "hovertemplate": "%{text}<extra></extra>",
         "marker": {
@@ -167,10 +168,16 @@ def _coordinate(event: Event, axis: str) -> float:
     return round(value, 4)
 
 
+def _hovers(located: Sequence[Place]) -> list[str]:
+    """Each place's hover label; those of the places with one event, in one go."""
+    singles = iter(
+        pieces_of(_single_event_hover, [p.events[0] for p in located if len(p.events) == 1])
+    )
+    return [next(singles) if len(p.events) == 1 else _hover(p) for p in located]
+
+
 def _hover(place: Place) -> str:
-    """The place's events, each line escaped and wrapped so the label fits a phone."""
-    if len(place.events) == 1:
-        return piece(_single_event_hover, place.events[0])
+    """The events of a place with several, each line escaped and wrapped to fit a phone."""
     several = len(place.kinds) > 1
     shown = place.events[:HOVER_EVENTS]
     lines = [f"<b>{md.hover(place.name)}</b>: {len(place.events)} events"]
@@ -244,10 +251,13 @@ def _layout(located: Sequence[Place]) -> dict[str, Any]:
 def map_table(facts: FactBase, from_page: str) -> str:
     """One row per event, grouped by place; a place's first row carries its anchor."""
     rows = ["| Event | Date | Place | Country | Kind |", "| --- | --- | --- | --- | --- |"]
-    for place in places(facts.events_in_order):
-        for index, (before, after) in enumerate(pieces_of(_table_row, place.events, from_page)):
-            anchor = f'<span id="{place.anchor}"></span>' if index == 0 else ""
-            rows.append(before + anchor + after)
+    located = places(facts.events_in_order)
+    # Looked up in one go, not place by place: most places have a single event.
+    halves = iter(pieces_of(_table_row, [e for p in located for e in p.events], from_page))
+    for place in located:
+        before, after = next(halves)
+        rows.append(f'{before}<span id="{place.anchor}"></span>{after}')
+        rows.extend(before + after for before, after in islice(halves, len(place.events) - 1))
     return "\n".join(rows) + "\n"
 
 
