@@ -10,7 +10,7 @@ from generator.corpus import load_corpus
 from generator.model import FactBase
 from generator.render import pieces
 from generator.render.data_export import factbase_json
-from generator.render.pieces import PieceStore, piece, pieces_of, shared
+from generator.render.pieces import PieceStore, by_value, piece, pieces_of, shared
 from generator.schema import Event
 from tests.conftest import REPO
 
@@ -180,3 +180,54 @@ def test_many_pieces_are_kept_in_blocks_and_an_edit_remakes_only_its_block(
     assert len(CALLS) < len(remaining) // 2
     # Unchanged and in place: found, not made.
     assert events[0].id not in CALLS and events[-1].id not in CALLS
+
+
+SHAPES: list[object] = []
+
+
+def _shape(value: object) -> str:
+    SHAPES.append(value)
+    return repr(value)
+
+
+def test_a_value_keyed_piece_is_kept_while_the_value_is_equal(facts: FactBase) -> None:
+    """by_value: kept by the unit, found again with an equal value in the next build, made
+    again for any other."""
+    layout = (("Coups", (1, 2, True, "event-a")), ("Other", ()))
+    with pieces.active(_store(facts)) as store:
+        first, used = store.record(lambda: by_value(_shape, layout), {})
+    SHAPES.clear()
+    equal = (("Coups", (1, 2, True, "event-" + "a")), ("Other", ()))
+    with pieces.active(_store(facts)) as store:
+        again, kept = store.record(lambda: by_value(_shape, equal), used)
+        changed, _ = store.record(lambda: by_value(_shape, (("Coups", (1, 3, True, "a")),)), used)
+    assert again == first == repr(layout)
+    assert kept == used
+    assert changed == repr((("Coups", (1, 3, True, "a")),))
+    assert SHAPES == [(("Coups", (1, 3, True, "a")),)]  # only the new value was worked out
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [((0.0,), (-0.0,)), ((1,), (True,)), ((1,), (1.0,)), (("1",), (1,)), ((("a",),), ("a",))],
+)
+def test_values_that_compare_equal_but_print_differently_are_kept_apart(
+    facts: FactBase, one: object, other: object
+) -> None:
+    """-0.0 == 0.0 and True == 1 in Python, but a figure shows them differently."""
+    with pieces.active(_store(facts)):
+        assert (by_value(_shape, one), by_value(_shape, other)) == (repr(one), repr(other))
+
+
+def test_a_value_keyed_piece_refuses_an_entity(facts: FactBase) -> None:
+    """An entity's fields are not in the key: an edit would leave the result stale."""
+    event = facts.events_in_order[0]
+    with (
+        pieces.active(_store(facts)),
+        pytest.raises(TypeError, match=r"_shape: by_value takes plain data .*not Event"),
+    ):
+        by_value(_shape, ("a", (1, event)))
+
+
+def test_without_a_store_a_value_keyed_piece_is_simply_made() -> None:
+    assert by_value(_shape, (1, "a")) == repr((1, "a"))

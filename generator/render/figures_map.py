@@ -12,9 +12,9 @@ import re
 import textwrap
 import unicodedata
 from collections.abc import Sequence
-from itertools import islice
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from typing import Any
 
 from generator import countries

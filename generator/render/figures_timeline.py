@@ -9,9 +9,9 @@ false day. The same code draws the site timeline, the topic timelines and actor 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from generator import countries
 from generator.dates import Precision, human_span
@@ -19,7 +19,7 @@ from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import Figure, colour, scatter_type
-from generator.render.pieces import pieces_of, shared
+from generator.render.pieces import by_value, pieces_of, shared
 from generator.schema import Event, Topic
 
 # Events of one lane closer than this share a row only if they do not overlap visually.
@@ -65,14 +65,24 @@ def timeline_item(event: Event) -> TimelineItem:
     )
 
 
-def _lanes(events: Sequence[Event], keys: Callable[[Event], list[str]], last: str) -> list[Lane]:
-    """Events grouped by lane label: labels in alphabetical order, `last` at the end."""
-    groups: dict[str, list[TimelineItem]] = {}
-    for event, item in zip(events, pieces_of(timeline_item, events), strict=True):
-        for key in keys(event):
-            groups.setdefault(key, []).append(item)
+def _lanes(events: Sequence[Event], grouping: Grouping) -> tuple[Lane, ...]:
+    items = pieces_of(timeline_item, events)
+    return tuple(Lane(label, tuple(map(items.__getitem__, members))) for label, members in grouping)
+
+
+# Lanes as labels, each with the positions of its events in the list grouped.
+Grouping = tuple[tuple[str, tuple[int, ...]], ...]
+
+
+def _grouped(labels: tuple[tuple[str, ...], ...], last: str) -> Grouping:
+    """Each event's position under each of its labels: labels in alphabetical order, `last`
+    at the end."""
+    groups: dict[str, list[int]] = {}
+    for position, event_labels in enumerate(labels):
+        for label in event_labels:
+            groups.setdefault(label, []).append(position)
     order = sorted(groups, key=lambda label: (label == last, label.casefold()))
-    return [Lane(label, tuple(groups[label])) for label in order]
+    return tuple((label, tuple(groups[label])) for label in order)
 
 
 def lanes_by_topic(facts: FactBase, events: Sequence[Event]) -> list[Lane]:
@@ -82,16 +92,27 @@ def lanes_by_topic(facts: FactBase, events: Sequence[Event]) -> list[Lane]:
 
 
 def _lanes_by_topic(topics: tuple[Topic, ...], events: tuple[Event, ...]) -> tuple[Lane, ...]:
-    titles = {t.id: t.title for t in topics}
-    rank = {t.id: i for i, t in enumerate(topics)}
+    # Which lanes an event is in depends on its topics alone: an edited title keeps them.
+    storylines = tuple((t.id, t.title) for t in topics)
+    return _lanes(
+        events, by_value(_topic_grouping, (storylines, tuple(tuple(e.topics) for e in events)))
+    )
 
-    def keys(event: Event) -> list[str]:
-        known = sorted((t for t in event.topics if t in titles), key=rank.__getitem__)
-        return [titles[t] for t in known] or [NO_TOPIC]
 
-    lanes = _lanes(events, keys, NO_TOPIC)
+def _topic_grouping(
+    value: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, ...], ...]],
+) -> Grouping:
+    storylines, event_topics = value
+    titles = dict(storylines)
+    rank = {topic_id: i for i, (topic_id, _) in enumerate(storylines)}
+
+    def labels(topic_ids: tuple[str, ...]) -> tuple[str, ...]:
+        known = sorted((t for t in topic_ids if t in titles), key=rank.__getitem__)
+        return tuple(titles[t] for t in known) or (NO_TOPIC,)
+
+    lanes = _grouped(tuple(labels(topic_ids) for topic_ids in event_topics), NO_TOPIC)
     order = {title: i for i, title in enumerate(titles.values())}
-    return tuple(sorted(lanes, key=lambda lane: order.get(lane.label, len(order))))
+    return tuple(sorted(lanes, key=lambda lane: order.get(lane[0], len(order))))
 
 
 def lanes_by_country(events: Sequence[Event]) -> list[Lane]:
@@ -100,12 +121,14 @@ def lanes_by_country(events: Sequence[Event]) -> list[Lane]:
 
 
 def _lanes_by_country(events: tuple[Event, ...]) -> tuple[Lane, ...]:
-    def keys(event: Event) -> list[str]:
-        if event.location is None or event.location.country is None:
-            return [NO_COUNTRY]
-        return [countries.name(event.location.country)]
+    codes = tuple(e.location.country if e.location is not None else None for e in events)
+    return _lanes(events, by_value(_country_grouping, codes))
 
-    return tuple(_lanes(events, keys, NO_COUNTRY))
+
+def _country_grouping(codes: tuple[str | None, ...]) -> Grouping:
+    return _grouped(
+        tuple((countries.name(c),) if c is not None else (NO_COUNTRY,) for c in codes), NO_COUNTRY
+    )
 
 
 def single_lane(label: str, events: Sequence[Event]) -> list[Lane]:
@@ -115,7 +138,18 @@ def single_lane(label: str, events: Sequence[Event]) -> list[Lane]:
 # --- placing items in rows ---------------------------------------------------------------
 
 
-def assign_rows(items: Sequence[TimelineItem], min_gap: dt.timedelta) -> list[int]:
+class Placed(Protocol):
+    """What placing an item in a row reads of it."""
+
+    @property
+    def start(self) -> dt.date: ...
+    @property
+    def end(self) -> dt.date: ...
+    @property
+    def event_id(self) -> str: ...
+
+
+def assign_rows(items: Sequence[Placed], min_gap: dt.timedelta) -> list[int]:
     """A row for each item so that items in one row do not touch; deterministic.
 
     Greedy interval packing in date order; past MAX_ROWS_PER_LANE rows an item goes to the
@@ -139,9 +173,9 @@ def assign_rows(items: Sequence[TimelineItem], min_gap: dt.timedelta) -> list[in
     return rows
 
 
-def _min_gap(lanes: Sequence[Lane]) -> dt.timedelta:
+def _min_gap(lanes: Sequence[Sequence[Placed]]) -> dt.timedelta:
     """About one marker's width at full zoom-out, so points in a row never overlap."""
-    items = [item for lane in lanes for item in lane.items]
+    items = [item for lane in lanes for item in lane]
     span = (max(i.end for i in items) - min(i.start for i in items)).days
     return dt.timedelta(days=max(1, span // 80))
 
@@ -157,18 +191,67 @@ def timeline_figure(lanes: Sequence[Lane]) -> Figure:
     """
     if not any(lane.items for lane in lanes):
         return {"data": [], "layout": _layout([], 0)}
-    gap = _min_gap(lanes)
-    points = sum(len(lane.items) for lane in lanes)
-    kind = scatter_type(points)
+    # The rows and the traces' coordinates depend only on the lanes' labels and the items'
+    # dates and ids: worked out once for as long as those stay the same (an edited title
+    # leaves them alone). Each item's label and link are then filled in.
+    shape = by_value(_timeline_shape, tuple(_lane_shape(lane) for lane in lanes))
     traces: list[dict[str, Any]] = []
+    for lane, lane_traces in zip(lanes, shape["lanes"], strict=True):
+        for trace in lane_traces:
+            if trace["mode"] == "markers":
+                trace = {
+                    **trace,
+                    "text": [item.hover for item in lane.items],
+                    "customdata": [item.url for item in lane.items],
+                }
+            traces.append(trace)
+    return {"data": traces, "layout": shape["layout"]}
+
+
+LaneShape = tuple[str, tuple[tuple[int, int, bool, str], ...]]
+
+
+def _lane_shape(lane: Lane) -> LaneShape:
+    """What the lane's rows and coordinates depend on, as plain data (see `by_value`)."""
+    return (
+        lane.label,
+        tuple((i.start.toordinal(), i.end.toordinal(), i.is_point, i.event_id) for i in lane.items),
+    )
+
+
+def _timeline_shape(lanes: tuple[LaneShape, ...]) -> dict[str, Any]:
+    """The figure without its items' labels and links (a piece: read-only), and each lane's
+    traces in "lanes"; the marker trace of a lane has one marker per item, in its order."""
+    items = [
+        [
+            _ShapedItem(dt.date.fromordinal(start), dt.date.fromordinal(end), point, event_id)
+            for start, end, point, event_id in shaped
+        ]
+        for _, shaped in lanes
+    ]
+    gap = _min_gap(items)
+    kind = scatter_type(sum(len(lane) for lane in items))
+    per_lane: list[list[dict[str, Any]]] = []
     labels: list[dict[str, Any]] = []
     y = 0
-    for index, lane in enumerate(lanes):
-        rows = assign_rows(lane.items, gap)
-        labels.append(_lane_label(lane.label, y, colour(index)))
-        traces.extend(_lane_traces(lane, [y + 1 + row for row in rows], colour(index), kind))
+    for index, ((label, _), lane_items) in enumerate(zip(lanes, items, strict=True)):
+        rows = assign_rows(lane_items, gap)
+        labels.append(_lane_label(label, y, colour(index)))
+        per_lane.append(
+            _lane_traces(label, lane_items, [y + 1 + row for row in rows], colour(index), kind)
+        )
         y += max(rows) + 3  # the label row, the item rows, and a blank row between lanes
-    return {"data": traces, "layout": _layout(labels, y - 2)}
+    return {"lanes": per_lane, "layout": _layout(labels, y - 2)}
+
+
+@dataclass(frozen=True)
+class _ShapedItem:
+    """What placing an item in a row and drawing it needs of it."""
+
+    start: dt.date
+    end: dt.date  # exclusive, as TimelineItem.end
+    is_point: bool
+    event_id: str
 
 
 def _lane_label(label: str, y: int, lane_colour: str) -> dict[str, Any]:
@@ -186,19 +269,19 @@ def _lane_label(label: str, y: int, lane_colour: str) -> dict[str, Any]:
 
 
 def _lane_traces(
-    lane: Lane, ys: Sequence[int], lane_colour: str, kind: str
+    label: str, items: Sequence[_ShapedItem], ys: Sequence[int], lane_colour: str, kind: str
 ) -> list[dict[str, Any]]:
     spans_x: list[str | None] = []
     spans_y: list[int | None] = []
-    marks: list[tuple[str, int, bool, TimelineItem]] = []
-    for item, y in zip(lane.items, ys, strict=True):
+    marks: list[tuple[str, int, bool]] = []
+    for item, y in zip(items, ys, strict=True):
         if item.is_point:
-            marks.append((item.start.isoformat(), y, True, item))
+            marks.append((item.start.isoformat(), y, True))
             continue
         spans_x += [item.start.isoformat(), item.end.isoformat(), None]
         spans_y += [y, y, None]
         middle = item.start + (item.end - item.start) / 2
-        marks.append((middle.isoformat(), y, False, item))
+        marks.append((middle.isoformat(), y, False))
     traces: list[dict[str, Any]] = []
     if spans_x:
         traces.append(
@@ -211,7 +294,7 @@ def _lane_traces(
                 "opacity": 0.55,
                 "hoverinfo": "skip",
                 "connectgaps": False,
-                "name": md.hover(lane.label),
+                "name": md.hover(label),
                 "showlegend": False,
             }
         )
@@ -227,10 +310,8 @@ def _lane_traces(
                 "symbol": ["circle" if m[2] else "diamond" for m in marks],
                 "line": {"width": 1, "color": "#ffffff"},
             },
-            "text": [m[3].hover for m in marks],
-            "customdata": [m[3].url for m in marks],
             "hovertemplate": "%{text}<extra></extra>",
-            "name": md.hover(lane.label),
+            "name": md.hover(label),
             "showlegend": False,
         }
     )

@@ -17,6 +17,12 @@ values: strings, numbers, dates, enums, tuples, frozen dataclasses. `pieces_of(m
 firsts, *arguments)` gives the pieces of many entities at once, more quickly. Anything
 else is refused at once, so a misuse fails in the tests rather than leaving a stale row on
 the site.
+
+`by_value(make, value)` is for what is worked out from a few fields of every entity, such
+as the rows of a timeline or the places of the map: `value` holds only those fields, as
+plain data, and the result is kept under a digest of the value itself. An edit that leaves
+those fields as they were (a new title, say) finds the result kept, however many entities
+it was worked out from.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import hashlib
+import marshal
 import types
 import zlib
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
@@ -81,6 +89,33 @@ class PieceStore:
             return result, self._touched
         finally:
             self._kept, self._touched = {}, None
+
+    def get_by_value(self, make: Callable[[Any], T], value: object) -> T:
+        """`make(value)`, kept under a digest of `value` (see `by_value`)."""
+        name = self._names.get(make)
+        if name is None:
+            name = self._names[make] = f"{make.__module__}:{make.__qualname__}"
+        try:
+            # Exact and quick: a float keeps its sign and every bit, True is not 1, and the
+            # bytes do not depend on this process' string hashing.
+            data = marshal.dumps(value, _MARSHAL_VERSION)  # type: ignore[arg-type]
+        except ValueError:
+            raise TypeError(
+                f"{name}: by_value takes plain data (str, int, float, bool, None, tuples), "
+                f"not {_first_unplain(value)}"
+            ) from None
+        key: PieceKey = (name + VALUE_SUFFIX, (hashlib.blake2b(data, digest_size=16).hexdigest(),))
+        found = self._kept.get(key, _MISSING)
+        if found is _MISSING:
+            found = self.used.get(key, _MISSING)
+            if found is _MISSING:
+                found = (key, make(value))
+                self.made += 1
+                self.used[key] = found
+        if self._touched is not None:
+            self._touched[key] = found
+        result: T = found[1]
+        return result
 
     def get(self, make: Callable[..., T], arguments: tuple[Any, ...]) -> T:
         first, *rest = arguments
@@ -232,6 +267,12 @@ class PieceStore:
         if isinstance(value, pydantic.BaseModel):
             raise TypeError(f"a piece's {type(value).__name__} must be a whole entity")
         if isinstance(value, tuple):
+            # Most are tuples of entities, or of strings: their stand-ins in one go.
+            entities = [self._entities.get(id(v)) for v in value]
+            if None not in entities:
+                return ("tuple", tuple(entities))
+            if all(type(v) in PLAIN_TYPES for v in value):
+                return ("tuple", value)
             return ("tuple", tuple(self._stand_in(v) for v in value))
         if type(value) in _VALUE_TYPES or _is_value_object(value):
             if type(value) in _VALUE_TYPES:
@@ -249,6 +290,21 @@ BLOCKS_FROM = 256
 BLOCK_MEAN = 64
 BLOCK_MOST = 256
 BLOCK_SUFFIX = "#block"
+VALUE_SUFFIX = "#value"
+# Version 2: floats as their exact bits, and no back-references, whose use would depend on
+# which equal objects happen to be one object.
+_MARSHAL_VERSION = 2
+
+
+def _first_unplain(value: object) -> str:
+    """The type of the first part of `value` that by_value cannot take, for the error."""
+    if isinstance(value, tuple):
+        for item in value:
+            found = _first_unplain(item)
+            if found:
+                return found
+        return ""
+    return "" if type(value) in (str, int, float, bool, type(None)) else type(value).__qualname__
 
 
 def pieces_in(used: Mapping[PieceKey, Piece]) -> int:
@@ -324,6 +380,19 @@ def pieces_of(
     if store is None:
         return [make(first, *args, **kwargs) for first in firsts]  # kwargs: none, refused
     return store.get_each(make, firsts, args)
+
+
+def by_value(make: Callable[[A], T], value: A) -> T:
+    """`make(value)`, kept under a digest of `value`, which must be plain data: str, int,
+    float, bool, None and tuples of them (see the module docstring).
+
+    The result is shared with every unit that asks with an equal value, and kept with the
+    unit's pieces: it must be treated as read-only.
+    """
+    store = _store_for(make, {})
+    if store is None:
+        return make(value)
+    return store.get_by_value(make, value)
 
 
 def shared(make: Callable[Concatenate[A, P], T], first: A, *args: P.args, **kwargs: P.kwargs) -> T:
