@@ -142,7 +142,10 @@ class FactBase:
         ids = {r.to if r.from_ == actor_id else r.from_ for r in self.relationships_of(actor_id)}
         return sorted((self.actors[i] for i in ids), key=lambda a: a.name.casefold())
 
+    @derived
     def citations_of(self, source_id: str) -> list[Citation]:
+        # Derived: the one page that asks, asks for every source, so one read of the index
+        # (digested once a build) is recorded rather than 5,000 calls and their answers.
         return self._citations.get(source_id, [])
 
     @derived

@@ -11,7 +11,7 @@ import math
 import re
 import textwrap
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
@@ -23,7 +23,7 @@ from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import PALETTE, Figure
-from generator.render.pieces import pieces_of, shared
+from generator.render.pieces import by_value, pieces_of, shared
 from generator.schema import Event, EventKind
 
 # The Sahel from Senegal's coast to Lake Chad, with room for the coastal capitals.
@@ -75,17 +75,46 @@ def places(events: Sequence[Event]) -> list[Place]:
 
 
 def _places(events: tuple[Event, ...]) -> tuple[Place, ...]:
-    groups: dict[tuple[float, float], list[Event]] = {}
-    for event in located_events(events):
-        groups.setdefault((_coordinate(event, "lat"), _coordinate(event, "lon")), []).append(event)
-    out: list[Place] = []
+    located = located_events(events)
+    # Which events make a place, and its anchor, depend on these fields alone: worked out
+    # again only when one of them changes, not when a title does.
+    layout = by_value(_place_layout, tuple(_place_fields(event) for event in located))
+    return tuple(
+        Place(lat, lon, tuple(map(located.__getitem__, positions)), anchor, kinds)
+        for lat, lon, positions, anchor, kinds in _with_kinds(layout)
+    )
+
+
+PlaceFields = tuple[float, float, str, str]  # rounded lat and lon, place name, kind's value
+PlaceLayout = tuple[tuple[float, float, tuple[int, ...], str, tuple[str, ...]], ...]
+
+
+def _place_fields(event: Event) -> PlaceFields:
+    location = event.location
+    assert location is not None and location.lat is not None and location.lon is not None
+    return (round(location.lat, 4), round(location.lon, 4), location.place, event.kind.value)
+
+
+def _with_kinds(
+    layout: PlaceLayout,
+) -> Iterator[tuple[float, float, tuple[int, ...], str, tuple[EventKind, ...]]]:
+    for lat, lon, positions, anchor, kinds in layout:
+        yield lat, lon, positions, anchor, tuple(map(_KINDS.__getitem__, kinds))
+
+
+def _place_layout(located: tuple[PlaceFields, ...]) -> PlaceLayout:
+    """The places of the located events: their positions grouped by coordinates, in order
+    of first event, each with its anchor and its kinds (values, in EventKind's order)."""
+    groups: dict[tuple[float, float], list[int]] = {}
+    for position, (lat, lon, _, _) in enumerate(located):
+        groups.setdefault((lat, lon), []).append(position)
+    out: list[tuple[float, float, tuple[int, ...], str, tuple[str, ...]]] = []
     used: set[str] = set()
     # The last number given after each base: many places can share a name, and counting up
     # from 1 each time would take quadratic time.
     last: dict[str, int] = {}
-    for (lat, lon), group in groups.items():
-        assert group[0].location is not None
-        base = "place-" + (_slug(group[0].location.place) or "unnamed")
+    for (lat, lon), positions in groups.items():
+        base = "place-" + (_slug(located[positions[0]][2]) or "unnamed")
         anchor, n = base, last.get(base, 1)
         if n > 1:
             anchor = f"{base}-{n}"
@@ -94,12 +123,13 @@ def _places(events: tuple[Event, ...]) -> tuple[Place, ...]:
             anchor = f"{base}-{n}"
         used.add(anchor)
         last[base] = n
-        kinds = tuple(sorted({e.kind for e in group}, key=_KIND_RANK.__getitem__))
-        out.append(Place(lat, lon, tuple(group), anchor, kinds))
+        kinds = tuple(sorted({located[p][3] for p in positions}, key=_KIND_RANK.__getitem__))
+        out.append((lat, lon, tuple(positions), anchor, kinds))
     return tuple(out)
 
 
-_KIND_RANK = {kind: rank for rank, kind in enumerate(EventKind)}
+_KINDS = {kind.value: kind for kind in EventKind}
+_KIND_RANK = {kind.value: rank for rank, kind in enumerate(EventKind)}
 
 
 @cache
@@ -111,7 +141,7 @@ def _slug(value: str) -> str:
 def map_figure(facts: FactBase) -> Figure:
     located = places(facts.events_in_order)
     single = [p for p in located if len(p.kinds) == 1]
-    kinds = sorted({p.kinds[0] for p in single}, key=_KIND_RANK.__getitem__)
+    kinds = sorted({p.kinds[0] for p in single}, key=lambda kind: _KIND_RANK[kind.value])
     traces = [
         _trace(
             kind.value.replace("_", " "), [p for p in single if p.kinds[0] is kind], _kind_colour(i)
@@ -159,13 +189,6 @@ def _trace(name: str, located: Sequence[Place], color: str) -> dict[str, Any]:
         },
         "name": name,
     }
-
-
-def _coordinate(event: Event, axis: str) -> float:
-    assert event.location is not None
-    value = event.location.lat if axis == "lat" else event.location.lon
-    assert value is not None
-    return round(value, 4)
 
 
 def _hovers(located: Sequence[Place]) -> list[str]:

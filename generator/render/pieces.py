@@ -273,6 +273,9 @@ class PieceStore:
                 return ("tuple", tuple(entities))
             if all(type(v) in PLAIN_TYPES for v in value):
                 return ("tuple", value)
+            kind = type(value[0]) if value else None
+            if kind in _VALUE_TYPES and all(type(v) is kind for v in value):
+                return ("tuple", tuple((kind, tuple(vars(v).values())) for v in value))
             return ("tuple", tuple(self._stand_in(v) for v in value))
         if type(value) in _VALUE_TYPES or _is_value_object(value):
             if type(value) in _VALUE_TYPES:
