@@ -418,6 +418,8 @@ def _is_plain_record(cls: type) -> bool:
             # The repr dataclass made (wrapped against recursion), not one of the class' own.
             and hasattr(vars(cls).get("__repr__"), "__wrapped__")
             and getattr(cls, DIGEST_FIELDS, None) is None
+            # Its fields are in its instances' __dict__ (see Digests.of).
+            and not hasattr(cls, "__slots__")
             and all(f.repr and str(f.type) in _PLAIN_ANNOTATIONS for f in dataclasses.fields(cls))
         )
         _PLAIN_RECORDS[cls] = plain
@@ -458,9 +460,12 @@ class Digests:
                 return _hash_strings("list", [self._digest_of[id(v)] for v in value])
             except KeyError:
                 pass
-            if _is_plain_record(type(value[0])) and all(type(v) is type(value[0]) for v in value):
-                # Such as a source's citations: the list's repr gives every field exactly.
-                return _hash(b"records", repr(value).encode())
+            kind = type(value[0])
+            if _is_plain_record(kind) and all(type(v) is kind for v in value):
+                # Such as a source's citations: the repr of their fields' values gives each
+                # exactly, and is made in C, unlike the dataclass' repr of each.
+                shown = repr([tuple(vars(v).values()) for v in value])
+                return _hash(b"records", kind.__qualname__.encode(), shown.encode())
         if value is None or isinstance(value, str | int | float | bool):
             return f"{type(value).__name__}:{value!r}"
         if isinstance(value, enum.Enum | dt.date):

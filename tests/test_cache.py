@@ -190,6 +190,16 @@ class _Holding:
     names: list[str]
 
 
+@dataclasses.dataclass(frozen=True)
+class _Named:
+    name: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Slotted:
+    name: str
+
+
 def test_a_list_of_plain_records_is_digested_by_what_it_holds() -> None:
     """The quick digest of a list of records (a source's citations) is taken only for types
     whose repr shows every field exactly; the others are digested field by field."""
@@ -199,3 +209,9 @@ def test_a_list_of_plain_records_is_digested_by_what_it_holds() -> None:
     assert digests.of([_Shown("a"), _Shown("b")]) != digests.of([_Shown("a"), _Shown("c")])
     assert digests.of([_OwnRepr("a")]) != digests.of([_OwnRepr("b")])
     assert digests.of([]) == digests.of([])  # and stable
+    # Digested from the fields' values and the type's name: a twin type is another value.
+    assert digests.of([_Shown("a")]) != digests.of([_Named("a")])
+    assert digests.of([_Shown("a")]) == digests.of([_Shown("a")])
+    # No __dict__ to read the fields from: digested field by field, never refused.
+    assert not _is_plain_record(_Slotted)
+    assert digests.of([_Slotted("a")]) != digests.of([_Slotted("b")])

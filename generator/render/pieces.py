@@ -75,7 +75,6 @@ class PieceStore:
         self._kept: Mapping[PieceKey, Piece] = {}
         self._touched: dict[PieceKey, Piece] | None = None
         self._block_names: dict[str, str] = {}
-        self._block_ends: dict[str, bool] = {}
         self._entity_ends: dict[int, bool] | None = None
 
     def record(
@@ -245,10 +244,12 @@ class PieceStore:
         digest = _anchor(stand_in)
         if digest is None:
             return False  # blocks of such arguments end by length only
-        ends = self._block_ends.get(digest)
+        ends = _BLOCK_ENDS.get(digest)
         if ends is None:
             ends = zlib.crc32(digest.encode()) % BLOCK_MEAN == 0
-            self._block_ends[digest] = ends
+            if len(_BLOCK_ENDS) >= _BLOCK_ENDS_KEPT:
+                _BLOCK_ENDS.clear()
+            _BLOCK_ENDS[digest] = ends
         return ends
 
     def _quick_stand_in(self, value: object) -> Hashable:
@@ -294,6 +295,10 @@ BLOCK_MEAN = 64
 BLOCK_MOST = 256
 BLOCK_SUFFIX = "#block"
 VALUE_SUFFIX = "#value"
+# Whether each digest met ends a block: a process that builds again and again (`mkdocs
+# serve`) works it out once per entity, not once per build. Bounded, as digests come and go.
+_BLOCK_ENDS: dict[str, bool] = {}
+_BLOCK_ENDS_KEPT = 1_000_000
 # Version 2: floats as their exact bits, and no back-references, whose use would depend on
 # which equal objects happen to be one object.
 _MARSHAL_VERSION = 2
