@@ -55,6 +55,7 @@ import platform
 import sys
 import time
 import types
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass
@@ -252,6 +253,11 @@ class _ShardedPickle:
         self._shards = [_read_pickle(path, fingerprint) for path in self._paths]
         # Where each key read was found, so only new keys need their shard computed.
         self.entries, self._shard_of = _merged(self._shards)
+
+    @property
+    def shards(self) -> list[dict[Any, Any]]:
+        """The entries as read, file by file (never to be changed: they may be resident)."""
+        return self._shards
 
     def save(self, entries: Mapping[Any, Any]) -> None:
         if not self._paths:
@@ -674,7 +680,7 @@ class Recorder:
 @dataclass(frozen=True)
 class _Memo:
     # The unit's reads of one entity by id, and the digest each gave, in the same order:
-    # most of its reads, checked together at C speed (see _still_valid).
+    # most of its reads, checked with all the other units' at C speed (see _ShardReads).
     items: tuple[Read, ...]
     item_digests: tuple[str, ...]
     # Its other reads (queries, whole collections), each with the digest it gave.
@@ -755,6 +761,8 @@ class RenderMemo:
         self._pieces: dict[Hashable, tuple[_UnitPieces, Mapping[PieceKey, Piece]]] = {}
         self.reused = 0
         self.rendered = 0
+        # The units whose reads all give what they gave (see `_unchanged_units`).
+        self._unchanged: set[Hashable] | None = None
 
     def piece_store(self, digests: Digests) -> PieceStore:
         """The store this build's pieces go through (see `run`)."""
@@ -773,10 +781,12 @@ class RenderMemo:
 
         Otherwise the unit is rendered again, with the pieces it was made of last time.
         """
+        if self._unchanged is None:
+            self._unchanged = _unchanged_units(self._stored.shards, digests)
         memo = self._old.get(key)
         if (
             memo is not None
-            and _still_valid(memo, digests)
+            and key in self._unchanged
             and all(on_disk.keeps(path, kept) for path, kept in memo.outputs.items())
         ):
             self.reused += 1
@@ -841,16 +851,91 @@ def _memo_of(reads: Mapping[Read, str], outputs: Outputs, keeps_pieces: bool) ->
     return _Memo(tuple(items), tuple(reads[r] for r in items), queries, files, keeps_pieces)
 
 
-def _still_valid(memo: _Memo, digests: Digests) -> bool:
-    current = digests.current
-    # An entity that is gone has no digest: None differs from the one recorded.
-    if tuple(map(current.get, memo.items)) != memo.item_digests:
-        return False
-    try:
+@dataclass(frozen=True)
+class _ShardReads:
+    """The reads of one memo file's units laid end to end, to be checked all at once.
+
+    A unit is unchanged when each of its reads gives the digest it recorded. Checked unit
+    by unit, the 11,000 units of a 10,000-event site took a quarter of a one-event rebuild;
+    laid end to end, their reads of one entity each are looked up and compared at C speed,
+    and each query is asked once, however many units asked it.
+    """
+
+    keys: tuple[Hashable, ...]
+    # Every unit's reads of one entity, unit after unit, and the digest each recorded.
+    items: tuple[Read, ...]
+    item_digests: tuple[str, ...]
+    # Where each unit's items end in `items`: unit k's are items[ends[k - 1]:ends[k]].
+    ends: tuple[int, ...]
+    # Each other read (a query, a whole collection): the units that made it, by position,
+    # with the digest each recorded.
+    queries: Mapping[Read, tuple[tuple[int, str], ...]]
+
+
+def _shard_reads(shard: Mapping[Hashable, _Memo]) -> _ShardReads:
+    keys: list[Hashable] = []
+    items: list[Read] = []
+    item_digests: list[str] = []
+    ends: list[int] = []
+    queries: dict[Read, list[tuple[int, str]]] = {}
+    for position, (key, memo) in enumerate(shard.items()):
+        keys.append(key)
+        items.extend(memo.items)
+        item_digests.extend(memo.item_digests)
+        ends.append(len(items))
         for read, digest in memo.queries:
-            now = current.get(read)
-            if (now if now is not None else digests.replay(read)) != digest:
-                return False
-    except Exception:  # a read that no longer works: render the unit again
-        return False
-    return True
+            queries.setdefault(read, []).append((position, digest))
+    return _ShardReads(
+        tuple(keys),
+        tuple(items),
+        tuple(item_digests),
+        tuple(ends),
+        {read: tuple(units) for read, units in queries.items()},
+    )
+
+
+# The reads of each memo file this process holds, by the id() of its entries (which are
+# never changed once read: see _RESIDENT), so `mkdocs serve` lays them out once per file.
+_SHARD_READS: dict[int, tuple[Mapping[Hashable, _Memo], _ShardReads]] = {}
+
+
+def _reads_of(shard: Mapping[Hashable, _Memo]) -> _ShardReads:
+    found = _SHARD_READS.get(id(shard))
+    if found is not None and found[0] is shard:
+        return found[1]
+    reads = _shard_reads(shard)
+    _SHARD_READS[id(shard)] = (shard, reads)
+    return reads
+
+
+def _unchanged_units(shards: list[dict[Any, Any]], digests: Digests) -> set[Hashable]:
+    """The units of the memo whose every read gives, on this build's fact base, the digest
+    it recorded: the units that would render what they rendered last time."""
+    held = {id(shard) for shard in shards}
+    for gone in [key for key in _SHARD_READS if key not in held]:
+        del _SHARD_READS[gone]  # a file rewritten since: its old entries are not kept alive
+    unchanged: set[Hashable] = set()
+    for shard in shards:
+        reads = _reads_of(shard)
+        changed = _changed_units(reads, digests)
+        unchanged.update(key for n, key in enumerate(reads.keys) if n not in changed)
+    return unchanged
+
+
+def _changed_units(reads: _ShardReads, digests: Digests) -> set[int]:
+    """The positions of the units some read of which gives another digest than recorded."""
+    # An entity that is gone has no digest: None differs from the one recorded.
+    now = tuple(map(digests.current.get, reads.items))
+    changed: set[int] = set()
+    if now != reads.item_digests:
+        differ = (n for n, (a, b) in enumerate(zip(now, reads.item_digests, strict=True)) if a != b)
+        changed.update(bisect_right(reads.ends, n) for n in differ)
+    for read, units in reads.queries.items():
+        if all(position in changed for position, _ in units):
+            continue  # every unit that made it is rendered again anyway
+        try:
+            digest: str | None = digests.replay(read)
+        except Exception:  # a read that no longer works: render its units again
+            digest = None
+        changed.update(position for position, recorded in units if recorded != digest)
+    return changed
