@@ -61,6 +61,7 @@ from collections.abc import Callable, Hashable, ItemsView, Iterator, KeysView, M
 from dataclasses import dataclass
 from functools import partial
 from importlib import metadata
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -412,6 +413,20 @@ _PLAIN_RECORDS: dict[type, bool] = {}
 _PLAIN_ANNOTATIONS = frozenset({"str", "int", "float", "bool", "dt.date", "None"})
 
 
+_FIELD_VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _field_values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving a dataclass instance's field values, in declared order, in C."""
+    found = _FIELD_VALUES.get(cls)
+    if found is None:
+        names = [f.name for f in dataclasses.fields(cls)]
+        getter = attrgetter(*names)
+        found = getter if len(names) > 1 else lambda value: (getter(value),)
+        _FIELD_VALUES[cls] = found
+    return found
+
+
 def _is_plain_record(cls: type) -> bool:
     """A dataclass whose declared fields are all plain values, each shown by the repr the
     dataclass made: a list of them is digested by its repr in one go. Decided by the type
@@ -424,8 +439,6 @@ def _is_plain_record(cls: type) -> bool:
             # The repr dataclass made (wrapped against recursion), not one of the class' own.
             and hasattr(vars(cls).get("__repr__"), "__wrapped__")
             and getattr(cls, DIGEST_FIELDS, None) is None
-            # Its fields are in its instances' __dict__ (see Digests.of).
-            and not hasattr(cls, "__slots__")
             and all(f.repr and str(f.type) in _PLAIN_ANNOTATIONS for f in dataclasses.fields(cls))
         )
         _PLAIN_RECORDS[cls] = plain
@@ -470,7 +483,7 @@ class Digests:
             if _is_plain_record(kind) and all(type(v) is kind for v in value):
                 # Such as a source's citations: the repr of their fields' values gives each
                 # exactly, and is made in C, unlike the dataclass' repr of each.
-                shown = repr([tuple(vars(v).values()) for v in value])
+                shown = repr(list(map(_field_values(kind), value)))
                 return _hash(b"records", kind.__qualname__.encode(), shown.encode())
         if value is None or isinstance(value, str | int | float | bool):
             return f"{type(value).__name__}:{value!r}"

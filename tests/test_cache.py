@@ -200,6 +200,12 @@ class _Slotted:
     name: str
 
 
+@dataclasses.dataclass(frozen=True)
+class _Pair:
+    first: str
+    second: str
+
+
 def test_a_list_of_plain_records_is_digested_by_what_it_holds() -> None:
     """The quick digest of a list of records (a source's citations) is taken only for types
     whose repr shows every field exactly; the others are digested field by field."""
@@ -212,6 +218,11 @@ def test_a_list_of_plain_records_is_digested_by_what_it_holds() -> None:
     # Digested from the fields' values and the type's name: a twin type is another value.
     assert digests.of([_Shown("a")]) != digests.of([_Named("a")])
     assert digests.of([_Shown("a")]) == digests.of([_Shown("a")])
-    # No __dict__ to read the fields from: digested field by field, never refused.
-    assert not _is_plain_record(_Slotted)
+    # Fields are read by name, in declared order, not from __dict__: slotted classes too,
+    # and an attribute set beside the fields changes nothing.
+    assert _is_plain_record(_Slotted)
     assert digests.of([_Slotted("a")]) != digests.of([_Slotted("b")])
+    extra = _Shown("a")
+    object.__setattr__(extra, "cached", "anything")
+    assert digests.of([extra]) == digests.of([_Shown("a")])
+    assert digests.of([_Pair("a", "b")]) != digests.of([_Pair("b", "a")])

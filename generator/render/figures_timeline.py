@@ -92,7 +92,8 @@ def lanes_by_topic(facts: FactBase, events: Sequence[Event]) -> list[Lane]:
 
 
 def _lanes_by_topic(topics: tuple[Topic, ...], events: tuple[Event, ...]) -> tuple[Lane, ...]:
-    # Which lanes an event is in depends on its topics alone: an edited title keeps them.
+    # Which lanes an event is in depends on its topics alone: an event's edited title
+    # leaves them as they were.
     storylines = tuple((t.id, t.title) for t in topics)
     return _lanes(
         events, by_value(_topic_grouping, (storylines, tuple(tuple(e.topics) for e in events)))
@@ -191,21 +192,16 @@ def timeline_figure(lanes: Sequence[Lane]) -> Figure:
     """
     if not any(lane.items for lane in lanes):
         return {"data": [], "layout": _layout([], 0)}
-    # The rows and the traces' coordinates depend only on the lanes' labels and the items'
-    # dates and ids: worked out once for as long as those stay the same (an edited title
-    # leaves them alone). Each item's label and link are then filled in.
+    # The rows and the traces' coordinates depend only on the lanes' labels and their
+    # events' dates and ids: worked out once for as long as those stay the same (an event's
+    # edited title leaves them alone). Each item's label and link are then filled in.
     shape = by_value(_timeline_shape, tuple(_lane_shape(lane) for lane in lanes))
     traces: list[dict[str, Any]] = []
-    for lane, lane_traces in zip(lanes, shape["lanes"], strict=True):
-        for trace in lane_traces:
-            if trace["mode"] == "markers":
-                trace = {
-                    **trace,
-                    "text": [item.hover for item in lane.items],
-                    "customdata": [item.url for item in lane.items],
-                }
-            traces.append(trace)
-    return {"data": traces, "layout": shape["layout"]}
+    labels: list[dict[str, Any]] = []
+    for index, (lane, drawing) in enumerate(zip(lanes, shape.lanes, strict=True)):
+        labels.append(_lane_label(lane.label, drawing.label_row, colour(index)))
+        traces.extend(_lane_traces(lane, drawing, colour(index), shape.kind))
+    return {"data": traces, "layout": _layout(labels, shape.bottom)}
 
 
 LaneShape = tuple[str, tuple[tuple[int, int, bool, str], ...]]
@@ -219,29 +215,26 @@ def _lane_shape(lane: Lane) -> LaneShape:
     )
 
 
-def _timeline_shape(lanes: tuple[LaneShape, ...]) -> dict[str, Any]:
-    """The figure without its items' labels and links (a piece: read-only), and each lane's
-    traces in "lanes"; the marker trace of a lane has one marker per item, in its order."""
-    items = [
-        [
-            _ShapedItem(dt.date.fromordinal(start), dt.date.fromordinal(end), point, event_id)
-            for start, end, point, event_id in shaped
-        ]
-        for _, shaped in lanes
-    ]
-    gap = _min_gap(items)
-    kind = scatter_type(sum(len(lane) for lane in items))
-    per_lane: list[list[dict[str, Any]]] = []
-    labels: list[dict[str, Any]] = []
-    y = 0
-    for index, ((label, _), lane_items) in enumerate(zip(lanes, items, strict=True)):
-        rows = assign_rows(lane_items, gap)
-        labels.append(_lane_label(label, y, colour(index)))
-        per_lane.append(
-            _lane_traces(label, lane_items, [y + 1 + row for row in rows], colour(index), kind)
-        )
-        y += max(rows) + 3  # the label row, the item rows, and a blank row between lanes
-    return {"lanes": per_lane, "layout": _layout(labels, y - 2)}
+@dataclass(frozen=True)
+class _LaneDrawing:
+    """Where a lane's label, bars and markers go; one marker per item, in the lane's order."""
+
+    label_row: int
+    spans_x: tuple[str | None, ...]  # each bar's first and last day, then a break (None)
+    spans_y: tuple[int | None, ...]
+    marks_x: tuple[str, ...]
+    marks_y: tuple[int, ...]
+    points: tuple[bool, ...]  # a marker for a day (else for the middle of a bar)
+
+
+@dataclass(frozen=True)
+class _TimelineShape:
+    """The figure but for its items' labels and links: immutable, since it is kept as a
+    piece and shared by every figure that draws the same lanes."""
+
+    kind: str  # scatter or scattergl
+    lanes: tuple[_LaneDrawing, ...]
+    bottom: int
 
 
 @dataclass(frozen=True)
@@ -252,6 +245,47 @@ class _ShapedItem:
     end: dt.date  # exclusive, as TimelineItem.end
     is_point: bool
     event_id: str
+
+
+def _timeline_shape(lanes: tuple[LaneShape, ...]) -> _TimelineShape:
+    items = [
+        [
+            _ShapedItem(dt.date.fromordinal(start), dt.date.fromordinal(end), point, event_id)
+            for start, end, point, event_id in shaped
+        ]
+        for _, shaped in lanes
+    ]
+    gap = _min_gap(items)
+    drawings: list[_LaneDrawing] = []
+    y = 0
+    for lane_items in items:
+        rows = assign_rows(lane_items, gap)
+        drawings.append(_lane_drawing(y, lane_items, [y + 1 + row for row in rows]))
+        y += max(rows) + 3  # the label row, the item rows, and a blank row between lanes
+    kind = scatter_type(sum(len(lane) for lane in items))
+    return _TimelineShape(kind, tuple(drawings), y - 2)
+
+
+def _lane_drawing(label_row: int, items: Sequence[_ShapedItem], ys: Sequence[int]) -> _LaneDrawing:
+    spans_x: list[str | None] = []
+    spans_y: list[int | None] = []
+    marks: list[tuple[str, int, bool]] = []
+    for item, y in zip(items, ys, strict=True):
+        if item.is_point:
+            marks.append((item.start.isoformat(), y, True))
+            continue
+        spans_x += [item.start.isoformat(), item.end.isoformat(), None]
+        spans_y += [y, y, None]
+        middle = item.start + (item.end - item.start) / 2
+        marks.append((middle.isoformat(), y, False))
+    return _LaneDrawing(
+        label_row,
+        tuple(spans_x),
+        tuple(spans_y),
+        tuple(m[0] for m in marks),
+        tuple(m[1] for m in marks),
+        tuple(m[2] for m in marks),
+    )
 
 
 def _lane_label(label: str, y: int, lane_colour: str) -> dict[str, Any]:
@@ -269,32 +303,21 @@ def _lane_label(label: str, y: int, lane_colour: str) -> dict[str, Any]:
 
 
 def _lane_traces(
-    label: str, items: Sequence[_ShapedItem], ys: Sequence[int], lane_colour: str, kind: str
+    lane: Lane, drawing: _LaneDrawing, lane_colour: str, kind: str
 ) -> list[dict[str, Any]]:
-    spans_x: list[str | None] = []
-    spans_y: list[int | None] = []
-    marks: list[tuple[str, int, bool]] = []
-    for item, y in zip(items, ys, strict=True):
-        if item.is_point:
-            marks.append((item.start.isoformat(), y, True))
-            continue
-        spans_x += [item.start.isoformat(), item.end.isoformat(), None]
-        spans_y += [y, y, None]
-        middle = item.start + (item.end - item.start) / 2
-        marks.append((middle.isoformat(), y, False))
     traces: list[dict[str, Any]] = []
-    if spans_x:
+    if drawing.spans_x:
         traces.append(
             {
                 "type": kind,
                 "mode": "lines",
-                "x": spans_x,
-                "y": spans_y,
+                "x": list(drawing.spans_x),
+                "y": list(drawing.spans_y),
                 "line": {"color": lane_colour, "width": 7},
                 "opacity": 0.55,
                 "hoverinfo": "skip",
                 "connectgaps": False,
-                "name": md.hover(label),
+                "name": md.hover(lane.label),
                 "showlegend": False,
             }
         )
@@ -302,16 +325,18 @@ def _lane_traces(
         {
             "type": kind,
             "mode": "markers",
-            "x": [m[0] for m in marks],
-            "y": [m[1] for m in marks],
+            "x": list(drawing.marks_x),
+            "y": list(drawing.marks_y),
             "marker": {
                 "color": lane_colour,
-                "size": [9 if m[2] else 7 for m in marks],
-                "symbol": ["circle" if m[2] else "diamond" for m in marks],
+                "size": [9 if point else 7 for point in drawing.points],
+                "symbol": ["circle" if point else "diamond" for point in drawing.points],
                 "line": {"width": 1, "color": "#ffffff"},
             },
+            "text": [item.hover for item in lane.items],
+            "customdata": [item.url for item in lane.items],
             "hovertemplate": "%{text}<extra></extra>",
-            "name": md.hover(label),
+            "name": md.hover(lane.label),
             "showlegend": False,
         }
     )

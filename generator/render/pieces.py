@@ -95,13 +95,13 @@ class PieceStore:
         if name is None:
             name = self._names[make] = f"{make.__module__}:{make.__qualname__}"
         try:
-            # Exact and quick: a float keeps its sign and every bit, True is not 1, and the
-            # bytes do not depend on this process' string hashing.
+            # Exact and quick for the types by_value takes: a float keeps its sign and every
+            # bit, True is not 1, and a string is written the same whether interned or not.
             data = marshal.dumps(value, _MARSHAL_VERSION)  # type: ignore[arg-type]
         except ValueError:
             raise TypeError(
                 f"{name}: by_value takes plain data (str, int, float, bool, None, tuples), "
-                f"not {_first_unplain(value)}"
+                f"not {_first_unplain(value) or 'this value'}"
             ) from None
         key: PieceKey = (name + VALUE_SUFFIX, (hashlib.blake2b(data, digest_size=16).hexdigest(),))
         found = self._kept.get(key, _MISSING)
@@ -240,7 +240,8 @@ class PieceStore:
         if start < len(stand_ins):
             yield start, len(stand_ins)
 
-    def _ends_block(self, stand_in: Hashable) -> bool:
+    @staticmethod
+    def _ends_block(stand_in: Hashable) -> bool:
         digest = _anchor(stand_in)
         if digest is None:
             return False  # blocks of such arguments end by length only
@@ -298,7 +299,7 @@ VALUE_SUFFIX = "#value"
 # Whether each digest met ends a block: a process that builds again and again (`mkdocs
 # serve`) works it out once per entity, not once per build. Bounded, as digests come and go.
 _BLOCK_ENDS: dict[str, bool] = {}
-_BLOCK_ENDS_KEPT = 1_000_000
+_BLOCK_ENDS_KEPT = 200_000
 # Version 2: floats as their exact bits, and no back-references, whose use would depend on
 # which equal objects happen to be one object.
 _MARSHAL_VERSION = 2
@@ -394,8 +395,11 @@ def by_value(make: Callable[[A], T], value: A) -> T:
     """`make(value)`, kept under a digest of `value`, which must be plain data: str, int,
     float, bool, None and tuples of them (see the module docstring).
 
-    The result is shared with every unit that asks with an equal value, and kept with the
-    unit's pieces: it must be treated as read-only.
+    Checking every part of a large value would cost what keeping it saves, so only what
+    marshal refuses (an entity, a date, an enum) is refused. Marshal also takes sets, whose
+    order varies between processes, and bytes, which it writes as it writes a bytearray:
+    neither must be passed. The result is shared with every unit that asks with an equal
+    value and kept with the unit's pieces, so it must be immutable.
     """
     store = _store_for(make, {})
     if store is None:
