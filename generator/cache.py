@@ -427,6 +427,25 @@ def _field_values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
     return found
 
 
+def _record_lists(value: Mapping[Any, Any]) -> str | None:
+    """The digest of a dictionary of lists of plain records by string (the citations of each
+    source), in one go; None for any other dictionary."""
+    first = next(iter(value.values()), None)
+    if type(first) is not list or not first:
+        return None
+    kind = type(first[0])
+    if not _is_plain_record(kind):
+        return None
+    if not all(
+        type(key) is str and type(records) is list and all(type(r) is kind for r in records)
+        for key, records in value.items()
+    ):
+        return None
+    fields = _field_values(kind)
+    shown = repr([(key, list(map(fields, records))) for key, records in value.items()])
+    return _hash(b"record lists", kind.__qualname__.encode(), shown.encode())
+
+
 def _is_plain_record(cls: type) -> bool:
     """A dataclass whose declared fields are all plain values, each shown by the repr the
     dataclass made: a list of them is digested by its repr in one go. Decided by the type
@@ -500,7 +519,7 @@ class Digests:
             except KeyError:
                 pass
         if isinstance(value, dict):
-            return _hash_strings(
+            return _record_lists(value) or _hash_strings(
                 "dict", [f"{self.of(k)}={self._of_item(v)}" for k, v in value.items()]
             )
         if isinstance(value, pydantic.BaseModel):

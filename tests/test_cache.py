@@ -226,3 +226,18 @@ def test_a_list_of_plain_records_is_digested_by_what_it_holds() -> None:
     object.__setattr__(extra, "cached", "anything")
     assert digests.of([extra]) == digests.of([_Shown("a")])
     assert digests.of([_Pair("a", "b")]) != digests.of([_Pair("b", "a")])
+
+
+def test_a_dictionary_of_record_lists_is_digested_by_all_it_holds() -> None:
+    """The citations of each source, digested in one go: any key, field or order counts."""
+    digests = Digests(FactBase({}, {}, {}, {}, {}), {})
+    base = {"s1": [_Pair("a", "b"), _Pair("c", "d")], "s2": [_Pair("e", "f")], "s3": []}
+    variants = [
+        {"s1": [_Pair("a", "b"), _Pair("c", "d")], "s2": [_Pair("e", "F")], "s3": []},
+        {"s1": [_Pair("c", "d"), _Pair("a", "b")], "s2": [_Pair("e", "f")], "s3": []},
+        {"s1": [_Pair("a", "b"), _Pair("c", "d")], "t2": [_Pair("e", "f")], "s3": []},
+        {"s1": [_Pair("a", "b"), _Pair("c", "d")], "s2": [_Pair("e", "f")]},
+        {"s1": [_Pair("a", "b"), _Pair("c", "d")], "s2": [_Shown("e")], "s3": []},
+    ]
+    assert digests.of(dict(base)) == digests.of(base)
+    assert len({digests.of(base), *(digests.of(v) for v in variants)}) == 1 + len(variants)
