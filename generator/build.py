@@ -172,7 +172,9 @@ def _generate(
     extra.update(guide_pages())
     memo = (
         caches.RenderMemo(
-            cache_dir / caches.RENDER_MEMO_FILE, caches.render_fingerprint(repr(edit_base))
+            cache_dir / caches.RENDER_MEMO_FILE,
+            caches.render_fingerprint(repr(edit_base)),
+            corpus.corpus,
         )
         if cache_dir is not None
         else None

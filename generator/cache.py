@@ -225,8 +225,11 @@ def _replace_file(path: Path, data: bytes) -> bool:
 
 
 def forget_resident() -> None:
-    """Drop what this process holds of the cache files: the next build reads them again."""
+    """Drop what this process holds of the caches: the next build is as a new process'."""
     _RESIDENT.clear()
+    _SHARD_READS.clear()
+    _BUILT_FROM.clear()
+    _CORPUS_CHECKS.clear()
 
 
 # A cache is kept in this many files, by a hash of each entry's key: a build that changed a
@@ -255,6 +258,21 @@ class _ShardedPickle:
         # Where each key read was found, so only new keys need their shard computed.
         self.entries, self._shard_of = _merged(self._shards)
 
+    def resident_stamps(self) -> tuple[Stamp | None, ...] | None:
+        """The stamp of each file as this process last read or wrote it (None: no file, or
+        none it could read, and no entries), if what it holds is what it read or wrote
+        (see _RESIDENT); else None."""
+        stamps: list[Stamp | None] = []
+        for path, shard in zip(self._paths, self._shards, strict=True):
+            resident = _RESIDENT.get(path)
+            if resident is not None and resident[2] is shard:
+                stamps.append(resident[0])
+            elif resident is None and not shard:
+                stamps.append(None)
+            else:
+                return None
+        return tuple(stamps)
+
     @property
     def shards(self) -> list[dict[Any, Any]]:
         """The entries as read, file by file (never to be changed: they may be resident)."""
@@ -269,9 +287,10 @@ class _ShardedPickle:
         for key, value in entries.items():
             number = self._shard_of.get(key)
             shards[_shard_of(key) if number is None else number][key] = value
-        for path, old, new in zip(self._paths, self._shards, shards, strict=True):
-            if not _same_entries(old, new):
-                _write_pickle(path, self._fingerprint, new)
+        for number, new in enumerate(shards):
+            if not _same_entries(self._shards[number], new):
+                _write_pickle(self._paths[number], self._fingerprint, new)
+                self._shards[number] = new
 
 
 def _merged(shards: list[dict[K, V]]) -> tuple[dict[K, V], dict[K, int]]:
@@ -317,6 +336,30 @@ def stamp_of(stat: os.stat_result) -> Stamp:
 
 def text_digest(shown: str, text: str) -> str:
     return _hash(shown.encode(), text.encode("utf-8", "surrogatepass"))
+
+
+def corpus_digest(file_digests: list[str]) -> str:
+    """A digest of the whole corpus from its files' text digests: equal digests, the same
+    files with the same paths and texts, and so the same fact base."""
+    return _hash_strings("corpus", sorted(file_digests))
+
+
+# The corpus checks this process last ran for each content folder, and the corpus digest
+# they ran on: `mkdocs serve` builds again after a change to pages/ or mkdocs.yml too, and
+# an unchanged corpus has the same problems.
+_CORPUS_CHECKS: dict[Path, tuple[str, list[Diagnostic]]] = {}
+
+
+def remembered_checks(
+    content_dir: Path, corpus: str, check: Callable[[], list[Diagnostic]]
+) -> list[Diagnostic]:
+    """`check()`, or what it gave when this process last ran it on this corpus."""
+    last = _CORPUS_CHECKS.get(content_dir)
+    if last is not None and last[0] == corpus:
+        return list(last[1])
+    found = check()
+    _CORPUS_CHECKS[content_dir] = (corpus, list(found))
+    return found
 
 
 class ParseCache:
@@ -782,9 +825,11 @@ class _UnitPieces:
 class RenderMemo:
     """Rendered units by key, each with the trace of reads that produced it."""
 
-    def __init__(self, path: Path | None, fingerprint: str) -> None:
+    def __init__(self, path: Path | None, fingerprint: str, corpus: str = "") -> None:
+        """`corpus` is the build's corpus_digest ("" if unknown)."""
         self.path = path
         self.fingerprint = fingerprint
+        self.corpus = corpus
         self._stored = _ShardedPickle(path, fingerprint)
         self._old: dict[Hashable, _Memo] = self._stored.entries
         self._new: dict[Hashable, _Memo] = {}
@@ -814,7 +859,11 @@ class RenderMemo:
         Otherwise the unit is rendered again, with the pieces it was made of last time.
         """
         if self._unchanged is None:
-            self._unchanged = _unchanged_units(self._stored.shards, digests)
+            if self._built_from_this_corpus():
+                # Every read gives what it gave: only the files need checking.
+                self._unchanged = set(self._old)
+            else:
+                self._unchanged = _unchanged_units(self._stored.shards, digests)
         memo = self._old.get(key)
         if (
             memo is not None
@@ -855,12 +904,30 @@ class RenderMemo:
     def save(self) -> None:
         if self.path is None:
             return
+        _BUILT_FROM.pop(self.path, None)
         if self.rendered or self._new.keys() != self._old.keys():
             self._stored.save(self._new)
         for key, (stored, used) in self._pieces.items():
             if key in self._new:
                 stored.save(used)
         self._remove_unkept_pieces()
+        held = self._stored.resident_stamps()
+        if self.corpus and held is not None:
+            # Every unit now in the memo's files was checked or rendered against this
+            # corpus, as the files stand now.
+            _BUILT_FROM[self.path] = (self.fingerprint, self.corpus, held)
+
+    def _built_from_this_corpus(self) -> bool:
+        """Whether the memo's files are as this process last saved them, from a corpus with
+        the same digest as this build's (so with the same fact base)."""
+        if self.path is None or not self.corpus:
+            return False
+        held = self._stored.resident_stamps()
+        return held is not None and _BUILT_FROM.get(self.path) == (
+            self.fingerprint,
+            self.corpus,
+            held,
+        )
 
     def _remove_unkept_pieces(self) -> None:
         assert self.path is not None
@@ -925,6 +992,11 @@ def _shard_reads(shard: Mapping[Hashable, _Memo]) -> _ShardReads:
         {read: tuple(units) for read, units in queries.items()},
     )
 
+
+# For each render memo this process saved: its fingerprint, the corpus digest of that build
+# and the stamps of its files then. A build of a corpus with that digest, finding the files
+# unchanged since, knows every read of every unit gives what it gave.
+_BUILT_FROM: dict[Path, tuple[str, str, tuple[Stamp | None, ...]]] = {}
 
 # The reads of each memo file this process holds, by the id() of its entries (which are
 # never changed once read: see _RESIDENT), so `mkdocs serve` lays them out once per file.

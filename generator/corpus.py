@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from generator.cache import ParseCache, ParsedFile, text_digest
+from generator.cache import (
+    ParseCache,
+    ParsedFile,
+    corpus_digest,
+    remembered_checks,
+    text_digest,
+)
 from generator.diagnostics import Diagnostic, error, has_errors, warning
 from generator.load import Document, load_file
 from generator.model import FactBase
@@ -26,6 +32,9 @@ class CorpusResult:
     # A digest of each entity's file (path and text), by (kind, id): equal digests, equal
     # entities. The render memo uses them to tell what changed since the last build.
     digests: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # A digest of every file that gave an entity (cache.corpus_digest): equal, the same
+    # fact base.
+    corpus: str = ""
 
     @property
     def ok(self) -> bool:
@@ -106,6 +115,7 @@ def load_corpus(
     files, problems = content_files(content_dir)
     parsed: list[Parsed] = []
     digests: dict[tuple[str, str], str] = {}
+    file_digests: list[str] = []
     for done, (kind, path) in enumerate(files, start=1):
         name = os.path.basename(path)  # noqa: PTH119
         shown = f"{content_dir.name}/{kind}/{name}"  # as _shown() names it, only faster
@@ -117,15 +127,27 @@ def load_corpus(
             document = Document(shown, {}, result.text)
             parsed.append(Parsed(kind, result.entity, document))
             digests[(kind, result.entity.id)] = result.digest
+            file_digests.append(result.digest)
         if progress is not None:
             progress(done, len(files))
-    problems.extend(check_corpus(parsed))
+    corpus = corpus_digest(file_digests)
+    problems.extend(_corpus_problems(parsed, corpus, content_dir if cache is not None else None))
     problems.sort()
     if cache is not None:
         cache.save()
     if has_errors(problems):
-        return CorpusResult(None, problems, len(files))
-    return CorpusResult(build_fact_base(parsed), problems, len(files), digests)
+        return CorpusResult(None, problems, len(files), corpus=corpus)
+    return CorpusResult(build_fact_base(parsed), problems, len(files), digests, corpus)
+
+
+def _corpus_problems(
+    parsed: list[Parsed], corpus: str, content_dir: Path | None
+) -> list[Diagnostic]:
+    """check_corpus(parsed); with a content folder (a build with caches), as this process
+    last ran them on a corpus with the same digest, if it did."""
+    if content_dir is None:
+        return check_corpus(parsed)
+    return remembered_checks(content_dir, corpus, lambda: check_corpus(parsed))
 
 
 def _parse(kind: FileKind, path: str, shown: str, cache: ParseCache | None) -> ParsedFile:

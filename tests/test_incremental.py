@@ -266,3 +266,49 @@ def test_a_page_reused_from_the_memo_is_rendered_again_if_its_file_was_changed_o
     assert sorted(result.report.written) == ["events/event-5.md", "events/event-6.md"]
     assert [path for path, _ in result.report.edited] == ["events/event-6.md"]
     assert tree(out) == tree(reference)
+
+
+def test_a_build_of_an_unchanged_corpus_neither_checks_it_nor_replays_its_reads(
+    project: Path, monkeypatch: pytest.MonkeyPatch, memo_counts: list[tuple[int, int, int]]
+) -> None:
+    """`mkdocs serve` builds again after a change to pages/ or mkdocs.yml too: the same
+    corpus has the same problems and the same fact base, so every unit's reads give what
+    they gave. Any edit, or a memo file written by another process, and both run again."""
+    import generator.corpus
+
+    ran: list[str] = []
+
+    def counting(name: str, function: Callable[..., object]) -> Callable[..., object]:
+        def counted(*arguments: object) -> object:
+            ran.append(name)
+            return function(*arguments)
+
+        return counted
+
+    monkeypatch.setattr(
+        generator.corpus, "check_corpus", counting("checks", generator.corpus.check_corpus)
+    )
+    monkeypatch.setattr(cache, "_unchanged_units", counting("reads", cache._unchanged_units))
+    out = project / "site_src"
+    assert generate(project / "content", out).ok
+    ran.clear()
+    memo_counts.clear()
+    result = generate(project / "content", out)
+    assert result.report is not None and result.report.written == ()
+    assert ran == []
+    [(reused, rendered, _)] = memo_counts
+    assert rendered == 0 and reused > EVENTS
+
+    replace_in(_event(project, 12), r"^title: .*$", "title: Edited once more")
+    assert generate(project / "content", out).ok
+    assert ran == ["checks", "reads"]
+
+    # Another process rewrites a memo file: what this one holds of it is no longer proof.
+    ran.clear()
+    folder = cache.cache_dir_for(project / "content")
+    shard = sorted(folder.glob("render.*.pickle"))[0]
+    copy = shard.with_name("copy.tmp")
+    copy.write_bytes(shard.read_bytes())
+    copy.replace(shard)
+    assert generate(project / "content", out).ok
+    assert ran == ["reads"]
