@@ -71,6 +71,7 @@ from generator.diagnostics import Diagnostic
 from generator.model import DERIVED, DIGEST_FIELDS
 from generator.render.pieces import PLAIN_TYPES, Piece, PieceKey, PieceStore, pieces_in
 from generator.schema import MODELS, Entity, json_schema
+from generator.validate import forget_references
 from generator.write import Current, Kept, digest_of
 from generator.write import Stamp as OutputStamp
 
@@ -230,6 +231,7 @@ def forget_resident() -> None:
     _SHARD_READS.clear()
     _BUILT_FROM.clear()
     _CORPUS_CHECKS.clear()
+    forget_references()
 
 
 # A cache is kept in this many files, by a hash of each entry's key: a build that changed a

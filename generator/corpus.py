@@ -171,14 +171,17 @@ def _parse(kind: FileKind, path: str, shown: str, cache: ParseCache | None) -> P
 
 
 def build_fact_base(parsed: list[Parsed]) -> FactBase:
-    def of(kind: FileKind) -> dict[str, object]:
-        return {p.entity.id: p.entity for p in parsed if p.kind == kind}
-
+    # One pass over the corpus, not one per kind.
+    by_kind: dict[FileKind, dict[str, object]] = {kind: {} for kind in MODELS}
+    files: dict[tuple[str, str], str] = {}
+    for item in parsed:
+        by_kind[item.kind][item.entity.id] = item.entity
+        files[item.kind, item.entity.id] = item.document.path
     return FactBase(
-        actors=cast(dict[str, Actor], of("actors")),
-        events=cast(dict[str, Event], of("events")),
-        relationships=cast(dict[str, Relationship], of("relationships")),
-        sources=cast(dict[str, Source], of("sources")),
-        topics=cast(dict[str, Topic], of("topics")),
-        files={(p.kind, p.entity.id): p.document.path for p in parsed},
+        actors=cast(dict[str, Actor], by_kind["actors"]),
+        events=cast(dict[str, Event], by_kind["events"]),
+        relationships=cast(dict[str, Relationship], by_kind["relationships"]),
+        sources=cast(dict[str, Source], by_kind["sources"]),
+        topics=cast(dict[str, Topic], by_kind["topics"]),
+        files=files,
     )

@@ -291,8 +291,9 @@ def check_corpus(parsed: Sequence[Parsed]) -> list[Diagnostic]:
         by_kind[item.kind][item.entity.id] = item
     ids = {kind: set(items) for kind, items in by_kind.items()}
     cited: set[str] = set()
+    references = _references_by_entity(parsed)
     for item in parsed:
-        for loc, target_kind, target in _references(item.entity):
+        for loc, target_kind, target in references[id(item.entity)][1]:
             if target_kind == "sources":
                 cited.add(target)
             if target not in ids[target_kind]:
@@ -329,7 +330,38 @@ def _dangling(item: Parsed, loc: Loc, target_kind: str, target: str, known: set[
     )
 
 
-def _references(entity: Entity) -> Iterator[tuple[Loc, str, str]]:
+Reference = tuple[Loc, str, str]
+
+# Each entity's references, by id() of the entity (kept alive with them, so that the id
+# stays its own), as the last corpus check of this process listed them: a process that
+# builds again and again (`mkdocs serve`) gets the same entity objects back from the parse
+# cache for the files that did not change, and lists only the others' again.
+_REFERENCES: dict[int, tuple[Entity, tuple[Reference, ...]]] = {}
+
+
+def _references_by_entity(
+    parsed: Sequence[Parsed],
+) -> dict[int, tuple[Entity, tuple[Reference, ...]]]:
+    global _REFERENCES
+    known = _REFERENCES
+    listed: dict[int, tuple[Entity, tuple[Reference, ...]]] = {}
+    for item in parsed:
+        entity = item.entity
+        found = known.get(id(entity))
+        if found is None or found[0] is not entity:
+            found = (entity, tuple(_references(entity)))
+        listed[id(entity)] = found
+    _REFERENCES = listed  # those of this corpus only: the others' are let go
+    return listed
+
+
+def forget_references() -> None:
+    """Drop the references listed so far (see _REFERENCES)."""
+    global _REFERENCES
+    _REFERENCES = {}
+
+
+def _references(entity: Entity) -> Iterator[Reference]:
     """Every id an entity points at: where it stands, what kind it names, and the id."""
     yield from _source_refs((), _sources_of(entity))
     if isinstance(entity, Event):
