@@ -236,7 +236,7 @@ def forget_resident() -> None:
 
 # A cache is kept in this many files, by a hash of each entry's key: a build that changed a
 # few entries rewrites a few files, not the whole cache.
-SHARDS = 32
+SHARDS = 128
 
 
 def shard_paths(base: Path) -> list[Path]:

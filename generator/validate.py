@@ -342,23 +342,22 @@ _REFERENCES: dict[int, tuple[Entity, tuple[Reference, ...]]] = {}
 def _references_by_entity(
     parsed: Sequence[Parsed],
 ) -> dict[int, tuple[Entity, tuple[Reference, ...]]]:
-    global _REFERENCES
-    known = _REFERENCES
     listed: dict[int, tuple[Entity, tuple[Reference, ...]]] = {}
     for item in parsed:
         entity = item.entity
-        found = known.get(id(entity))
+        found = _REFERENCES.get(id(entity))
         if found is None or found[0] is not entity:
             found = (entity, tuple(_references(entity)))
         listed[id(entity)] = found
-    _REFERENCES = listed  # those of this corpus only: the others' are let go
+    # Those of this corpus only: the others' entities are let go.
+    forget_references()
+    _REFERENCES.update(listed)
     return listed
 
 
 def forget_references() -> None:
     """Drop the references listed so far (see _REFERENCES)."""
-    global _REFERENCES
-    _REFERENCES = {}
+    _REFERENCES.clear()
 
 
 def _references(entity: Entity) -> Iterator[Reference]:
