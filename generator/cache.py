@@ -277,7 +277,8 @@ class _ShardedPickle:
 
     @property
     def shards(self) -> list[dict[Any, Any]]:
-        """The entries as read, file by file (never to be changed: they may be resident)."""
+        """The entries of each file as this object last read or wrote it (never to be
+        changed in place: they may be resident)."""
         return self._shards
 
     def save(self, entries: Mapping[Any, Any]) -> None:
@@ -956,10 +957,10 @@ def _memo_of(reads: Mapping[Read, str], outputs: Outputs, keeps_pieces: bool) ->
 class _ShardReads:
     """The reads of one memo file's units laid end to end, to be checked all at once.
 
-    A unit is unchanged when each of its reads gives the digest it recorded. Checked unit
-    by unit, the 11,000 units of a 10,000-event site took a quarter of a one-event rebuild;
-    laid end to end, their reads of one entity each are looked up and compared at C speed,
-    and each query is asked once, however many units asked it.
+    A unit is unchanged when each of its reads gives the digest it recorded. Rather than a
+    loop per unit (11,000 of them at 10,000 events), the reads of one entity of all the
+    file's units are looked up and compared in one pass at C speed, and each query is
+    asked once, however many units asked it.
     """
 
     keys: tuple[Hashable, ...]
