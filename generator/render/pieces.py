@@ -37,6 +37,7 @@ import zlib
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pydantic
@@ -91,9 +92,7 @@ class PieceStore:
 
     def get_by_value(self, make: Callable[[Any], T], value: object) -> T:
         """`make(value)`, kept under a digest of `value` (see `by_value`)."""
-        name = self._names.get(make)
-        if name is None:
-            name = self._names[make] = f"{make.__module__}:{make.__qualname__}"
+        name = self._name_of(make)
         try:
             # Exact and quick for the types by_value takes: a float keeps its sign and every
             # bit, True is not 1, and a string is written the same whether interned or not.
@@ -104,17 +103,32 @@ class PieceStore:
                 f"not {_first_unplain(value) or 'this value'}"
             ) from None
         key: PieceKey = (name + VALUE_SUFFIX, (hashlib.blake2b(data, digest_size=16).hexdigest(),))
-        found = self._kept.get(key, _MISSING)
-        if found is _MISSING:
-            found = self.used.get(key, _MISSING)
-            if found is _MISSING:
-                found = (key, make(value))
-                self.made += 1
-                self.used[key] = found
+        found, made = self._kept_or_made(key, lambda: make(value))
+        if made:
+            self.made += 1
         if self._touched is not None:
             self._touched[key] = found
         result: T = found[1]
         return result
+
+    def _name_of(self, make: Callable[..., Any]) -> str:
+        name = self._names.get(make)
+        if name is None:
+            # One string object per function, which pickle then stores once.
+            name = self._names[make] = f"{make.__module__}:{make.__qualname__}"
+        return name
+
+    def _kept_or_made(self, key: PieceKey, make_value: Callable[[], Any]) -> tuple[Piece, bool]:
+        """The piece under `key`: the unit's kept one, else this build's, else made now
+        (and whether it was made). `get_each` does the same inline, once per argument."""
+        found: Piece = self._kept.get(key, _MISSING)
+        if found is not _MISSING:
+            return found, False
+        found = self.used.get(key, _MISSING)
+        if found is not _MISSING:
+            return found, False
+        found = self.used[key] = (key, make_value())
+        return found, True
 
     def get(self, make: Callable[..., T], arguments: tuple[Any, ...]) -> T:
         first, *rest = arguments
@@ -133,10 +147,7 @@ class PieceStore:
         False, the pieces are shared within this build only (see `shared`)."""
         # Some 200,000 pieces are asked for in a build of 10,000 events, nearly all through
         # here: the loop is kept lean on purpose, and what is the same for all is done once.
-        name = self._names.get(make)
-        if name is None:
-            # One string object per function, which pickle then stores once.
-            name = self._names[make] = f"{make.__module__}:{make.__qualname__}"
+        name = self._name_of(make)
         entities = self._entities
         kept, used, touched, alive = self._kept, self.used, self._touched, self._alive
         tail = tuple(self._quick_stand_in(argument) for argument in rest)
@@ -188,8 +199,7 @@ class PieceStore:
         digest says so (content-defined, like rsync's chunks), so an edit, an insertion or
         a move changes the block or two around it and leaves the others as they were kept.
         """
-        entities, kept, used, alive = self._entities, self._kept, self.used, self._alive
-        touched = self._touched
+        entities, alive, touched = self._entities, self._alive, self._touched
         assert touched is not None
         stand_ins = [entities.get(id(first)) for first in firsts]
         for position, stand_in in enumerate(stand_ins):
@@ -198,18 +208,17 @@ class PieceStore:
         block_name = self._block_names.get(name)
         if block_name is None:
             block_name = self._block_names[name] = name + BLOCK_SUFFIX
+
+        def block_of(start: int, end: int) -> tuple[T, ...]:
+            return tuple(make(first, *rest) for first in firsts[start:end])
+
         values: list[T] = []
         for start, end in self._blocks(stand_ins):
             key: PieceKey = (block_name, (tuple(stand_ins[start:end]), *tail))
-            found = kept.get(key, _MISSING)
-            if found is _MISSING:
-                found = used.get(key, _MISSING)
-                if found is _MISSING:
-                    made = tuple(make(first, *rest) for first in firsts[start:end])
-                    found = (key, made)
-                    self.made += len(made)
-                    used[key] = found
+            found, made = self._kept_or_made(key, partial(block_of, start, end))
             key, block = found
+            if made:
+                self.made += len(block)
             touched[key] = found
             for position, value in enumerate(block, start):
                 if type(value) not in PLAIN_TYPES and id(value) not in entities:
