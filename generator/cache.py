@@ -68,7 +68,7 @@ from typing import Any, TypeVar
 import pydantic
 
 from generator.diagnostics import Diagnostic
-from generator.model import DERIVED, DIGEST_FIELDS
+from generator.model import DERIVED, DIGEST_FIELDS, FactBase
 from generator.render.pieces import PLAIN_TYPES, Piece, PieceKey, PieceStore, pieces_in
 from generator.schema import MODELS, Entity, json_schema
 from generator.validate import forget_references
@@ -231,6 +231,8 @@ def forget_resident() -> None:
     _SHARD_READS.clear()
     _BUILT_FROM.clear()
     _CORPUS_CHECKS.clear()
+    _FACT_BASES.clear()
+    _ANSWERS.clear()
     forget_references()
 
 
@@ -347,6 +349,11 @@ def corpus_digest(file_digests: list[str]) -> str:
     return _hash_strings("corpus", sorted(file_digests))
 
 
+# The lists and dictionaries the last build digested (the answers of the fact base's queries
+# and indexes, and their parts), each with its digest, by id() of the object, which is kept
+# alive so that its id stays its own: the next build finds those it is given again.
+_ANSWERS: dict[int, tuple[Any, str]] = {}
+
 # The corpus checks this process last ran for each content folder, and the corpus digest
 # they ran on: `mkdocs serve` builds again after a change to pages/ or mkdocs.yml too, and
 # an unchanged corpus has the same problems.
@@ -363,6 +370,21 @@ def remembered_checks(
     found = check()
     _CORPUS_CHECKS[content_dir] = (corpus, list(found))
     return found
+
+
+# The fact base this process last built from each content folder: the next build's starts
+# with the indexes it worked out that still hold (FactBase.take_indexes_from).
+_FACT_BASES: dict[Path, FactBase] = {}
+
+
+def with_last_indexes(content_dir: Path, facts: FactBase) -> FactBase:
+    """`facts`, given the indexes of the last fact base built from `content_dir` that still
+    hold; it is then the one the next build starts from."""
+    last = _FACT_BASES.get(content_dir)
+    if last is not None:
+        facts.take_indexes_from(last)
+    _FACT_BASES[content_dir] = facts
+    return facts
 
 
 class ParseCache:
@@ -473,25 +495,6 @@ def _field_values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
     return found
 
 
-def _record_lists(value: Mapping[Any, Any]) -> str | None:
-    """The digest of a dictionary of lists of plain records by string (the citations of each
-    source), in one go; None for any other dictionary."""
-    first = next(iter(value.values()), None)
-    if type(first) is not list or not first:
-        return None
-    kind = type(first[0])
-    if not _is_plain_record(kind):
-        return None
-    if not all(
-        type(key) is str and type(records) is list and all(type(r) is kind for r in records)
-        for key, records in value.items()
-    ):
-        return None
-    fields = _field_values(kind)
-    shown = repr([(key, list(map(fields, records))) for key, records in value.items()])
-    return _hash(b"record lists", kind.__qualname__.encode(), shown.encode())
-
-
 def _is_plain_record(cls: type) -> bool:
     """A dataclass whose declared fields are all plain values, each shown by the repr the
     dataclass made: a list of them is digested by its repr in one go. Decided by the type
@@ -531,11 +534,26 @@ class Digests:
                 self._entities[id(entity)] = (kind, entity_id, digest)
                 self.current["item", kind, entity_id] = digest
         self._digest_of = {object_id: known[2] for object_id, known in self._entities.items()}
+        # The lists and dictionaries last build digested, and those this build does.
+        self._last_answers = _ANSWERS.copy()
+        _ANSWERS.clear()
+        self._answers = _ANSWERS
 
     def of(self, value: Any) -> str:
         known = self._digest_of.get(id(value))
         if known is not None:
             return known
+        kind = type(value)
+        if (kind is not list and kind is not dict) or not value:
+            return self._of_value(value)
+        # The same object as last build (an index the fact base carried over, or one of its
+        # lists) holds what it held: no part of the fact base is ever changed in place.
+        held = self._answers.get(id(value)) or self._last_answers.get(id(value))
+        digest = held[1] if held is not None and held[0] is value else self._of_value(value)
+        self._answers[id(value)] = (value, digest)
+        return digest
+
+    def _of_value(self, value: Any) -> str:
         if type(value) is list:
             if not value:
                 return _EMPTY_LIST  # what most events' related_events gives
@@ -565,7 +583,13 @@ class Digests:
             except KeyError:
                 pass
         if isinstance(value, dict):
-            return _record_lists(value) or _hash_strings(
+            if all(type(v) is list for v in value.values()):
+                # Such as the citations of each source: each list digested on its own, so
+                # that the next build need only digest the lists that are new objects.
+                return _hash_strings(
+                    "dict of lists", [f"{self.of(k)}={self.of(v)}" for k, v in value.items()]
+                )
+            return _hash_strings(
                 "dict", [f"{self.of(k)}={self._of_item(v)}" for k, v in value.items()]
             )
         if isinstance(value, pydantic.BaseModel):

@@ -14,6 +14,7 @@ from generator.cache import (
     corpus_digest,
     remembered_checks,
     text_digest,
+    with_last_indexes,
 )
 from generator.diagnostics import Diagnostic, error, has_errors, warning
 from generator.load import Document, load_file
@@ -137,7 +138,10 @@ def load_corpus(
         cache.save()
     if has_errors(problems):
         return CorpusResult(None, problems, len(files), corpus=corpus)
-    return CorpusResult(build_fact_base(parsed), problems, len(files), digests, corpus)
+    facts = build_fact_base(parsed)
+    if cache is not None:
+        facts = with_last_indexes(content_dir, facts)
+    return CorpusResult(facts, problems, len(files), digests, corpus)
 
 
 def _corpus_problems(

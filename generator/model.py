@@ -7,8 +7,9 @@ filter lists by hand, as MkDocs' `Files` collection does for pages.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import insort
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar
@@ -25,6 +26,7 @@ from generator.schema import (
 )
 
 Method = TypeVar("Method", bound=Callable[..., Any])
+T = TypeVar("T")
 DERIVED = "__derived_query__"
 
 
@@ -120,7 +122,13 @@ class FactBase:
         return self._relationships_by_actor.get(actor_id, [])
 
     def relationships_on(self, day: dt.date) -> list[Relationship]:
-        return [r for r, first, last in self._spans if first <= day <= last]
+        # The network figure asks for the same few dozen days every build: each answer is
+        # kept, and so is the same list object for as long as the relationships stay the same.
+        found = self._on_day.get(day)
+        if found is None:
+            found = [r for r, first, last in self._spans if first <= day <= last]
+            self._on_day[day] = found
+        return found
 
     def related_events(self, event_id: str) -> list[Event]:
         """Events this one names as related, and events that name it, in date order."""
@@ -157,10 +165,7 @@ class FactBase:
 
     @cached_property
     def relationships_in_order(self) -> list[Relationship]:
-        def key(r: Relationship) -> tuple[dt.date, str]:
-            return (r.start.first_day if r.start else dt.date.min, r.id)
-
-        return sorted(self.relationships.values(), key=key)
+        return sorted(self.relationships.values(), key=_relationship_order)
 
     @cached_property
     def _spans(self) -> list[tuple[Relationship, dt.date, dt.date]]:
@@ -176,36 +181,25 @@ class FactBase:
         ]
 
     @cached_property
+    def _on_day(self) -> dict[dt.date, list[Relationship]]:
+        return {}
+
+    @cached_property
     def all_claims(self) -> list[AttributedClaim]:
-        return [
-            AttributedClaim(event, index, claim)
-            for event in self.events_in_order
-            for index, claim in enumerate(event.claims)
-        ]
+        return [attributed for event in self.events_in_order for attributed in _claims_of(event)]
 
     @cached_property
     def _claims_by_claimant(self) -> dict[str, list[AttributedClaim]]:
         # Every actor page asks; scanning all claims for each would grow as actors × claims.
-        groups: dict[str, list[AttributedClaim]] = defaultdict(list)
-        for attributed in self.all_claims:
-            groups[attributed.claim.claimant].append(attributed)
-        return groups
+        return _grouped((a.claim.claimant, a) for a in self.all_claims)
 
     @cached_property
     def _events_by_topic(self) -> dict[str, list[Event]]:
-        groups: dict[str, list[Event]] = defaultdict(list)
-        for event in self.events_in_order:
-            for topic in event.topics:
-                groups[topic].append(event)
-        return groups
+        return _grouped(pair for event in self.events_in_order for pair in _topic_pairs(event))
 
     @cached_property
     def _events_by_actor(self) -> dict[str, list[Event]]:
-        groups: dict[str, list[Event]] = defaultdict(list)
-        for event in self.events_in_order:
-            for actor in _unique(p.actor for p in event.participants):
-                groups[actor].append(event)
-        return groups
+        return _grouped(pair for event in self.events_in_order for pair in _actor_pairs(event))
 
     @cached_property
     def _relationships_by_actor(self) -> dict[str, list[Relationship]]:
@@ -214,7 +208,7 @@ class FactBase:
             groups[relation.from_].append(relation)
             if relation.to != relation.from_:
                 groups[relation.to].append(relation)
-        return groups
+        return dict(sorted(groups.items()))
 
     @cached_property
     def _related(self) -> dict[str, list[Event]]:
@@ -224,39 +218,20 @@ class FactBase:
                 links[event.id].add(other)
                 links[other].add(event.id)
         return {
-            event_id: sorted((self.events[i] for i in ids), key=_in_date_order)
-            for event_id, ids in links.items()
+            event_id: sorted((self.events[i] for i in links[event_id]), key=_in_date_order)
+            for event_id in sorted(links)
         }
 
     @cached_property
     def _citations(self) -> dict[str, list[Citation]]:
-        found: dict[str, list[Citation]] = defaultdict(list)
-        for citation_source, citation in self._all_citations():
-            found[citation_source].append(citation)
-        return found
+        return _grouped(self._all_citations())
 
     def _all_citations(self) -> Iterator[tuple[str, Citation]]:
         for actor in sorted(self.actors.values(), key=lambda a: a.id):
             for source in actor.sources:
                 yield source, Citation("actors", actor.id, actor.name, "description")
         for event in self.events_in_order:
-            for source in event.sources:
-                yield source, Citation("events", event.id, event.title, "event")
-            for milestone in event.milestones:
-                for source in milestone.sources:
-                    yield (
-                        source,
-                        Citation("events", event.id, event.title, f"milestone: {milestone.label}"),
-                    )
-            for index, claim in enumerate(event.claims):
-                for source in claim.sources:
-                    yield source, Citation("events", event.id, event.title, f"claim {index + 1}")
-            for figure in event.figures:
-                for source in figure.sources:
-                    yield (
-                        source,
-                        Citation("events", event.id, event.title, f"figure: {figure.measure}"),
-                    )
+            yield from _event_citations(event)
         for relation in self.relationships_in_order:
             for source in relation.sources:
                 yield (
@@ -273,6 +248,238 @@ class FactBase:
     def describe_relationship(self, relation: Relationship) -> str:
         verb = relation.kind.value.replace("_", " ")
         return f"{self.label(relation.from_)} {verb} {self.label(relation.to)}"
+
+    # --- a rebuild after a few edits ----------------------------------------------------------
+
+    def take_indexes_from(self, previous: FactBase) -> None:
+        """Start with the indexes `previous` had worked out, where they still hold.
+
+        `mkdocs serve` builds again after each edit, and every index is read in every
+        build. An index is carried over as the very same object when none of the
+        collections it is worked out from changed (an entity counts as changed when it is
+        not the same object: the parse cache hands back the same one for an unchanged
+        file). When only a few events changed, each index that lists events is patched:
+        the old versions' entries are taken out and the new ones' put where a build from
+        scratch would put them, and every other entry stays the object it was. Anything
+        else is left to be worked out again when first asked for.
+        """
+        held, mine = vars(previous), vars(self)
+        ids = {
+            kind: _changed_ids(getattr(previous, kind), getattr(self, kind))
+            for kind in frozenset().union(*_INDEX_SOURCES.values())
+        }
+        changed = {kind for kind, edited in ids.items() if edited}
+        patch = (
+            _EventPatch(previous, self, ids["events"])
+            if changed == {"events"} and len(ids["events"]) <= PATCH_MOST_EVENTS
+            else None
+        )
+        for name, sources in _INDEX_SOURCES.items():
+            if name not in held or name in mine:
+                continue
+            if not sources & changed:
+                mine[name] = held[name]
+            elif patch is not None:
+                patched = patch.index(name, held[name])
+                if patched is not None:
+                    mine[name] = patched
+
+
+# Which entity collections each cached index is worked out from (see take_indexes_from);
+# an index not named here is always worked out afresh.
+_INDEX_SOURCES: dict[str, frozenset[str]] = {
+    "events_in_order": frozenset({"events"}),
+    "topics_in_order": frozenset({"topics"}),
+    "actors_by_kind": frozenset({"actors"}),
+    "relationships_in_order": frozenset({"relationships"}),
+    "_spans": frozenset({"relationships"}),
+    "_on_day": frozenset({"relationships"}),
+    "_relationships_by_actor": frozenset({"relationships"}),
+    "all_claims": frozenset({"events"}),
+    "_claims_by_claimant": frozenset({"events"}),
+    "_events_by_topic": frozenset({"events"}),
+    "_events_by_actor": frozenset({"events"}),
+    "_related": frozenset({"events"}),
+    # A relationship's citation is described with its actors' labels.
+    "_citations": frozenset({"actors", "events", "relationships"}),
+}
+
+# Past this many changed events, patching each index is no quicker than building it again.
+PATCH_MOST_EVENTS = 64
+
+
+def _changed_ids(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
+    """The ids whose entity is not the very same object in both (added and removed ones too)."""
+    changed = {key for key, value in new.items() if old.get(key) is not value}
+    return changed | (old.keys() - new.keys())
+
+
+class _EventPatch:
+    """The indexes that list events, patched for a few changed (added, removed) events."""
+
+    def __init__(self, previous: FactBase, current: FactBase, edited: set[str]) -> None:
+        self._current = current
+        self._edited = edited
+        self._old = [previous.events[i] for i in sorted(edited) if i in previous.events]
+        self._new = sorted(
+            (current.events[i] for i in edited if i in current.events), key=_in_date_order
+        )
+        self._claims = {event.id: _claims_of(event) for event in self._new}
+
+    def index(self, name: str, old: Any) -> Any:
+        """The patched index, or None for one that is to be worked out again."""
+        edited, new = self._edited, self._new
+        if name == "events_in_order":
+            return _patched(old, lambda e: e.id in edited, new, _in_date_order)
+        if name == "all_claims":
+            fresh = [a for event in new for a in self._claims[event.id]]
+            return _patched(old, lambda a: a.event.id in edited, fresh, _claim_order)
+        if name == "_claims_by_claimant":
+            pairs = [(a.claim.claimant, a) for e in new for a in self._claims[e.id]]
+            old_pairs = [(a.claim.claimant, a) for e in self._old for a in _claims_of(e)]
+            return self._groups(old, old_pairs, pairs, lambda a: a.event.id, _claim_order)
+        if name == "_events_by_topic":
+            return self._event_groups(old, _topic_pairs)
+        if name == "_events_by_actor":
+            return self._event_groups(old, _actor_pairs)
+        if name == "_citations":
+            return self._groups(
+                old,
+                [pair for event in self._old for pair in _event_citations(event)],
+                [pair for event in new for pair in _event_citations(event)],
+                lambda c: c.entity_id if c.kind == "events" else None,
+                self._citation_order,
+            )
+        if name == "_related" and len(self._old) == len(new) == len(self._edited):
+            return self._related(old)
+        return None
+
+    def _event_groups(
+        self, old: dict[str, list[Event]], pairs: Callable[[Event], Iterable[tuple[str, Event]]]
+    ) -> dict[str, list[Event]]:
+        return self._groups(
+            old,
+            [pair for event in self._old for pair in pairs(event)],
+            [pair for event in self._new for pair in pairs(event)],
+            lambda e: e.id,
+            _in_date_order,
+        )
+
+    def _groups(
+        self,
+        old: dict[str, list[T]],
+        old_pairs: list[tuple[str, T]],
+        new_pairs: list[tuple[str, T]],
+        event_of: Callable[[T], str | None],
+        order: Callable[[T], Any],
+    ) -> dict[str, list[T]]:
+        """`old` with, in each group an edited event was or is in, its old members taken out
+        and its new ones put in place; every other group is the very same list."""
+        edited = self._edited
+        groups = dict(old)
+        for group in {group for group, _ in old_pairs} | {group for group, _ in new_pairs}:
+            members = _patched(
+                old.get(group, []),
+                lambda member: event_of(member) in edited,
+                [member for key, member in new_pairs if key == group],
+                order,
+            )
+            if members:
+                groups[group] = members
+            else:
+                groups.pop(group, None)
+        return _in_key_order(groups, old)
+
+    def _citation_order(self, citation: Citation) -> tuple[int, Any]:
+        # As _all_citations lists them: actors by id, events in date order, relationships.
+        if citation.kind == "actors":
+            return (0, citation.entity_id)
+        if citation.kind == "events":
+            return (1, _in_date_order(self._current.events[citation.entity_id]))
+        relation = self._current.relationships[citation.entity_id]
+        return (2, _relationship_order(relation))
+
+    def _related(self, old: dict[str, list[Event]]) -> dict[str, list[Event]]:
+        # Only for edited events that were there before and still are: an added event may be
+        # named by an unchanged one, which only a pass over every event would find.
+        events = self._current.events
+        touched = set(self._edited)
+        for event in self._old:
+            touched.update(e.id for e in old.get(event.id, []))
+        for event in self._new:
+            touched.update(event.related)
+        related = dict(old)
+        for event_id in touched:
+            linked = set(events[event_id].related)
+            linked.update(e.id for e in old.get(event_id, []) if event_id in events[e.id].related)
+            linked.update(e.id for e in self._new if event_id in e.related)
+            if linked:
+                related[event_id] = sorted((events[i] for i in linked), key=_in_date_order)
+            else:
+                related.pop(event_id, None)
+        return _in_key_order(related, old)
+
+
+def _in_key_order(patched: dict[str, T], old: dict[str, T]) -> dict[str, T]:
+    # A group that was added goes where a build from scratch puts it (see _grouped).
+    return patched if patched.keys() <= old.keys() else dict(sorted(patched.items()))
+
+
+def _patched(
+    items: list[T], gone: Callable[[T], bool], fresh: Iterable[T], order: Callable[[T], Any]
+) -> list[T]:
+    """`items`, in `order`, without those `gone`, with `fresh` put in place: a new list."""
+    kept = [item for item in items if not gone(item)]
+    for item in fresh:
+        # After any equal: an event's several entries keep the order they were given in.
+        insort(kept, item, key=order)
+    return kept
+
+
+def _grouped(pairs: Iterable[tuple[str, T]]) -> dict[str, list[T]]:
+    """The members of each group, in the order given, and the groups in key order: in the
+    same order however the index was made (a digest of the whole reads it in order)."""
+    groups: dict[str, list[T]] = defaultdict(list)
+    for group, member in pairs:
+        groups[group].append(member)
+    return dict(sorted(groups.items()))
+
+
+def _claims_of(event: Event) -> list[AttributedClaim]:
+    return [AttributedClaim(event, index, claim) for index, claim in enumerate(event.claims)]
+
+
+def _claim_order(attributed: AttributedClaim) -> tuple[Any, int]:
+    return (_in_date_order(attributed.event), attributed.index)
+
+
+def _topic_pairs(event: Event) -> Iterator[tuple[str, Event]]:
+    return ((topic, event) for topic in event.topics)
+
+
+def _actor_pairs(event: Event) -> Iterator[tuple[str, Event]]:
+    return ((actor, event) for actor in _unique(p.actor for p in event.participants))
+
+
+def _event_citations(event: Event) -> Iterator[tuple[str, Citation]]:
+    for source in event.sources:
+        yield source, Citation("events", event.id, event.title, "event")
+    for milestone in event.milestones:
+        for source in milestone.sources:
+            yield (
+                source,
+                Citation("events", event.id, event.title, f"milestone: {milestone.label}"),
+            )
+    for index, claim in enumerate(event.claims):
+        for source in claim.sources:
+            yield source, Citation("events", event.id, event.title, f"claim {index + 1}")
+    for figure in event.figures:
+        for source in figure.sources:
+            yield source, Citation("events", event.id, event.title, f"figure: {figure.measure}")
+
+
+def _relationship_order(relation: Relationship) -> tuple[dt.date, str]:
+    return (relation.start.first_day if relation.start else dt.date.min, relation.id)
 
 
 def _in_date_order(event: Event) -> tuple[tuple[int, int, int], str]:

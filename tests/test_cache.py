@@ -229,7 +229,7 @@ def test_a_list_of_plain_records_is_digested_by_what_it_holds() -> None:
 
 
 def test_a_dictionary_of_record_lists_is_digested_by_all_it_holds() -> None:
-    """The citations of each source, digested in one go: any key, field or order counts."""
+    """The citations of each source, digested list by list: any key, field or order counts."""
     digests = Digests(FactBase({}, {}, {}, {}, {}), {})
     base = {"s1": [_Pair("a", "b"), _Pair("c", "d")], "s2": [_Pair("e", "f")], "s3": []}
     variants = [
@@ -241,3 +241,28 @@ def test_a_dictionary_of_record_lists_is_digested_by_all_it_holds() -> None:
     ]
     assert digests.of(dict(base)) == digests.of(base)
     assert len({digests.of(base), *(digests.of(v) for v in variants)}) == 1 + len(variants)
+
+
+def test_a_list_the_last_build_digested_is_not_digested_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The indexes a fact base carries over hold the very lists of the last build: their
+    digests are found by identity. An equal list that is another object is digested."""
+    facts = FactBase({}, {}, {}, {}, {})
+    held = [_Shown("a"), _Shown("b")]
+    digest = Digests(facts, {}).of(held)
+    digested: list[object] = []
+    of_value = Digests._of_value
+
+    def counting(self: Digests, value: object) -> str:
+        digested.append(value)
+        return of_value(self, value)
+
+    monkeypatch.setattr(Digests, "_of_value", counting)
+    next_build = Digests(facts, {})
+    assert next_build.of(held) == digest and digested == []
+    equal = [_Shown("a"), _Shown("b")]
+    assert next_build.of(equal) == digest and digested == [equal]
+    # Kept for one build: a build that did not ask for it lets it go.
+    Digests(facts, {})
+    assert Digests(facts, {}).of(held) == digest and digested == [equal, held]

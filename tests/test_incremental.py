@@ -97,6 +97,16 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
             "kind: sanctioned",
         ),
     ),
+    (
+        "an event's related events",
+        lambda root: replace_in(_event(root, 14), r"^related: .*$", "related: [event-2, event-3]"),
+    ),
+    (
+        "a claim's claimant",
+        lambda root: replace_in(
+            _event(root, 10), r"^  - claimant: actor-\d+$", "  - claimant: actor-0"
+        ),
+    ),
     ("a deleted event", lambda root: _event(root, 8).unlink()),
     ("an added event", _new_event),
     (
