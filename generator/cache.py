@@ -71,7 +71,7 @@ from generator.diagnostics import Diagnostic
 from generator.model import DERIVED, DIGEST_FIELDS, FactBase
 from generator.render.pieces import PLAIN_TYPES, Piece, PieceKey, PieceStore, pieces_in
 from generator.schema import MODELS, Entity, json_schema
-from generator.validate import forget_references
+from generator.validate import forget_checks
 from generator.write import Current, Kept, digest_of
 from generator.write import Stamp as OutputStamp
 
@@ -233,7 +233,7 @@ def forget_resident() -> None:
     _CORPUS_CHECKS.clear()
     _FACT_BASES.clear()
     _ANSWERS.clear()
-    forget_references()
+    forget_checks()
 
 
 # A cache is kept in this many files, by a hash of each entry's key: a build that changed a
@@ -383,6 +383,7 @@ def with_last_indexes(content_dir: Path, facts: FactBase) -> FactBase:
     last = _FACT_BASES.get(content_dir)
     if last is not None:
         facts.take_indexes_from(last)
+    _FACT_BASES.clear()  # one content folder's: a process builds one project
     _FACT_BASES[content_dir] = facts
     return facts
 

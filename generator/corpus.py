@@ -110,8 +110,9 @@ def load_corpus(
 ) -> CorpusResult:
     """Load and check every content file; with `cache`, unchanged files are not parsed again.
 
-    The corpus checks always run over the whole corpus, so the result is the same with or
-    without a cache.
+    The corpus checks always cover the whole corpus, so the result is the same with or
+    without a cache; with one, a process that checked this folder before checks again only
+    the entities that changed, while no id came or went and no actor changed.
     """
     files, problems = content_files(content_dir)
     parsed: list[Parsed] = []
@@ -151,7 +152,7 @@ def _corpus_problems(
     last ran them on a corpus with the same digest, if it did."""
     if content_dir is None:
         return check_corpus(parsed)
-    return remembered_checks(content_dir, corpus, lambda: check_corpus(parsed))
+    return remembered_checks(content_dir, corpus, lambda: check_corpus(parsed, content_dir))
 
 
 def _parse(kind: FileKind, path: str, shown: str, cache: ParseCache | None) -> ParsedFile:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import enum
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pydantic
@@ -271,7 +272,47 @@ def _choices_at(model: type[pydantic.BaseModel], loc: Loc) -> list[str]:
 # --- corpus checks ------------------------------------------------------------------------------
 
 
-def check_corpus(parsed: Sequence[Parsed]) -> list[Diagnostic]:
+def check_corpus(parsed: Sequence[Parsed], remember: Path | None = None) -> list[Diagnostic]:
+    """The problems no single file can show. With `remember` (a build with caches, of that
+    content folder), the entities this process checked last time for it, and found
+    unchanged, are not checked again (see _LastCheck)."""
+    by_kind, problems = _by_id(parsed)
+    ids = {kind: set(items) for kind, items in by_kind.items()}
+    actors = {actor_id: item.entity for actor_id, item in by_kind["actors"].items()}
+    last = _LAST_CHECK.get(remember) if remember is not None else None
+    # An entity's own problems depend on itself, the ids of each kind (an unknown reference,
+    # and the ids suggested for it) and, for a relationship, its actors' dates.
+    reusable = last is not None and last.ids == ids and _same_objects(last.actors, actors)
+    checked: dict[int, _Checked] = {}
+    cited: set[str] = set()
+    for item in parsed:
+        entity = item.entity
+        found = last.entities.get(id(entity)) if last is not None and reusable else None
+        if found is None or found[0] is not entity:
+            found = (entity, *_own_problems(item, ids, by_kind["actors"]))
+        checked[id(entity)] = found
+        problems.extend(found[1])
+        cited.update(found[2])
+    if remember is not None:
+        _LAST_CHECK.clear()  # one content folder's: a process builds one project
+        _LAST_CHECK[remember] = _LastCheck(ids, actors, checked)
+    for source_id, item in by_kind["sources"].items():
+        if source_id not in cited:
+            problems.append(
+                warning(
+                    item.document.path,
+                    1,
+                    1,
+                    "unused-source",
+                    f"source '{source_id}' is not cited by any actor, event, claim, figure "
+                    "or relationship; cite it or remove the file",
+                )
+            )
+    return problems
+
+
+def _by_id(parsed: Sequence[Parsed]) -> tuple[dict[str, dict[str, Parsed]], list[Diagnostic]]:
+    """Each kind's entities by id, and an error for each id used twice."""
     by_kind: dict[str, dict[str, Parsed]] = {kind: {} for kind in MODELS}
     problems: list[Diagnostic] = []
     for item in parsed:
@@ -289,29 +330,26 @@ def check_corpus(parsed: Sequence[Parsed]) -> list[Diagnostic]:
             )
             continue
         by_kind[item.kind][item.entity.id] = item
-    ids = {kind: set(items) for kind, items in by_kind.items()}
-    cited: set[str] = set()
-    references = _references_by_entity(parsed)
-    for item in parsed:
-        for loc, target_kind, target in references[id(item.entity)][1]:
-            if target_kind == "sources":
-                cited.add(target)
-            if target not in ids[target_kind]:
-                problems.append(_dangling(item, loc, target_kind, target, ids[target_kind]))
-        problems.extend(_date_problems(item, by_kind["actors"]))
-    for source_id, item in by_kind["sources"].items():
-        if source_id not in cited:
-            problems.append(
-                warning(
-                    item.document.path,
-                    1,
-                    1,
-                    "unused-source",
-                    f"source '{source_id}' is not cited by any actor, event, claim, figure "
-                    "or relationship; cite it or remove the file",
-                )
-            )
-    return problems
+    return by_kind, problems
+
+
+def _own_problems(
+    item: Parsed, ids: dict[str, set[str]], actors: dict[str, Parsed]
+) -> tuple[tuple[Diagnostic, ...], tuple[str, ...]]:
+    """The entity's unknown references and date problems, and the sources it cites."""
+    problems: list[Diagnostic] = []
+    cited: list[str] = []
+    for loc, target_kind, target in _references(item.entity):
+        if target_kind == "sources":
+            cited.append(target)
+        if target not in ids[target_kind]:
+            problems.append(_dangling(item, loc, target_kind, target, ids[target_kind]))
+    problems.extend(_date_problems(item, actors))
+    return tuple(problems), tuple(cited)
+
+
+def _same_objects(old: Mapping[str, object], new: Mapping[str, object]) -> bool:
+    return old.keys() == new.keys() and all(old[key] is value for key, value in new.items())
 
 
 _NOUNS = {"actors": "actor", "sources": "source", "topics": "topic", "events": "event"}
@@ -331,33 +369,29 @@ def _dangling(item: Parsed, loc: Loc, target_kind: str, target: str, known: set[
 
 
 Reference = tuple[Loc, str, str]
-
-# Each entity's references, by id() of the entity (kept alive with them, so that the id
-# stays its own), as the last corpus check of this process listed them: a process that
-# builds again and again (`mkdocs serve`) gets the same entity objects back from the parse
-# cache for the files that did not change, and lists only the others' again.
-_REFERENCES: dict[int, tuple[Entity, tuple[Reference, ...]]] = {}
+# An entity, its own corpus problems and the sources it cites (see _own_problems).
+_Checked = tuple[Entity, tuple[Diagnostic, ...], tuple[str, ...]]
 
 
-def _references_by_entity(
-    parsed: Sequence[Parsed],
-) -> dict[int, tuple[Entity, tuple[Reference, ...]]]:
-    listed: dict[int, tuple[Entity, tuple[Reference, ...]]] = {}
-    for item in parsed:
-        entity = item.entity
-        found = _REFERENCES.get(id(entity))
-        if found is None or found[0] is not entity:
-            found = (entity, tuple(_references(entity)))
-        listed[id(entity)] = found
-    # Those of this corpus only: the others' entities are let go.
-    forget_references()
-    _REFERENCES.update(listed)
-    return listed
+@dataclass(frozen=True)
+class _LastCheck:
+    """What the last corpus check of this process found of each entity, by id() of the
+    entity (kept alive with it, so that the id stays its own), and what it checked them
+    against. A process that builds again and again (`mkdocs serve`) gets the same entity
+    objects back from the parse cache for the files that did not change, and checks only
+    the others again, unless an id was added or removed or an actor changed."""
+
+    ids: dict[str, set[str]]
+    actors: dict[str, Entity]
+    entities: dict[int, _Checked]
 
 
-def forget_references() -> None:
-    """Drop the references listed so far (see _REFERENCES)."""
-    _REFERENCES.clear()
+_LAST_CHECK: dict[Path, _LastCheck] = {}
+
+
+def forget_checks() -> None:
+    """Drop what the last corpus check found (see _LastCheck)."""
+    _LAST_CHECK.clear()
 
 
 def _references(entity: Entity) -> Iterator[Reference]:

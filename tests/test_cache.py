@@ -6,6 +6,7 @@ import dataclasses
 import os
 import pickle
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from generator.cache import (
 )
 from generator.corpus import load_corpus
 from generator.model import Citation, FactBase
-from tests.test_incremental import tree
+from tests.test_incremental import replace_in, tree
 
 
 @pytest.fixture
@@ -119,6 +120,51 @@ def test_unchanged_files_are_not_parsed_again(synthetic: Path) -> None:
     assert result.ok
     assert again.misses == 0
     assert again.hits == result.files_read
+
+
+def test_a_rebuild_checks_the_corpus_as_a_first_check_does(synthetic: Path) -> None:
+    """The same process checks again only the entities that changed, unless an id came or
+    went or an actor changed: the diagnostics are a first check's after every step."""
+    content = synthetic / "content"
+    path = caches_of(synthetic) / PARSE_CACHE_FILE
+    actor = content / "actors" / "actor-1.yaml"
+    event = content / "events" / "event-4.yaml"
+    actor_text, event_text = actor.read_text(encoding="utf-8"), event.read_text(encoding="utf-8")
+    codes: list[set[str]] = []
+
+    def step(edit: Callable[[], object]) -> None:
+        edit()
+        fresh = load_corpus(content)  # without caches: it neither reads nor leaves any
+        cached = load_corpus(content, cache=ParseCache(path))
+        assert cached.diagnostics == fresh.diagnostics
+        codes.append({d.code for d in cached.diagnostics})
+
+    step(lambda: None)
+    step(lambda: event.write_text(event_text + "related: [event-none]\n", encoding="utf-8"))
+    step(lambda: actor.write_text(actor_text + "dissolved: 2001-01-01\n", encoding="utf-8"))
+    # Only another event changed: the relationships' problems are those found before.
+    step(lambda: replace_in(content / "events" / "event-5.yaml", r"^title: .*$", "title: New"))
+    extra = content / "events" / "event-extra.yaml"
+
+    def add_extra() -> None:
+        extra.write_text(event_text.replace("id: event-4", "id: event-extra"), encoding="utf-8")
+        event.write_text(event_text + "related: [event-extra]\n", encoding="utf-8")
+
+    step(add_extra)
+    # An id gone, the actors as they were: the unchanged event-4 now names an unknown event.
+    step(extra.unlink)
+    step(lambda: (event.write_text(event_text, encoding="utf-8"), actor.unlink()))
+    step(lambda: actor.write_text(actor_text, encoding="utf-8"))
+    assert [("unknown-reference" in c, "outside-existence" in c) for c in codes] == [
+        (False, False),
+        (True, False),
+        (True, True),
+        (True, True),
+        (False, True),
+        (True, True),
+        (True, False),
+        (False, False),
+    ]
 
 
 def test_corpus_checks_still_see_cached_files_with_their_lines(synthetic: Path) -> None:
