@@ -349,9 +349,10 @@ def corpus_digest(file_digests: list[str]) -> str:
     return _hash_strings("corpus", sorted(file_digests))
 
 
-# The lists and dictionaries the last build digested (the answers of the fact base's queries
-# and indexes, and their parts), each with its digest, by id() of the object, which is kept
-# alive so that its id stays its own: the next build finds those it is given again.
+# The lists and dictionaries the last build that digested any digested (the answers of the
+# fact base's queries and indexes, and their parts), each with its digest, by id() of the
+# object, which is kept alive so that its id stays its own: the next build finds those it is
+# given again.
 _ANSWERS: dict[int, tuple[Any, str]] = {}
 
 # The corpus checks this process last ran for each content folder, and the corpus digest
@@ -535,10 +536,10 @@ class Digests:
                 self._entities[id(entity)] = (kind, entity_id, digest)
                 self.current["item", kind, entity_id] = digest
         self._digest_of = {object_id: known[2] for object_id, known in self._entities.items()}
-        # The lists and dictionaries last build digested, and those this build does.
+        # The lists and dictionaries the last build that digested any digested (a build of
+        # an unchanged corpus digests none: see RenderMemo), and those this one does.
         self._last_answers = _ANSWERS.copy()
-        _ANSWERS.clear()
-        self._answers = _ANSWERS
+        self._answers: dict[int, tuple[Any, str]] = {}
 
     def of(self, value: Any) -> str:
         known = self._digest_of.get(id(value))
@@ -551,6 +552,9 @@ class Digests:
         # lists) holds what it held: no part of the fact base is ever changed in place.
         held = self._answers.get(id(value)) or self._last_answers.get(id(value))
         digest = held[1] if held is not None and held[0] is value else self._of_value(value)
+        if not self._answers:
+            _ANSWERS.clear()  # from now on, what this build digests
+            self._answers = _ANSWERS
         self._answers[id(value)] = (value, digest)
         return digest
 

@@ -309,6 +309,10 @@ def test_a_list_the_last_build_digested_is_not_digested_again(
     assert next_build.of(held) == digest and digested == []
     equal = [_Shown("a"), _Shown("b")]
     assert next_build.of(equal) == digest and digested == [equal]
-    # Kept for one build: a build that did not ask for it lets it go.
+    # Kept for one build that digests anything: a build that digests nothing (of an
+    # unchanged corpus) keeps it; one that digests something else lets it go.
     Digests(facts, {})
-    assert Digests(facts, {}).of(held) == digest and digested == [equal, held]
+    assert Digests(facts, {}).of(held) == digest and digested == [equal]
+    other = [_Shown("c")]
+    Digests(facts, {}).of(other)
+    assert Digests(facts, {}).of(held) == digest and digested == [equal, other, held]
