@@ -179,12 +179,21 @@ def _csv_files(records: Records) -> dict[str, bytes]:
 
 
 def schema_files() -> dict[str, bytes]:
-    return {
-        f"{DATA_DIR}/schemas/{kind}.schema.json": (
-            json.dumps(json_schema(kind), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        ).encode("utf-8")
+    return dict(_schema_files())
+
+
+@cache
+def _schema_files() -> tuple[tuple[str, bytes], ...]:
+    # The same for every build of one process: they follow from the code alone.
+    return tuple(
+        (
+            f"{DATA_DIR}/schemas/{kind}.schema.json",
+            (
+                json.dumps(json_schema(kind), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+            ).encode("utf-8"),
+        )
         for kind in MODELS
-    }
+    )
 
 
 def data_files(facts: FactBase) -> dict[str, bytes]:
