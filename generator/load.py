@@ -328,6 +328,10 @@ def _scalar(node: yaml.ScalarNode, path: str) -> Any:
         raise _Refused(
             error(path, line, column, "yaml-value", f"cannot read the value {node.value!r}")
         ) from None
+    finally:
+        # The constructor keeps each node it made a value of, with its marks: a process
+        # that loads again and again (`mkdocs serve`) would keep every number it ever read.
+        _constructor.constructed_objects.clear()
     if isinstance(value, dt.date):  # pragma: no cover - timestamps are returned above
         return node.value
     return value

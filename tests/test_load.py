@@ -35,6 +35,23 @@ def test_dates_stay_text_and_bare_years_stay_numbers() -> None:
     }
 
 
+def test_loading_keeps_nothing_of_the_files_it_read() -> None:
+    """`mkdocs serve` loads again after every edit: the memory a load takes must come back.
+    Numbers, booleans and nulls went through a constructor that kept each YAML node."""
+    text = "id: x\nlat: 12.5\nlon: -8.0\nyear: 2021\nflag: true\nnothing: null\n"
+    load_text(text, "warm-up.yaml")
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        for number in range(200):
+            assert load_text(text, f"f{number}.yaml").data["lat"] == 12.5
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    kept = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    assert kept < 20_000, kept
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
