@@ -177,7 +177,17 @@ def _unchanged(path: Path, data: bytes) -> bool:
 
 # A file modified this close to when the manifest was written could have been changed again
 # within the same clock tick without its stamp changing: such a file is read to compare.
+# Two seconds covers the coarsest clocks (FAT's). A manifest whose mtime is not a whole
+# millisecond was stamped by a finer clock, which ticks at least every 10 ms (Linux's coarse
+# clock at 100 Hz; NTFS and APFS are finer): there a tenth of a second is ample, and the
+# first rebuild after a full one need not read back the 11,000 files it just wrote.
 RACY_NS = 2_000_000_000
+RACY_FINE_NS = 100_000_000
+
+
+def racy_window(manifest_mtime_ns: int) -> int:
+    """How close to the manifest's mtime a file's mtime must be for it to be read."""
+    return RACY_NS if manifest_mtime_ns % 1_000_000 == 0 else RACY_FINE_NS
 
 
 def _stamp(stat: os.stat_result) -> Stamp:
@@ -198,9 +208,11 @@ class Current:
         # and the manifest's digest both agree.
         self.known_stamps = known_stamps
         try:
-            self._manifest_time = (out / MANIFEST).stat().st_mtime_ns
+            manifest_time = (out / MANIFEST).stat().st_mtime_ns
         except OSError:
-            self._manifest_time = 0
+            manifest_time = 0
+        # Files modified before this are trusted by their stamp (see RACY_NS).
+        self._settled_before = manifest_time - racy_window(manifest_time)
         self.stamps: dict[str, Stamp] = {}  # of the files found to hold their new bytes
 
     def holds(self, path: str, data: bytes | Kept, digest: str) -> bool:
@@ -228,7 +240,7 @@ class Current:
         return (
             self.known_stamps.get(path) == _stamp(stat)
             and path in self.digests
-            and stat.st_mtime_ns < self._manifest_time - RACY_NS
+            and stat.st_mtime_ns < self._settled_before
         )
 
     def _holds(self, path: str, size: int, digest: str, same: Callable[[bytes], bool]) -> bool:

@@ -432,3 +432,39 @@ def test_a_page_whose_name_changes_only_in_case_is_written_whole(tmp_path: Path)
         "events/coup.md": b"# New\n"
     }
     assert_consistent(out)
+
+
+FINE = 1_700_000_000_123_456_789  # a manifest mtime with digits below the millisecond
+COARSE = 1_700_000_000_000_000_000  # one in whole seconds, as FAT stamps
+
+
+@pytest.mark.parametrize(
+    ("manifest_mtime", "file_mtime", "read"),
+    [
+        (FINE, FINE - 150_000_000, False),
+        (FINE, FINE - 50_000_000, True),
+        (COARSE, COARSE - 1_000_000_000, True),
+        (COARSE, COARSE - 3_000_000_000, False),
+    ],
+    ids=["fine clock, settled", "fine clock, racy", "coarse clock, racy", "coarse, settled"],
+)
+def test_a_file_whose_stamp_agrees_is_read_only_if_modified_close_to_the_manifest(
+    project: Path, manifest_mtime: int, file_mtime: int, read: bool
+) -> None:
+    """A hand edit that keeps a file's size and mtime is found only by reading the file,
+    which is done when its mtime is within the racy window of the manifest's: a tenth of a
+    second where the clock shows finer than a millisecond, two seconds elsewhere."""
+    out = project / "site_src"
+    assert generate(project / "content", out, cache=False).ok
+    path = "timeline.md"
+    target = out / path
+    original = target.read_bytes()
+    edited = original.replace(b"Timeline", b"Timelime", 1)
+    assert edited != original and len(edited) == len(original)
+    target.write_bytes(edited)
+    os.utime(target, ns=(file_mtime, file_mtime))
+    os.utime(out / MANIFEST, ns=(manifest_mtime, manifest_mtime))
+    stat = target.stat()
+    current = write.Current(out, {path: (stat.st_size, stat.st_mtime_ns, stat.st_ino)})
+    kept = write.Kept(write.digest_of(original), len(original))
+    assert current.keeps(path, kept) is not read
