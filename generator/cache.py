@@ -69,7 +69,14 @@ import pydantic
 
 from generator.diagnostics import Diagnostic
 from generator.model import DERIVED, DIGEST_FIELDS, FactBase
-from generator.render.pieces import PLAIN_TYPES, Piece, PieceKey, PieceStore, pieces_in
+from generator.render.pieces import (
+    PLAIN_TYPES,
+    Piece,
+    PieceKey,
+    PieceStore,
+    forget_calls,
+    pieces_in,
+)
 from generator.schema import MODELS, Entity, json_schema
 from generator.validate import forget_checks
 from generator.write import Current, Kept, digest_of
@@ -234,6 +241,7 @@ def forget_resident() -> None:
     _FACT_BASES.clear()
     _ANSWERS.clear()
     forget_checks()
+    forget_calls()
 
 
 # A cache is kept in this many files, by a hash of each entry's key: a build that changed a
@@ -549,7 +557,9 @@ class Digests:
         if (kind is not list and kind is not dict) or not value:
             return self._of_value(value)
         # The same object as last build (an index the fact base carried over, or one of its
-        # lists) holds what it held: no part of the fact base is ever changed in place.
+        # lists) holds what it held: the lists and dictionaries the fact base hands out are
+        # never changed once made (its memo of relationships by day grows, but is only read
+        # through relationships_on, whose lists are digested, never the memo itself).
         held = self._answers.get(id(value)) or self._last_answers.get(id(value))
         digest = held[1] if held is not None and held[0] is value else self._of_value(value)
         if not self._answers:
@@ -588,12 +598,8 @@ class Digests:
             except KeyError:
                 pass
         if isinstance(value, dict):
-            if all(type(v) is list for v in value.values()):
-                # Such as the citations of each source: each list digested on its own, so
-                # that the next build need only digest the lists that are new objects.
-                return _hash_strings(
-                    "dict of lists", [f"{self.of(k)}={self.of(v)}" for k, v in value.items()]
-                )
+            # Each value digested on its own (the citations of each source, say), so that
+            # the next build need only digest the lists that are new objects.
             return _hash_strings(
                 "dict", [f"{self.of(k)}={self._of_item(v)}" for k, v in value.items()]
             )
@@ -913,7 +919,7 @@ class RenderMemo:
         else:
             kept = memo is not None and memo.keeps_pieces
             stored = _UnitPieces(self._piece_paths(key), self.fingerprint, kept=kept)
-            outputs, used = self._store.record(partial(render, recorder), stored.kept)
+            outputs, used = self._store.record(partial(render, recorder), stored.kept, key)
             if pieces_in(used) >= KEEP_PIECES_FROM:
                 self._pieces[key] = (stored, used)
         if not recorder.opaque:

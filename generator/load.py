@@ -332,6 +332,7 @@ def _scalar(node: yaml.ScalarNode, path: str) -> Any:
         # The constructor keeps each node it made a value of, with its marks: a process
         # that loads again and again (`mkdocs serve`) would keep every number it ever read.
         _constructor.constructed_objects.clear()
+        _constructor.recursive_objects.clear()  # left holding the node when it raised
     if isinstance(value, dt.date):  # pragma: no cover - timestamps are returned above
         return node.value
     return value

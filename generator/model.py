@@ -336,8 +336,8 @@ class _EventPatch:
             return _patched(old, lambda a: a.event.id in edited, fresh, _claim_order)
         if name == "_claims_by_claimant":
             pairs = [(a.claim.claimant, a) for e in new for a in self._claims[e.id]]
-            old_pairs = [(a.claim.claimant, a) for e in self._old for a in _claims_of(e)]
-            return self._groups(old, old_pairs, pairs, lambda a: a.event.id, _claim_order)
+            were = {claim.claimant for e in self._old for claim in e.claims}
+            return self._groups(old, were, pairs, lambda a: a.event.id, _claim_order)
         if name == "_events_by_topic":
             return self._event_groups(old, _topic_pairs)
         if name == "_events_by_actor":
@@ -345,12 +345,12 @@ class _EventPatch:
         if name == "_citations":
             return self._groups(
                 old,
-                [pair for event in self._old for pair in _event_citations(event)],
+                {source for event in self._old for source, _ in _event_citations(event)},
                 [pair for event in new for pair in _event_citations(event)],
                 lambda c: c.entity_id if c.kind == "events" else None,
                 self._citation_order,
             )
-        if name == "_related" and len(self._old) == len(new) == len(self._edited):
+        if name == "_related" and len(new) == len(self._edited):
             return self._related(old)
         return None
 
@@ -359,7 +359,7 @@ class _EventPatch:
     ) -> dict[str, list[Event]]:
         return self._groups(
             old,
-            [pair for event in self._old for pair in pairs(event)],
+            {group for event in self._old for group, _ in pairs(event)},
             [pair for event in self._new for pair in pairs(event)],
             lambda e: e.id,
             _in_date_order,
@@ -368,16 +368,17 @@ class _EventPatch:
     def _groups(
         self,
         old: dict[str, list[T]],
-        old_pairs: list[tuple[str, T]],
+        were: set[str],
         new_pairs: list[tuple[str, T]],
         event_of: Callable[[T], str | None],
         order: Callable[[T], Any],
     ) -> dict[str, list[T]]:
-        """`old` with, in each group an edited event was or is in, its old members taken out
-        and its new ones put in place; every other group is the very same list."""
+        """`old` with, in each group an edited event was in (`were`) or is in, its old
+        members taken out and its new ones put in place; every other group is the very
+        same list."""
         edited = self._edited
         groups = dict(old)
-        for group in {group for group, _ in old_pairs} | {group for group, _ in new_pairs}:
+        for group in were | {group for group, _ in new_pairs}:
             members = _patched(
                 old.get(group, []),
                 lambda member: event_of(member) in edited,
@@ -400,8 +401,9 @@ class _EventPatch:
         return (2, _relationship_order(relation))
 
     def _related(self, old: dict[str, list[Event]]) -> dict[str, list[Event]]:
-        # Only for edited events that were there before and still are: an added event may be
-        # named by an unchanged one, which only a pass over every event would find.
+        # Only when no event was removed: the events that named a removed one are errors
+        # until edited, but the lists of the others would still have to lose it. An added
+        # event is named only by edited ones: an unchanged one named only ids that existed.
         events = self._current.events
         touched = set(self._edited)
         for event in self._old:

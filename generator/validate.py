@@ -282,12 +282,16 @@ def check_corpus(parsed: Sequence[Parsed], remember: Path | None = None) -> list
     last = _LAST_CHECK.get(remember) if remember is not None else None
     # An entity's own problems depend on itself, the ids of each kind (an unknown reference,
     # and the ids suggested for it) and, for a relationship, its actors' dates.
-    reusable = last is not None and last.ids == ids and _same_objects(last.actors, actors)
+    reusable = (
+        last.entities
+        if last is not None and last.ids == ids and _same_objects(last.actors, actors)
+        else {}
+    )
     checked: dict[int, _Checked] = {}
     cited: set[str] = set()
     for item in parsed:
         entity = item.entity
-        found = last.entities.get(id(entity)) if last is not None and reusable else None
+        found = reusable.get(id(entity))
         if found is None or found[0] is not entity:
             found = (entity, *_own_problems(item, ids, by_kind["actors"]))
         checked[id(entity)] = found

@@ -274,7 +274,7 @@ def test_a_list_of_plain_records_is_digested_by_what_it_holds() -> None:
     assert digests.of([_Pair("a", "b")]) != digests.of([_Pair("b", "a")])
 
 
-def test_a_dictionary_of_record_lists_is_digested_by_all_it_holds() -> None:
+def test_a_dictionary_of_lists_is_digested_by_all_it_holds() -> None:
     """The citations of each source, digested list by list: any key, field or order counts."""
     digests = Digests(FactBase({}, {}, {}, {}, {}), {})
     base = {"s1": [_Pair("a", "b"), _Pair("c", "d")], "s2": [_Pair("e", "f")], "s3": []}
