@@ -206,6 +206,48 @@ def test_after_one_event_edit_only_that_events_pieces_are_made_again(
     assert 0 < pieces <= 40, pieces
 
 
+def test_a_rebuild_in_the_same_process_starts_long_lists_from_their_last_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mkdocs serve`: a call for the pieces of many events, all but one the very objects
+    they were, takes over the blocks and values of the others from the unit's last render,
+    so only the edited event's pieces are made. A new process has no last render."""
+    monkeypatch.setattr(cache, "KEEP_PIECES_FROM", 1)
+    monkeypatch.setattr(pieces, "BLOCKS_FROM", 8)
+    monkeypatch.setattr(pieces, "BLOCK_MEAN", 4)
+    monkeypatch.setattr(pieces, "BLOCK_MOST", 8)
+    counts: list[tuple[int, int]] = []
+    save = RenderMemo.save
+
+    def counting_save(self: RenderMemo) -> None:
+        store = self._store
+        counts.append((store.calls_again, store.made) if store is not None else (0, 0))
+        save(self)
+
+    monkeypatch.setattr(RenderMemo, "save", counting_save)
+    write_corpus(tmp_path / "content", EVENTS)
+    out, reference = tmp_path / "site_src", tmp_path / "reference"
+    assert generate(tmp_path / "content", out).ok
+    for number, process in enumerate(["the same process", "a new process"]):
+        if process == "a new process":
+            cache.forget_resident()
+        replace_in(_event(tmp_path, 20 + number), r"^title: .*$", "title: Retitled")
+        counts.clear()
+        assert generate(tmp_path / "content", out).ok
+        shutil.rmtree(reference, ignore_errors=True)
+        assert generate(tmp_path / "content", reference, cache=False).ok
+        assert tree(out) == tree(reference), process
+        [(again, made)] = counts
+        if process == "the same process":
+            # The timeline's items, its tables' rows, the data records and CSV lines...
+            assert again >= 5, again
+            # Only the edited event's pieces, not those of the blocks around it (117 made
+            # when every call starts afresh, in these blocks of up to 8).
+            assert 0 < made <= 50, made
+        else:
+            assert again == 0
+
+
 def test_only_units_that_use_many_pieces_keep_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memo_counts: list[tuple[int, int, int]]
 ) -> None:

@@ -18,6 +18,11 @@ firsts, *arguments)` gives the pieces of many entities at once, more quickly. An
 else is refused at once, so a misuse fails in the tests rather than leaving a stale row on
 the site.
 
+A process that renders a unit again (`mkdocs serve`) keeps each of its calls for the pieces
+of many arguments: when all but a few of the arguments are the very objects they were, the
+call takes over the others' blocks and values, and makes only the new arguments' pieces
+(`PieceStore._again`).
+
 `by_value(make, value)` is for what is worked out from a few fields of every entity, such
 as the rows of a timeline or the places of the map: `value` holds only those fields, as
 plain data, and the result is kept under a digest of the value itself. An edit that leaves
@@ -34,10 +39,13 @@ import hashlib
 import marshal
 import types
 import zlib
+from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import partial
+from dataclasses import dataclass
+from itertools import chain, compress, count
+from operator import is_not
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pydantic
@@ -77,18 +85,28 @@ class PieceStore:
         self._touched: dict[PieceKey, Piece] | None = None
         self._block_names: dict[str, str] = {}
         self._entity_ends: dict[int, bool] | None = None
+        self._unit: Hashable = None
+        self._calls = 0
+        # How many calls for the pieces of many arguments started from their last render.
+        self.calls_again = 0
 
     def record(
-        self, work: Callable[[], T], kept: Mapping[PieceKey, Piece]
+        self, work: Callable[[], T], kept: Mapping[PieceKey, Piece], unit: Hashable = None
     ) -> tuple[T, dict[PieceKey, Piece]]:
-        """`work()`, given the pieces `kept` from its last run; and the pieces it used."""
+        """`work()`, given the pieces `kept` from its last run; and the pieces it used.
+
+        `unit` names what `work` renders, so that its calls for the pieces of many
+        arguments can start from what the same calls gave in this process' last render of
+        it (see `_again`); None: they cannot.
+        """
         assert self._touched is None, "units are rendered one at a time"
         self._kept, self._touched = kept, {}
+        self._unit, self._calls = unit, 0
         try:
             result = work()
             return result, self._touched
         finally:
-            self._kept, self._touched = {}, None
+            self._kept, self._touched, self._unit = {}, None, None
 
     def get_by_value(self, make: Callable[[Any], T], value: object) -> T:
         """`make(value)`, kept under a digest of `value` (see `by_value`)."""
@@ -199,34 +217,141 @@ class PieceStore:
         digest says so (content-defined, like rsync's chunks), so an edit, an insertion or
         a move changes the block or two around it and leaves the others as they were kept.
         """
-        entities, alive, touched = self._entities, self._alive, self._touched
+        touched = self._touched
         assert touched is not None
-        stand_ins = [entities.get(id(first)) for first in firsts]
-        for position, stand_in in enumerate(stand_ins):
-            if stand_in is None:
-                stand_ins[position] = self._quick_stand_in(firsts[position])
         block_name = self._block_names.get(name)
         if block_name is None:
             block_name = self._block_names[name] = name + BLOCK_SUFFIX
+        call = (self._unit, self._calls, name, tail)
+        self._calls += 1
+        last = _LAST_CALLS.get(call) if self._unit is not None else None
+        done = (
+            self._again(last, make, (name, block_name), firsts, rest, tail)
+            if last is not None
+            else None
+        )
+        if done is None:
+            stand_ins = [self._entities.get(id(first)) for first in firsts]
+            for position, stand_in in enumerate(stand_ins):
+                if stand_in is None:
+                    stand_ins[position] = self._quick_stand_in(firsts[position])
+            blocks = [
+                self._block(make, block_name, firsts, rest, tail, stand_ins, start, end)
+                for start, end in self._blocks(stand_ins)
+            ]
+            done = _Call(firsts, stand_ins, blocks, self._register(name, tail, stand_ins, blocks))
+        else:
+            self.calls_again += 1
+        if self._unit is not None:
+            _LAST_CALLS[call] = done
+        for _, _, found in done.blocks:
+            touched[found[0]] = found
+        return list(chain.from_iterable(found[1] for _, _, found in done.blocks))
 
-        def block_of(start: int, end: int) -> tuple[T, ...]:
-            return tuple(make(first, *rest) for first in firsts[start:end])
+    def _block(
+        self,
+        make: Callable[..., Any],
+        block_name: str,
+        firsts: list[Any],
+        rest: tuple[Any, ...],
+        tail: tuple[Hashable, ...],
+        stand_ins: list[Hashable],
+        start: int,
+        end: int,
+        was: tuple[list[Any], tuple[Any, ...]] | None = None,
+    ) -> tuple[int, int, Piece]:
+        """The piece of the arguments from `start` to `end`: kept, made this build, or made.
 
-        values: list[T] = []
-        for start, end in self._blocks(stand_ins):
-            key: PieceKey = (block_name, (tuple(stand_ins[start:end]), *tail))
-            found, made = self._kept_or_made(key, partial(block_of, start, end))
-            key, block = found
-            if made:
-                self.made += len(block)
-            touched[key] = found
+        `was` is the block's arguments and values in the last render: the value of an
+        argument that is the very object it was is taken over rather than made again, so
+        that the pieces made from these values see it unchanged too.
+        """
+        key: PieceKey = (block_name, (tuple(stand_ins[start:end]), *tail))
+        made_now = 0
+
+        def make_block() -> tuple[Any, ...]:
+            nonlocal made_now
+            values = []
+            for offset, first in enumerate(firsts[start:end]):
+                if was is not None and was[0][offset] is first:
+                    values.append(was[1][offset])
+                else:
+                    values.append(make(first, *rest))
+                    made_now += 1
+            return tuple(values)
+
+        found, made = self._kept_or_made(key, make_block)
+        if made:
+            self.made += made_now
+        return start, end, found
+
+    def _register(
+        self,
+        name: str,
+        tail: tuple[Hashable, ...],
+        stand_ins: list[Hashable],
+        blocks: list[tuple[int, int, Piece]],
+    ) -> dict[int, Hashable]:
+        """Make each value that is not a plain one stand, as an argument to another piece,
+        for the key it would be made under (as `get_each` does); and what each stands for."""
+        entities, alive = self._entities, self._alive
+        registered: dict[int, Hashable] = {}
+        for start, _, (_, block) in blocks:
             for position, value in enumerate(block, start):
-                if type(value) not in PLAIN_TYPES and id(value) not in entities:
-                    # As `get_each` keys a piece passed on: by the key it would be made under.
-                    entities[id(value)] = ("piece", (name, (stand_ins[position], *tail)))
-                    alive.append(value)
-            values.extend(block)
-        return values
+                if type(value) not in PLAIN_TYPES:
+                    if id(value) not in entities:
+                        entities[id(value)] = ("piece", (name, (stand_ins[position], *tail)))
+                        alive.append(value)
+                    registered[id(value)] = entities[id(value)]
+        return registered
+
+    def _again(
+        self,
+        last: _Call,
+        make: Callable[..., Any],
+        names: tuple[str, str],
+        firsts: list[Any],
+        rest: tuple[Any, ...],
+        tail: tuple[Hashable, ...],
+    ) -> _Call | None:
+        """The call as it was in this process' last render of the unit, with the blocks of
+        the arguments that are not the very objects they were made again; None if too many
+        changed, or any where a block ends (the blocks would not be those `_blocks` makes).
+
+        An argument that is the same object stands for what it stood for (an entity for its
+        file's digest, a piece for its key), so its pieces are those it was given. Looking
+        up 10,000 arguments one by one and their blocks is most of what the pages that list
+        every event take to render again after an edit to one of them.
+        """
+        if len(firsts) != len(last.firsts):
+            return None
+        changed = list(compress(count(), map(is_not, firsts, last.firsts)))
+        if len(changed) > len(last.blocks) // 8:
+            return None
+        stand_ins = list(last.stand_ins)
+        for position in changed:
+            stand_in = self._quick_stand_in(firsts[position])
+            if self._ends(stand_in) != self._ends(stand_ins[position]):
+                return None
+            stand_ins[position] = stand_in
+        name, block_name = names
+        blocks = list(last.blocks)
+        ends = [end for _, end, _ in blocks]
+        touched = sorted({bisect_right(ends, position) for position in changed})
+        for number in touched:
+            start, end, (_, values) = blocks[number]
+            was = (last.firsts[start:end], values)
+            blocks[number] = self._block(
+                make, block_name, firsts, rest, tail, stand_ins, start, end, was
+            )
+        self._entities.update(last.registered)
+        self._alive.append(last)
+        fresh = self._register(name, tail, stand_ins, [blocks[n] for n in touched])
+        return _Call(firsts, stand_ins, blocks, {**last.registered, **fresh})
+
+    def _ends(self, stand_in: Hashable) -> bool:
+        ends = self._entity_ends.get(id(stand_in)) if self._entity_ends is not None else None
+        return self._ends_block(stand_in) if ends is None else ends
 
     def _blocks(self, stand_ins: list[Hashable]) -> Iterator[tuple[int, int]]:
         if self._entity_ends is None:
@@ -297,6 +422,27 @@ class PieceStore:
 
 
 _MISSING: Any = object()
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One call for the pieces of many arguments, as it went (see PieceStore._again)."""
+
+    firsts: list[Any]  # kept alive: an argument that is the same object is unchanged
+    stand_ins: list[Hashable]
+    blocks: list[tuple[int, int, Piece]]  # each block's span of arguments, and its piece
+    registered: dict[int, Hashable]  # what each value that is not a plain one stands for
+
+
+# The calls for the pieces of many arguments of each unit this process rendered last, by the
+# unit, the call's position in its render, the maker's name and the other arguments.
+_LAST_CALLS: dict[tuple[Hashable, int, str, tuple[Hashable, ...]], _Call] = {}
+
+
+def forget_calls() -> None:
+    """Drop the calls kept for the next render (see _LAST_CALLS)."""
+    _LAST_CALLS.clear()
+
 
 # `get_each` keeps the pieces of this many arguments or more in blocks of about BLOCK_MEAN
 # (BLOCK_MOST at most); fewer, one by one.
