@@ -487,6 +487,7 @@ def _dataclass_fields(cls: type) -> tuple[str, ...] | None:
 
 
 _EMPTY_LIST = _hash_strings("list", [])
+_EMPTY_TUPLE = _hash_strings("tuple", [])
 _PLAIN_RECORDS: dict[type, bool] = {}
 _PLAIN_ANNOTATIONS = frozenset({"str", "int", "float", "bool", "dt.date", "None"})
 
@@ -554,12 +555,12 @@ class Digests:
         if known is not None:
             return known
         kind = type(value)
-        if (kind is not list and kind is not dict) or not value:
+        if (kind is not list and kind is not dict and kind is not tuple) or not value:
             return self._of_value(value)
         # The same object as last build (an index the fact base carried over, or one of its
-        # lists) holds what it held: the lists and dictionaries the fact base hands out are
-        # never changed once made (its memo of relationships by day grows, but is only read
-        # through relationships_on, whose lists are digested, never the memo itself).
+        # lists) holds what it held: the lists, tuples and dictionaries the fact base hands
+        # out are never changed once made (its memo of relationships by day grows, but is
+        # only read through relationships_on, whose lists are digested, never the memo).
         held = self._answers.get(id(value)) or self._last_answers.get(id(value))
         digest = held[1] if held is not None and held[0] is value else self._of_value(value)
         if not self._answers:
@@ -569,12 +570,14 @@ class Digests:
         return digest
 
     def _of_value(self, value: Any) -> str:
-        if type(value) is list:
+        if type(value) is list or type(value) is tuple:
             if not value:
-                return _EMPTY_LIST  # what most events' related_events gives
+                # What most events' related_events gives.
+                return _EMPTY_LIST if type(value) is list else _EMPTY_TUPLE
             # Most of what the fact base answers is a list of entities: digest it in one go.
+            tag = type(value).__name__
             try:
-                return _hash_strings("list", [self._digest_of[id(v)] for v in value])
+                return _hash_strings(tag, [self._digest_of[id(v)] for v in value])
             except KeyError:
                 pass
             kind = type(value[0])
@@ -582,7 +585,7 @@ class Digests:
                 # Such as a source's citations: the repr of their fields' values gives each
                 # exactly, and is made in C, unlike the dataclass' repr of each.
                 shown = repr(list(map(_field_values(kind), value)))
-                return _hash(b"records", kind.__qualname__.encode(), shown.encode())
+                return _hash(tag.encode(), b"records", kind.__qualname__.encode(), shown.encode())
         if value is None or isinstance(value, str | int | float | bool):
             return f"{type(value).__name__}:{value!r}"
         if isinstance(value, enum.Enum | dt.date):

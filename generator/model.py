@@ -151,10 +151,11 @@ class FactBase:
         return sorted((self.actors[i] for i in ids), key=lambda a: a.name.casefold())
 
     @derived
-    def citations_of(self, source_id: str) -> list[Citation]:
+    def citations_of(self, source_id: str) -> tuple[Citation, ...]:
         # Derived: the one page that asks, asks for every source, so one read of the index
         # (digested once a build) is recorded rather than 5,000 calls and their answers.
-        return self._citations.get(source_id, [])
+        # Tuples, kept from build to build while unchanged: a page's pieces take them whole.
+        return self._citations.get(source_id, ())
 
     @derived
     def label(self, actor_id: str) -> str:
@@ -223,8 +224,8 @@ class FactBase:
         }
 
     @cached_property
-    def _citations(self) -> dict[str, list[Citation]]:
-        return _grouped(self._all_citations())
+    def _citations(self) -> dict[str, tuple[Citation, ...]]:
+        return _as_tuples(_grouped(self._all_citations()))
 
     def _all_citations(self) -> Iterator[tuple[str, Citation]]:
         for actor in sorted(self.actors.values(), key=lambda a: a.id):
@@ -343,13 +344,14 @@ class _EventPatch:
         if name == "_events_by_actor":
             return self._event_groups(old, _actor_pairs)
         if name == "_citations":
-            return self._groups(
+            patched = self._groups(
                 old,
                 {source for event in self._old for source, _ in _event_citations(event)},
                 [pair for event in new for pair in _event_citations(event)],
                 lambda c: c.entity_id if c.kind == "events" else None,
                 self._citation_order,
             )
+            return _as_tuples(patched)
         if name == "_related" and len(new) == len(self._edited):
             return self._related(old)
         return None
@@ -445,6 +447,14 @@ def _grouped(pairs: Iterable[tuple[str, T]]) -> dict[str, list[T]]:
     for group, member in pairs:
         groups[group].append(member)
     return dict(sorted(groups.items()))
+
+
+def _as_tuples(groups: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+    """Each group as a tuple; one that is a tuple already stays the very same object."""
+    return {
+        key: members if type(members) is tuple else tuple(members)
+        for key, members in groups.items()
+    }
 
 
 def _claims_of(event: Event) -> list[AttributedClaim]:

@@ -62,21 +62,19 @@ def sources_page(facts: FactBase) -> str:
         f"{len(facts.sources)} sources, by publisher, each with the facts that cite it.\n",
     ]
     ordered = sorted(facts.sources.values(), key=lambda s: (s.publisher.casefold(), s.id))
-    # Each source with what cites it: one piece per source, looked up in blocks.
-    cited = [(source, tuple(facts.citations_of(source.id))) for source in ordered]
-    out.extend(pieces_of(_source_entry, cited, page))
+    # Each source's details, and what cites it: pieces of each source and of each tuple of
+    # citations (the same object from build to build while it holds the same ones).
+    details = pieces_of(_source_details, ordered)
+    cited = pieces_of(_cited_by, [facts.citations_of(source.id) for source in ordered], page)
+    out.extend(f"{about}\n{by}" for about, by in zip(details, cited, strict=True))
     return "\n".join(out)
 
 
-def _source_entry(cited: tuple[Source, tuple[Citation, ...]], page: str) -> str:
-    source, citations = cited
-    lines = [_source_details(source)]
-    if citations:
-        listed = "\n".join(f"- {_citation(c, page)}" for c in citations)
-        lines.append(f"Cited by {len(citations)}:\n\n{listed}\n")
-    else:
-        lines.append("Not cited by any fact yet.\n")
-    return "\n".join(lines)
+def _cited_by(citations: tuple[Citation, ...], page: str) -> str:
+    if not citations:
+        return "Not cited by any fact yet.\n"
+    listed = "\n".join(f"- {_citation(c, page)}" for c in citations)
+    return f"Cited by {len(citations)}:\n\n{listed}\n"
 
 
 def _source_details(source: Source) -> str:

@@ -326,8 +326,8 @@ class PieceStore:
         if len(firsts) != len(last.firsts):
             return None
         changed = list(compress(count(), map(is_not, firsts, last.firsts)))
-        if len(changed) > len(last.blocks) // 8:
-            return None
+        if len(changed) * 8 > len(firsts):
+            return None  # as quick to start afresh
         stand_ins = list(last.stand_ins)
         for position in changed:
             stand_in = self._quick_stand_in(firsts[position])
