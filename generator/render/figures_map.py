@@ -75,10 +75,12 @@ def places(events: Sequence[Event]) -> list[Place]:
 
 
 def _places(events: tuple[Event, ...]) -> tuple[Place, ...]:
-    located = located_events(events)
+    # Each event's fields as a piece: a rebuild after an edit reads them from the last one.
+    fields = pieces_of(_fields_if_located, events)
+    located = [event for event, found in zip(events, fields, strict=True) if found is not None]
     # Which events make a place, and its anchor, depend on these fields alone: worked out
     # again only when one of them changes, not when a title does.
-    layout = by_value(_place_layout, tuple(_place_fields(event) for event in located))
+    layout = by_value(_place_layout, tuple(found for found in fields if found is not None))
     return tuple(
         Place(lat, lon, tuple(map(located.__getitem__, positions)), anchor, kinds)
         for lat, lon, positions, anchor, kinds in _with_kinds(layout)
@@ -87,6 +89,12 @@ def _places(events: tuple[Event, ...]) -> tuple[Place, ...]:
 
 PlaceFields = tuple[float, float, str, str]  # rounded lat and lon, place name, kind's value
 PlaceLayout = tuple[tuple[float, float, tuple[int, ...], str, tuple[str, ...]], ...]
+
+
+def _fields_if_located(event: Event) -> PlaceFields | None:
+    """The event's fields that place it (_place_fields), if it has coordinates."""
+    location = event.location
+    return None if location is None or location.lat is None else _place_fields(event)
 
 
 def _place_fields(event: Event) -> PlaceFields:

@@ -95,9 +95,12 @@ def _lanes_by_topic(topics: tuple[Topic, ...], events: tuple[Event, ...]) -> tup
     # Which lanes an event is in depends on its topics alone: an event's edited title
     # leaves them as they were.
     storylines = tuple((t.id, t.title) for t in topics)
-    return _lanes(
-        events, by_value(_topic_grouping, (storylines, tuple(tuple(e.topics) for e in events)))
-    )
+    topic_ids = tuple(pieces_of(_topics_of, events))
+    return _lanes(events, by_value(_topic_grouping, (storylines, topic_ids)))
+
+
+def _topics_of(event: Event) -> tuple[str, ...]:
+    return tuple(event.topics)
 
 
 def _topic_grouping(
@@ -122,8 +125,11 @@ def lanes_by_country(events: Sequence[Event]) -> list[Lane]:
 
 
 def _lanes_by_country(events: tuple[Event, ...]) -> tuple[Lane, ...]:
-    codes = tuple(e.location.country if e.location is not None else None for e in events)
-    return _lanes(events, by_value(_country_grouping, codes))
+    return _lanes(events, by_value(_country_grouping, tuple(pieces_of(_country_of, events))))
+
+
+def _country_of(event: Event) -> str | None:
+    return event.location.country if event.location is not None else None
 
 
 def _country_grouping(codes: tuple[str | None, ...]) -> Grouping:
