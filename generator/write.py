@@ -118,7 +118,20 @@ def recover(out: Path) -> None:
 
 def digest_of(data: bytes) -> str:
     """The digest the manifest records for a file's bytes."""
-    return hashlib.sha256(data).hexdigest()
+    found = _DIGESTS.get(id(data))
+    if found is not None and found[0] is data:
+        return found[1]
+    digest = hashlib.sha256(data).hexdigest()
+    if len(data) >= _DIGESTS_FROM:
+        _DIGESTS[id(data)] = (data, digest)
+    return digest
+
+
+# The digests of the large files of the build under way, by id() of their bytes (kept alive
+# so that the id stays theirs): the render memo digests each file it renders, and the write
+# stage must not digest the same 30 MB again. Dropped when the write ends.
+_DIGESTS: dict[int, tuple[bytes, str]] = {}
+_DIGESTS_FROM = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -285,7 +298,10 @@ def write_site(
         recover(out)
         if current is None:
             current = Current(out, known_stamps or {})
-        return _write_site(files, out, current)
+        try:
+            return _write_site(files, out, current)
+        finally:
+            _DIGESTS.clear()
 
 
 def _write_site(files: Mapping[str, bytes | Kept], out: Path, current: Current) -> WriteReport:

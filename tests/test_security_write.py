@@ -468,3 +468,19 @@ def test_a_file_whose_stamp_agrees_is_read_only_if_modified_close_to_the_manifes
     current = write.Current(out, {path: (stat.st_size, stat.st_mtime_ns, stat.st_ino)})
     kept = write.Kept(write.digest_of(original), len(original))
     assert current.keeps(path, kept) is not read
+
+
+def test_the_digest_of_large_bytes_is_found_again_only_for_the_very_same_bytes(
+    project: Path,
+) -> None:
+    """The render memo and the write stage both digest each rendered file: the second
+    finds the first's digest by the bytes object, never by equal-looking or reused ids."""
+    first = bytes(70_000)
+    changed = bytearray(first)
+    changed[-1] = 1
+    second = bytes(changed)
+    for data in (first, second, first, bytes(first)):
+        assert write.digest_of(data) == hashlib.sha256(data).hexdigest()
+    assert write._DIGESTS  # kept for the write stage of this build
+    assert generate(project / "content", project / "site_src", cache=False).ok
+    assert not write._DIGESTS  # and dropped when it ends

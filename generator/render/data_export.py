@@ -52,8 +52,9 @@ class Exported:
 
     json: str  # its record in factbase.json
     row: str  # its line in <kind>.csv
-    # For an event, the fields used by the records of each of its NESTED_EVENT_PARTS.
-    part_fields: tuple[tuple[str, frozenset[str]], ...]
+    # For an event, the fields used by its records of each of NESTED_EVENT_PARTS, in that
+    # order; None for a part it has no records of.
+    part_fields: tuple[frozenset[str] | None, ...]
 
 
 def exported(entity: Entity, kind: FileKind) -> Exported:
@@ -61,7 +62,7 @@ def exported(entity: Entity, kind: FileKind) -> Exported:
     if kind == "events":
         row = _csv_line(_columns(kind), _event_row(data))
         fields = tuple(
-            (part, frozenset(key for record in data.get(part, []) for key in record))
+            frozenset(key for record in data[part] for key in record) if data.get(part) else None
             for part in NESTED_EVENT_PARTS
         )
     else:
@@ -169,11 +170,12 @@ def _csv_files(records: Records) -> dict[str, bytes]:
     for kind in MODELS:
         rows = [r.row for _, r in records[kind]]
         files[f"{DATA_DIR}/{kind}.csv"] = _csv(_columns(kind), rows)
-    events = [(e, dict(r.part_fields)) for e, r in records["events"] if isinstance(e, Event)]
-    for part in NESTED_EVENT_PARTS:
-        used = set().union(*(fields[part] for _, fields in events))
+    events = [(e, r.part_fields) for e, r in records["events"] if isinstance(e, Event)]
+    for index, part in enumerate(NESTED_EVENT_PARTS):
+        having = [event for event, fields in events if fields[index] is not None]
+        used: set[str] = set().union(*(f[index] or () for _, f in events))
         header = ("event", "position", *sorted(used - {"event", "position"}))
-        lines = pieces_of(part_lines, [e for e, _ in events if getattr(e, part)], part, header)
+        lines = pieces_of(part_lines, having, part, header)
         files[f"{DATA_DIR}/event-{part}.csv"] = _csv(header, lines)
     return files
 
