@@ -78,7 +78,7 @@ from generator.render.pieces import (
     pieces_in,
 )
 from generator.schema import MODELS, Entity, json_schema
-from generator.validate import forget_checks
+from generator.validate import Parsed, forget_checks
 from generator.write import Current, Kept, digest_of
 from generator.write import Stamp as OutputStamp
 
@@ -240,6 +240,7 @@ def forget_resident() -> None:
     _CORPUS_CHECKS.clear()
     _FACT_BASES.clear()
     _ANSWERS.clear()
+    _LAST_PARSED.clear()
     forget_checks()
     forget_calls()
 
@@ -395,6 +396,21 @@ def with_last_indexes(content_dir: Path, facts: FactBase) -> FactBase:
     _FACT_BASES.clear()  # one content folder's: a process builds one project
     _FACT_BASES[content_dir] = facts
     return facts
+
+
+# Each entity this process loaded last from a content folder, as handed to the corpus
+# checks, by id() of the entity (kept alive with it): the parse cache gives back the same
+# entity for an unchanged file, whose Parsed need not be made again.
+_LAST_PARSED: dict[Path, dict[int, Parsed]] = {}
+
+
+def last_parsed(content_dir: Path) -> dict[int, Parsed]:
+    return _LAST_PARSED.get(content_dir, {})
+
+
+def keep_parsed(content_dir: Path, parsed: dict[int, Parsed]) -> None:
+    _LAST_PARSED.clear()  # one content folder's: a process builds one project
+    _LAST_PARSED[content_dir] = parsed
 
 
 class ParseCache:

@@ -12,6 +12,8 @@ from generator.cache import (
     ParseCache,
     ParsedFile,
     corpus_digest,
+    keep_parsed,
+    last_parsed,
     remembered_checks,
     text_digest,
     with_last_indexes,
@@ -118,20 +120,28 @@ def load_corpus(
     parsed: list[Parsed] = []
     digests: dict[tuple[str, str], str] = {}
     file_digests: list[str] = []
+    last = last_parsed(content_dir) if cache is not None else {}
+    kept: dict[int, Parsed] = {}
     for done, (kind, path) in enumerate(files, start=1):
         name = os.path.basename(path)  # noqa: PTH119
         shown = f"{content_dir.name}/{kind}/{name}"  # as _shown() names it, only faster
         result = _parse(kind, path, shown, cache)
         problems.extend(result.problems)
-        if result.entity is not None:
-            # A cached file's text is kept so that a corpus check can still point at a line;
-            # `data` is only read by validation, which this entity has passed.
-            document = Document(shown, {}, result.text)
-            parsed.append(Parsed(kind, result.entity, document))
-            digests[(kind, result.entity.id)] = result.digest
+        entity = result.entity
+        if entity is not None:
+            item = last.get(id(entity))
+            if item is None or item.entity is not entity or item.document.path != shown:
+                # A cached file's text is kept so that a corpus check can still point at a
+                # line; `data` is only read by validation, which this entity has passed.
+                item = Parsed(kind, entity, Document(shown, {}, result.text))
+            parsed.append(item)
+            kept[id(entity)] = item
+            digests[(kind, entity.id)] = result.digest
             file_digests.append(result.digest)
         if progress is not None:
             progress(done, len(files))
+    if cache is not None:
+        keep_parsed(content_dir, kept)
     corpus = corpus_digest(file_digests)
     problems.extend(_corpus_problems(parsed, corpus, content_dir if cache is not None else None))
     problems.sort()
