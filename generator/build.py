@@ -27,7 +27,14 @@ from generator.diagnostics import Diagnostic, error
 from generator.render import links
 from generator.render.pages_topics import storyline_pages
 from generator.render.site import PageConflict, RenderOptions, render_site
-from generator.write import Current, WriteReport, build_lock, recover, write_site
+from generator.write import (
+    Current,
+    WriteReport,
+    build_lock,
+    forget_digests,
+    recover,
+    write_site,
+)
 
 EXIT_OK = 0
 EXIT_CONTENT = 1
@@ -122,7 +129,10 @@ def generate(
     receives the seconds each stage took: "load" (load and validate), "render" and "write".
     """
     with _collector_paused():
-        return _generate(content, out, pages_dir, edit_base, progress, cache, timings)
+        try:
+            return _generate(content, out, pages_dir, edit_base, progress, cache, timings)
+        finally:
+            forget_digests()  # the rendered files' digests: this build's only
 
 
 @contextmanager

@@ -79,7 +79,7 @@ from generator.render.pieces import (
 )
 from generator.schema import MODELS, Entity, json_schema
 from generator.validate import Parsed, forget_checks
-from generator.write import Current, Kept, digest_of
+from generator.write import Current, Kept, remembered_digest
 from generator.write import Stamp as OutputStamp
 
 PARSE_CACHE_FILE = "generator.pickle"
@@ -588,7 +588,7 @@ class Digests:
     def _of_value(self, value: Any) -> str:
         if type(value) is list or type(value) is tuple:
             if not value:
-                # What most events' related_events gives.
+                # What most events' related_events gives, and an uncited source's citations.
                 return _EMPTY_LIST if type(value) is list else _EMPTY_TUPLE
             # Most of what the fact base answers is a list of entities: digest it in one go.
             tag = type(value).__name__
@@ -1003,7 +1003,7 @@ class RenderMemo:
 def _memo_of(reads: Mapping[Read, str], outputs: Outputs, keeps_pieces: bool) -> _Memo:
     items = [read for read in reads if read[0] == "item"]
     queries = tuple((read, digest) for read, digest in reads.items() if read[0] != "item")
-    files = {path: Kept(digest_of(data), len(data)) for path, data in outputs.items()}
+    files = {path: Kept(remembered_digest(data), len(data)) for path, data in outputs.items()}
     return _Memo(tuple(items), tuple(reads[r] for r in items), queries, files, keeps_pieces)
 
 

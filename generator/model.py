@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import insort
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar
@@ -358,7 +358,7 @@ class _EventPatch:
 
     def _event_groups(
         self, old: dict[str, list[Event]], pairs: Callable[[Event], Iterable[tuple[str, Event]]]
-    ) -> dict[str, list[Event]]:
+    ) -> dict[str, Sequence[Event]]:
         return self._groups(
             old,
             {group for event in self._old for group, _ in pairs(event)},
@@ -369,12 +369,12 @@ class _EventPatch:
 
     def _groups(
         self,
-        old: dict[str, list[T]],
+        old: Mapping[str, Sequence[T]],
         were: set[str],
         new_pairs: list[tuple[str, T]],
         event_of: Callable[[T], str | None],
         order: Callable[[T], Any],
-    ) -> dict[str, list[T]]:
+    ) -> dict[str, Sequence[T]]:
         """`old` with, in each group an edited event was in (`were`) or is in, its old
         members taken out and its new ones put in place; every other group is the very
         same list."""
@@ -424,13 +424,13 @@ class _EventPatch:
         return _in_key_order(related, old)
 
 
-def _in_key_order(patched: dict[str, T], old: dict[str, T]) -> dict[str, T]:
+def _in_key_order(patched: dict[str, T], old: Mapping[str, object]) -> dict[str, T]:
     # A group that was added goes where a build from scratch puts it (see _grouped).
     return patched if patched.keys() <= old.keys() else dict(sorted(patched.items()))
 
 
 def _patched(
-    items: list[T], gone: Callable[[T], bool], fresh: Iterable[T], order: Callable[[T], Any]
+    items: Sequence[T], gone: Callable[[T], bool], fresh: Iterable[T], order: Callable[[T], Any]
 ) -> list[T]:
     """`items`, in `order`, without those `gone`, with `fresh` put in place: a new list."""
     kept = [item for item in items if not gone(item)]

@@ -121,15 +121,24 @@ def digest_of(data: bytes) -> str:
     found = _DIGESTS.get(id(data))
     if found is not None and found[0] is data:
         return found[1]
-    digest = hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(data).hexdigest()
+
+
+def remembered_digest(data: bytes) -> str:
+    """digest_of(data), found again by `digest_of` for these very bytes until
+    `forget_digests`: the render memo digests each file it renders, and the write stage
+    must not digest the same 30 MB again."""
+    digest = digest_of(data)
     if len(data) >= _DIGESTS_FROM:
         _DIGESTS[id(data)] = (data, digest)
     return digest
 
 
-# The digests of the large files of the build under way, by id() of their bytes (kept alive
-# so that the id stays theirs): the render memo digests each file it renders, and the write
-# stage must not digest the same 30 MB again. Dropped when the write ends.
+def forget_digests() -> None:
+    _DIGESTS.clear()
+
+
+# See remembered_digest: by id() of the bytes, kept alive so that the id stays theirs.
 _DIGESTS: dict[int, tuple[bytes, str]] = {}
 _DIGESTS_FROM = 1 << 16
 
@@ -298,10 +307,7 @@ def write_site(
         recover(out)
         if current is None:
             current = Current(out, known_stamps or {})
-        try:
-            return _write_site(files, out, current)
-        finally:
-            _DIGESTS.clear()
+        return _write_site(files, out, current)
 
 
 def _write_site(files: Mapping[str, bytes | Kept], out: Path, current: Current) -> WriteReport:

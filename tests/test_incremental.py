@@ -113,6 +113,20 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
         "an event's topic",
         lambda root: replace_in(_event(root, 9), r"^topics: .*$", "topics: [coups, ecowas-exit]"),
     ),
+    # The same event edited again and put back: a render that starts from the last one
+    # must never take over a value of a version that is gone.
+    (
+        "the first event's title again",
+        lambda root: replace_in(_event(root, 5), r"^title: .*$", "title: A third title"),
+    ),
+    (
+        "the first event's title put back",
+        lambda root: replace_in(_event(root, 5), r"^title: .*$", "title: A new title"),
+    ),
+    (
+        "the first event's title as it was first",
+        lambda root: replace_in(_event(root, 5), r"^title: .*$", "title: Synthetic event 5"),
+    ),
 ]
 
 

@@ -48,7 +48,11 @@ KIND_COLOURS = tuple(c for c in PALETTE if c != "#7F7F7F")
 
 
 def located_events(events: Sequence[Event]) -> list[Event]:
-    return [e for e in events if e.location is not None and e.location.lat is not None]
+    return [e for e in events if _is_located(e)]
+
+
+def _is_located(event: Event) -> bool:
+    return event.location is not None and event.location.lat is not None
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,7 @@ PlaceLayout = tuple[tuple[float, float, tuple[int, ...], str, tuple[str, ...]], 
 
 def _fields_if_located(event: Event) -> PlaceFields | None:
     """The event's fields that place it (_place_fields), if it has coordinates."""
-    location = event.location
-    return None if location is None or location.lat is None else _place_fields(event)
+    return _place_fields(event) if _is_located(event) else None
 
 
 def _place_fields(event: Event) -> PlaceFields:

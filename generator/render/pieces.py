@@ -87,6 +87,8 @@ class PieceStore:
         self._entity_ends: dict[int, bool] | None = None
         self._unit: Hashable = None
         self._calls = 0
+        self._last_calls: dict[_CallKey, _Call] = {}
+        self._new_calls: dict[_CallKey, _Call] = {}
         # How many calls for the pieces of many arguments started from their last render.
         self.calls_again = 0
 
@@ -102,11 +104,17 @@ class PieceStore:
         assert self._touched is None, "units are rendered one at a time"
         self._kept, self._touched = kept, {}
         self._unit, self._calls = unit, 0
+        self._last_calls = _LAST_CALLS.get(unit, {}) if unit is not None else {}
+        self._new_calls = {}
         try:
             result = work()
+            if unit is not None:
+                # Only this render's calls: those it no longer makes are let go.
+                _LAST_CALLS[unit] = self._new_calls
             return result, self._touched
         finally:
             self._kept, self._touched, self._unit = {}, None, None
+            self._last_calls, self._new_calls = {}, {}
 
     def get_by_value(self, make: Callable[[Any], T], value: object) -> T:
         """`make(value)`, kept under a digest of `value` (see `by_value`)."""
@@ -189,7 +197,11 @@ class PieceStore:
                     self.made += 1
                     used[key] = found
             key, value = found
-            if type(value) not in PLAIN_TYPES and id(value) not in entities:
+            if (
+                type(value) not in PLAIN_TYPES
+                and value is not _NO_VALUES
+                and id(value) not in entities
+            ):
                 # Passed on to another piece (a timeline item to its table row), it stands
                 # for the key it was made under, which is quicker to hash than itself. It is
                 # kept alive, so that its id() stays its own until the build ends.
@@ -222,36 +234,33 @@ class PieceStore:
         block_name = self._block_names.get(name)
         if block_name is None:
             block_name = self._block_names[name] = name + BLOCK_SUFFIX
-        call = (self._unit, self._calls, name, tail)
+        call: _CallKey = (self._calls, name, tail)
         self._calls += 1
-        last = _LAST_CALLS.get(call) if self._unit is not None else None
-        done = (
-            self._again(last, make, (name, block_name), firsts, rest, tail)
-            if last is not None
-            else None
-        )
+        names = (name, block_name)
+        last = self._last_calls.get(call)
+        done = self._again(last, make, names, firsts, rest, tail) if last is not None else None
         if done is None:
             stand_ins = [self._entities.get(id(first)) for first in firsts]
             for position, stand_in in enumerate(stand_ins):
                 if stand_in is None:
                     stand_ins[position] = self._quick_stand_in(firsts[position])
             blocks = [
-                self._block(make, block_name, firsts, rest, tail, stand_ins, start, end)
+                self._block(make, names, firsts, rest, tail, stand_ins, start, end)
                 for start, end in self._blocks(stand_ins)
             ]
-            done = _Call(firsts, stand_ins, blocks, self._register(name, tail, stand_ins, blocks))
+            done = _Call(firsts, stand_ins, blocks)
         else:
             self.calls_again += 1
         if self._unit is not None:
-            _LAST_CALLS[call] = done
-        for _, _, found in done.blocks:
+            self._new_calls[call] = done
+        for _, _, found, _ in done.blocks:
             touched[found[0]] = found
-        return list(chain.from_iterable(found[1] for _, _, found in done.blocks))
+        return list(chain.from_iterable(found[1] for _, _, found, _ in done.blocks))
 
     def _block(
         self,
         make: Callable[..., Any],
-        block_name: str,
+        names: tuple[str, str],
         firsts: list[Any],
         rest: tuple[Any, ...],
         tail: tuple[Hashable, ...],
@@ -259,13 +268,15 @@ class PieceStore:
         start: int,
         end: int,
         was: tuple[list[Any], tuple[Any, ...]] | None = None,
-    ) -> tuple[int, int, Piece]:
-        """The piece of the arguments from `start` to `end`: kept, made this build, or made.
+    ) -> _Block:
+        """The piece of the arguments from `start` to `end` (kept, made this build, or
+        made), with its values registered (see `_register`).
 
         `was` is the block's arguments and values in the last render: the value of an
         argument that is the very object it was is taken over rather than made again, so
         that the pieces made from these values see it unchanged too.
         """
+        name, block_name = names
         key: PieceKey = (block_name, (tuple(stand_ins[start:end]), *tail))
         made_now = 0
 
@@ -283,26 +294,27 @@ class PieceStore:
         found, made = self._kept_or_made(key, make_block)
         if made:
             self.made += made_now
-        return start, end, found
+        return start, end, found, self._register(name, tail, stand_ins, start, found[1])
 
     def _register(
         self,
         name: str,
         tail: tuple[Hashable, ...],
         stand_ins: list[Hashable],
-        blocks: list[tuple[int, int, Piece]],
+        start: int,
+        values: tuple[Any, ...],
     ) -> dict[int, Hashable]:
         """Make each value that is not a plain one stand, as an argument to another piece,
-        for the key it would be made under (as `get_each` does); and what each stands for."""
+        for the key it would be made under (as `get_each` does); and what each stands for,
+        by id() of the value, which the block's piece keeps alive."""
         entities, alive = self._entities, self._alive
         registered: dict[int, Hashable] = {}
-        for start, _, (_, block) in blocks:
-            for position, value in enumerate(block, start):
-                if type(value) not in PLAIN_TYPES:
-                    if id(value) not in entities:
-                        entities[id(value)] = ("piece", (name, (stand_ins[position], *tail)))
-                        alive.append(value)
-                    registered[id(value)] = entities[id(value)]
+        for position, value in enumerate(values, start):
+            if type(value) not in PLAIN_TYPES and value is not _NO_VALUES:
+                if id(value) not in entities:
+                    entities[id(value)] = ("piece", (name, (stand_ins[position], *tail)))
+                    alive.append(value)
+                registered[id(value)] = entities[id(value)]
         return registered
 
     def _again(
@@ -315,8 +327,9 @@ class PieceStore:
         tail: tuple[Hashable, ...],
     ) -> _Call | None:
         """The call as it was in this process' last render of the unit, with the blocks of
-        the arguments that are not the very objects they were made again; None if too many
-        changed, or any where a block ends (the blocks would not be those `_blocks` makes).
+        the arguments that are not the very objects they were made again; None if their
+        number changed, if too many changed, or if one changed whether it ends a block (the
+        blocks would not be those `_blocks` draws).
 
         An argument that is the same object stands for what it stood for (an entity for its
         file's digest, a piece for its key), so its pieces are those it was given. Looking
@@ -334,20 +347,21 @@ class PieceStore:
             if self._ends(stand_in) != self._ends(stand_ins[position]):
                 return None
             stand_ins[position] = stand_in
-        name, block_name = names
         blocks = list(last.blocks)
-        ends = [end for _, end, _ in blocks]
-        touched = sorted({bisect_right(ends, position) for position in changed})
-        for number in touched:
-            start, end, (_, values) = blocks[number]
+        ends = [end for _, end, _, _ in blocks]
+        remade = {bisect_right(ends, position) for position in changed}
+        for number, (_, _, _, registered) in enumerate(blocks):
+            if number not in remade:
+                # Its values are alive (its piece holds them) and stand for what they did.
+                self._entities.update(registered)
+        self._alive.append(last)  # the values taken over from it, until the build ends
+        for number in sorted(remade):
+            start, end, (_, values), _ = blocks[number]
             was = (last.firsts[start:end], values)
             blocks[number] = self._block(
-                make, block_name, firsts, rest, tail, stand_ins, start, end, was
+                make, names, firsts, rest, tail, stand_ins, start, end, was
             )
-        self._entities.update(last.registered)
-        self._alive.append(last)
-        fresh = self._register(name, tail, stand_ins, [blocks[n] for n in touched])
-        return _Call(firsts, stand_ins, blocks, {**last.registered, **fresh})
+        return _Call(firsts, stand_ins, blocks)
 
     def _ends(self, stand_in: Hashable) -> bool:
         ends = self._entity_ends.get(id(stand_in)) if self._entity_ends is not None else None
@@ -424,19 +438,29 @@ class PieceStore:
 _MISSING: Any = object()
 
 
+# A block of a call: its span of arguments, its piece, and what each of its values that is
+# not a plain one stands for as an argument, by id() of the value (which the piece holds).
+_Block = tuple[int, int, Piece, dict[int, Hashable]]
+
+
 @dataclass(frozen=True)
 class _Call:
     """One call for the pieces of many arguments, as it went (see PieceStore._again)."""
 
     firsts: list[Any]  # kept alive: an argument that is the same object is unchanged
     stand_ins: list[Hashable]
-    blocks: list[tuple[int, int, Piece]]  # each block's span of arguments, and its piece
-    registered: dict[int, Hashable]  # what each value that is not a plain one stands for
+    blocks: list[_Block]
 
 
-# The calls for the pieces of many arguments of each unit this process rendered last, by the
-# unit, the call's position in its render, the maker's name and the other arguments.
-_LAST_CALLS: dict[tuple[Hashable, int, str, tuple[Hashable, ...]], _Call] = {}
+# A call's position in its unit's render, the maker's name and the stand-ins of the other
+# arguments.
+_CallKey = tuple[int, str, tuple[Hashable, ...]]
+# The calls for the pieces of many arguments that each unit made in this process' last
+# render of it.
+_LAST_CALLS: dict[Hashable, dict[_CallKey, _Call]] = {}
+# The empty tuple is one object, which many makers return: it stands for itself, not for
+# the piece of whichever argument gave it first.
+_NO_VALUES: tuple[()] = ()
 
 
 def forget_calls() -> None:
@@ -477,12 +501,15 @@ def pieces_in(used: Mapping[PieceKey, Piece]) -> int:
 
 
 def _anchor(stand_in: Hashable) -> str | None:
-    """The digest of the entity a stand-in comes from, if any: where blocks may end."""
+    """The digest of the entity a stand-in comes from, or the fields of the record it
+    stands for (a citation, say), if any: where blocks may end."""
     while type(stand_in) is tuple and stand_in:
         tag = stand_in[0]
         if tag == "entity":
             digest = stand_in[1]
             return digest if isinstance(digest, str) else None
+        if isinstance(tag, type):  # (type, its fields' values): a value object
+            return f"{tag.__qualname__}{stand_in[1]!r}"
         if tag == "piece":  # ("piece", (name, (first, *rest)))
             arguments = stand_in[1][1]
         elif tag == "tuple":  # ("tuple", (first, *rest))
