@@ -63,7 +63,7 @@ from functools import partial
 from importlib import metadata
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import pydantic
 
@@ -237,10 +237,10 @@ def forget_resident() -> None:
     _RESIDENT.clear()
     _SHARD_READS.clear()
     _BUILT_FROM.clear()
-    _CORPUS_CHECKS.clear()
-    _FACT_BASES.clear()
+    _CORPUS_CHECKS.forget()
+    _FACT_BASES.forget()
     _ANSWERS.clear()
-    _LAST_PARSED.clear()
+    _LAST_PARSED.forget()
     forget_checks()
     forget_calls()
 
@@ -364,10 +364,30 @@ def corpus_digest(file_digests: list[str]) -> str:
 # given again.
 _ANSWERS: dict[int, tuple[Any, str]] = {}
 
-# The corpus checks this process last ran for each content folder, and the corpus digest
-# they ran on: `mkdocs serve` builds again after a change to pages/ or mkdocs.yml too, and
-# an unchanged corpus has the same problems.
-_CORPUS_CHECKS: dict[Path, tuple[str, list[Diagnostic]]] = {}
+
+class _LastOfFolder(Generic[V]):
+    """What this process last made of one content folder (it builds one project): the
+    next build of the same folder starts from it. Kept for one folder at a time, so that a
+    process that builds several (the tests) does not keep them all alive."""
+
+    def __init__(self) -> None:
+        self._folder: Path | None = None
+        self._value: V | None = None
+
+    def get(self, folder: Path) -> V | None:
+        return self._value if folder == self._folder else None
+
+    def keep(self, folder: Path, value: V) -> None:
+        self._folder, self._value = folder, value
+
+    def forget(self) -> None:
+        self._folder, self._value = None, None
+
+
+# The corpus checks this process last ran, and the corpus digest they ran on: `mkdocs
+# serve` builds again after a change to pages/ or mkdocs.yml too, and an unchanged corpus
+# has the same problems.
+_CORPUS_CHECKS: _LastOfFolder[tuple[str, list[Diagnostic]]] = _LastOfFolder()
 
 
 def remembered_checks(
@@ -378,13 +398,13 @@ def remembered_checks(
     if last is not None and last[0] == corpus:
         return list(last[1])
     found = check()
-    _CORPUS_CHECKS[content_dir] = (corpus, list(found))
+    _CORPUS_CHECKS.keep(content_dir, (corpus, list(found)))
     return found
 
 
-# The fact base this process last built from each content folder: the next build's starts
-# with the indexes it worked out that still hold (FactBase.take_indexes_from).
-_FACT_BASES: dict[Path, FactBase] = {}
+# The fact base this process last built: the next build's starts with the indexes it worked
+# out that still hold (FactBase.take_indexes_from).
+_FACT_BASES: _LastOfFolder[FactBase] = _LastOfFolder()
 
 
 def with_last_indexes(content_dir: Path, facts: FactBase) -> FactBase:
@@ -393,24 +413,22 @@ def with_last_indexes(content_dir: Path, facts: FactBase) -> FactBase:
     last = _FACT_BASES.get(content_dir)
     if last is not None:
         facts.take_indexes_from(last)
-    _FACT_BASES.clear()  # one content folder's: a process builds one project
-    _FACT_BASES[content_dir] = facts
+    _FACT_BASES.keep(content_dir, facts)
     return facts
 
 
-# Each entity this process loaded last from a content folder, as handed to the corpus
-# checks, by id() of the entity (kept alive with it): the parse cache gives back the same
-# entity for an unchanged file, whose Parsed need not be made again.
-_LAST_PARSED: dict[Path, dict[int, Parsed]] = {}
+# Each entity this process loaded last, as handed to the corpus checks, by id() of the
+# entity (kept alive with it): the parse cache gives back the same entity for an unchanged
+# file, whose Parsed need not be made again.
+_LAST_PARSED: _LastOfFolder[dict[int, Parsed]] = _LastOfFolder()
 
 
 def last_parsed(content_dir: Path) -> dict[int, Parsed]:
-    return _LAST_PARSED.get(content_dir, {})
+    return _LAST_PARSED.get(content_dir) or {}
 
 
 def keep_parsed(content_dir: Path, parsed: dict[int, Parsed]) -> None:
-    _LAST_PARSED.clear()  # one content folder's: a process builds one project
-    _LAST_PARSED[content_dir] = parsed
+    _LAST_PARSED.keep(content_dir, parsed)
 
 
 class ParseCache:
