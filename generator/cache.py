@@ -8,7 +8,7 @@ Two caches live in the user's cache folder, outside the project (`cache_dir_for`
   mtime_ns, ctime_ns, inode) is the one recorded. A file written within `RACY_NS` of being
   read could change again within the same clock tick without its stamp changing, so such an
   entry is checked against a digest of the file's bytes instead of being trusted. Corpus
-  checks still run over the whole corpus on every build.
+  checks still cover the whole corpus on every build.
 - The **render memo** (`RenderMemo`) keeps, for each page or figure, a trace of every read
   it made of the fact base (`Recorder`): which entities, which queries, and a digest of what
   each returned; and the digest and size of each file it wrote. On the next build a unit is
@@ -27,7 +27,11 @@ Two caches live in the user's cache folder, outside the project (`cache_dir_for`
 Each cache is split into `SHARDS` files by a hash of each entry's key, and a build rewrites
 only the files whose entries changed. A process that builds again and again (`mkdocs
 serve`) keeps what it last read or wrote of each file in memory, and reads the file again
-only if another process has replaced it since.
+only if another process has replaced it since. It also starts each build from what it made
+of the last one, wherever an object that is the very same one says nothing changed: the
+fact base's indexes (`with_last_indexes`), the digests of the answers (`Digests`), each
+entity's corpus problems (`validate.check_corpus`) and each unit's calls for many pieces
+(`PieceStore._again`). `forget_resident` drops all of it.
 
 Both are dropped whole when their fingerprint changes: the JSON Schemas and the source of
 the modules that turn YAML into entities (parse cache), the generator's whole source and
