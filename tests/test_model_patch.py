@@ -76,6 +76,18 @@ def rebuilt(base: FactBase, **collections: dict[str, Any]) -> FactBase:
     )
 
 
+def started_from_a_full_one(
+    base: FactBase, **collections: dict[str, Any]
+) -> tuple[FactBase, FactBase]:
+    """A fact base that worked out every index, and one with `collections` changed that
+    starts from it."""
+    previous = rebuilt(base)
+    every_index(previous)
+    current = rebuilt(base, **collections)
+    current.take_indexes_from(previous)
+    return previous, current
+
+
 EDITS = ["date", "topics", "participants", "related", "claims", "sources", "title"]
 
 
@@ -140,12 +152,9 @@ def test_indexes_taken_from_the_last_fact_base_equal_those_worked_out_afresh(
 
 
 def test_an_index_whose_collections_did_not_change_is_the_same_object(base: FactBase) -> None:
-    previous = rebuilt(base)
-    every_index(previous)
     events = dict(base.events)
     events["event-3"] = events["event-3"].model_copy(update={"title": "Retitled"})
-    current = rebuilt(base, events=events)
-    current.take_indexes_from(previous)
+    previous, current = started_from_a_full_one(base, events=events)
     for name in ("relationships_in_order", "_spans", "_relationships_by_actor", "_on_day"):
         assert vars(current)[name] is vars(previous)[name], name
     # Patched: a new object, and only the lists that held the edited event are new.
@@ -160,12 +169,9 @@ def test_an_index_whose_collections_did_not_change_is_the_same_object(base: Fact
 def test_an_actor_edit_leaves_the_indexes_that_read_actors_to_be_worked_out_again(
     base: FactBase,
 ) -> None:
-    previous = rebuilt(base)
-    every_index(previous)
     actors = dict(base.actors)
     actors["actor-1"] = actors["actor-1"].model_copy(update={"name": "Renamed"})
-    current = rebuilt(base, actors=actors)
-    current.take_indexes_from(previous)
+    previous, current = started_from_a_full_one(base, actors=actors)
     assert "actors_by_kind" not in vars(current) and "_citations" not in vars(current)
     assert vars(current)["events_in_order"] is vars(previous)["events_in_order"]
     assert every_index(current) == every_index(rebuilt(base, actors=actors))
@@ -177,14 +183,11 @@ def test_every_cached_index_says_what_it_is_worked_out_from() -> None:
 
 
 def test_many_changed_events_leave_the_indexes_to_be_worked_out_again(base: FactBase) -> None:
-    previous = rebuilt(base)
-    every_index(previous)
     events = {
         event_id: event.model_copy(update={"title": "All retitled"})
         for event_id, event in base.events.items()
     }
     assert len(events) > model.PATCH_MOST_EVENTS
-    current = rebuilt(base, events=events)
-    current.take_indexes_from(previous)
+    _, current = started_from_a_full_one(base, events=events)
     assert "events_in_order" not in vars(current)
     assert every_index(current) == every_index(rebuilt(base, events=events))
