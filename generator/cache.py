@@ -29,8 +29,9 @@ only the files whose entries changed. A process that builds again and again (`mk
 serve`) keeps what it last read or wrote of each file in memory, and reads the file again
 only if another process has replaced it since. It also starts each build from what it made
 of the last one, wherever an object that is the very same one says nothing changed: the
-fact base's indexes (`with_last_indexes`), the digests of the answers (`Digests`), each
-entity's corpus problems (`validate.check_corpus`) and each unit's calls for many pieces
+content files whose settled stamps are unchanged (`LastLoad`), the fact base's indexes
+(`with_last_indexes`), the digests of the answers (`Digests`), each entity's corpus
+problems (`validate.check_corpus`) and each unit's calls for many pieces
 (`PieceStore._again`). `forget_resident` drops all of it.
 
 Both are dropped whole when their fingerprint changes: the JSON Schemas and the source of
@@ -61,9 +62,18 @@ import time
 import types
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Hashable, ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import (
+    Callable,
+    Hashable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    KeysView,
+    Mapping,
+    ValuesView,
+)
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from importlib import metadata
 from operator import attrgetter
 from pathlib import Path
@@ -166,7 +176,10 @@ def _environment() -> bytes:
     return f"{FORMAT} {sys.version} {platform.python_implementation()}".encode()
 
 
+@cache
 def parse_fingerprint() -> str:
+    # Once per process: the code a process runs does not change while it runs (a module
+    # edited on disk is not loaded again), and working this out took 12 ms a build.
     schemas = repr([json_schema(kind) for kind in MODELS]).encode()
     sources = [(_GENERATOR_DIR / name).read_bytes() for name in _PARSE_MODULES]
     return _hash(_environment(), _version("pydantic").encode(), schemas, *sources)
@@ -174,12 +187,18 @@ def parse_fingerprint() -> str:
 
 def render_fingerprint(*settings: str) -> str:
     """The generator's whole source, the libraries it renders with, and the build settings."""
+    return _hash(_render_code().encode(), *(s.encode() for s in settings))
+
+
+@cache
+def _render_code() -> str:
+    # Once per process, as parse_fingerprint.
     sources = [
         path.relative_to(_GENERATOR_DIR).as_posix().encode() + b"\0" + path.read_bytes()
         for path in sorted(_GENERATOR_DIR.rglob("*.py"))
     ]
     versions = " ".join(_version(p) for p in _RENDER_LIBRARIES).encode()
-    return _hash(_environment(), versions, *sources, *(s.encode() for s in settings))
+    return _hash(_environment(), versions, *sources)
 
 
 # What this process last read or wrote of each cache file, so that a process that builds
@@ -244,7 +263,7 @@ def forget_resident() -> None:
     _CORPUS_CHECKS.forget()
     _FACT_BASES.forget()
     _ANSWERS.clear()
-    _LAST_PARSED.forget()
+    _LAST_LOAD.forget()
     forget_checks()
     forget_calls()
 
@@ -352,6 +371,23 @@ def stamp_of(stat: os.stat_result) -> Stamp:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
+def stamps_of(paths: Iterable[str]) -> list[Stamp | None]:
+    """Each file's stamp, None for one that cannot be read."""
+    stamps: list[Stamp | None] = []
+    for path in paths:
+        try:
+            stamps.append(stamp_of(os.stat(path)))  # noqa: PTH116
+        except OSError:
+            stamps.append(None)
+    return stamps
+
+
+def settled(stamps: list[Stamp | None]) -> list[bool]:
+    """For each stamp, whether it is older than RACY_NS (see the module docstring)."""
+    now = time.time_ns()
+    return [stamp is not None and now - stamp[1] >= RACY_NS for stamp in stamps]
+
+
 def text_digest(shown: str, text: str) -> str:
     return _hash(shown.encode(), text.encode("utf-8", "surrogatepass"))
 
@@ -421,18 +457,35 @@ def with_last_indexes(content_dir: Path, facts: FactBase) -> FactBase:
     return facts
 
 
-# Each entity this process loaded last, as handed to the corpus checks, by id() of the
-# entity (kept alive with it): the parse cache gives back the same entity for an unchanged
-# file, whose Parsed need not be made again.
-_LAST_PARSED: _LastOfFolder[dict[int, Parsed]] = _LastOfFolder()
+@dataclass(frozen=True)
+class LastLoad:
+    """What a load of a content folder found, file by file (see corpus.load_corpus): the
+    next load in this process takes over each file whose stamp has not changed since, with
+    no look in the parse cache, and the Parsed item its entity was handed to the corpus
+    checks in (which know entities by those objects)."""
+
+    cache: tuple[Path | None, str]  # the parse cache's file and fingerprint it was made with
+    position: dict[str, int]  # each file's place in the lists below, by path
+    stamps: list[Stamp | None]
+    # Whether the file's stamp was older than RACY_NS when it was read: only then does an
+    # unchanged stamp say the file is unchanged.
+    settled: list[bool]
+    results: list[ParsedFile]
+    items: list[Parsed | None]  # None for a file that gave no entity
+    entries: list[_Entry | None]  # the parse cache's, None where it has none
 
 
-def last_parsed(content_dir: Path) -> dict[int, Parsed]:
-    return _LAST_PARSED.get(content_dir) or {}
+_LAST_LOAD: _LastOfFolder[LastLoad] = _LastOfFolder()
 
 
-def keep_parsed(content_dir: Path, parsed: dict[int, Parsed]) -> None:
-    _LAST_PARSED.keep(content_dir, parsed)
+def last_load(content_dir: Path, cache: ParseCache) -> LastLoad | None:
+    """The last load of the folder, if it was made with a parse cache like `cache`."""
+    last = _LAST_LOAD.get(content_dir)
+    return last if last is not None and last.cache == cache.made_with else None
+
+
+def keep_load(content_dir: Path, load: LastLoad) -> None:
+    _LAST_LOAD.keep(content_dir, load)
 
 
 class ParseCache:
@@ -448,17 +501,14 @@ class ParseCache:
         self.hits = 0
         self.misses = 0
 
-    def lookup(self, path: str, shown: str) -> tuple[Stamp | None, ParsedFile | None]:
-        """The file's stamp (None if it cannot be read), and its cached result if still valid."""
+    def lookup(self, path: str, shown: str, stamp: Stamp) -> ParsedFile | None:
+        """The file's cached result, if still valid for the file as `stamp` found it (taken
+        before its bytes are read)."""
         key = path
-        try:
-            stamp = stamp_of(os.stat(path))  # noqa: PTH116
-        except OSError:
-            return None, None
         entry = self._old.get(key)
         if entry is None or entry[0] != stamp:
             self.misses += 1
-            return stamp, None
+            return None
         parsed = ParsedFile(entry[2], entry[3], entry[4], entry[5])
         if entry[1]:
             # The stamp may be unchanged by a write in the same clock tick: compare contents.
@@ -467,21 +517,33 @@ class ParseCache:
                     text = handle.read().decode("utf-8").removeprefix("\ufeff")
             except (OSError, UnicodeDecodeError):
                 self.misses += 1
-                return stamp, None
+                return None
             if text_digest(shown, text) != parsed.digest:
                 self.misses += 1
-                return stamp, None
+                return None
             entry = _entry(stamp, parsed)
             self._changed = True
         self.hits += 1
         self._new[key] = entry
-        return stamp, parsed
+        return parsed
 
-    def store(self, path: str, stamp: Stamp | None, parsed: ParsedFile) -> None:
-        if stamp is None:
-            return
+    @property
+    def made_with(self) -> tuple[Path | None, str]:
+        return self.path, self.fingerprint
+
+    def store(self, path: str, stamp: Stamp, parsed: ParsedFile) -> None:
         self._new[path] = _entry(stamp, parsed)
         self._changed = True
+
+    def carry(self, entries: Iterable[tuple[str, _Entry]]) -> None:
+        """Keep these entries, of files found unchanged without a lookup (see LastLoad)."""
+        before = len(self._new)
+        self._new.update(entries)
+        self.hits += len(self._new) - before
+
+    def entries_of(self, paths: Iterable[str]) -> list[_Entry | None]:
+        """The entry kept in this run for each file, if any."""
+        return list(map(self._new.get, paths))
 
     def save(self) -> None:
         """Keep the files met in this run (a deleted file's entry goes with it)."""

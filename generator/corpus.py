@@ -9,12 +9,16 @@ from pathlib import Path
 from typing import cast
 
 from generator.cache import (
+    LastLoad,
     ParseCache,
     ParsedFile,
+    Stamp,
     corpus_digest,
-    keep_parsed,
-    last_parsed,
+    keep_load,
+    last_load,
     remembered_checks,
+    settled,
+    stamps_of,
     text_digest,
     with_last_indexes,
 )
@@ -117,31 +121,63 @@ def load_corpus(
     the entities that changed, while no id came or went and no actor changed.
     """
     files, problems = content_files(content_dir)
-    parsed: list[Parsed] = []
-    digests: dict[tuple[str, str], str] = {}
-    file_digests: list[str] = []
-    last = last_parsed(content_dir) if cache is not None else {}
-    kept: dict[int, Parsed] = {}
-    for done, (kind, path) in enumerate(files, start=1):
+    paths = [path for _, path in files]
+    last = last_load(content_dir, cache) if cache is not None else None
+    # Every stamp before any file is read: a file written after its stamp was taken is
+    # read as it is then, and its new stamp has it read again next time.
+    stamps: list[Stamp | None] = stamps_of(paths) if cache is not None else [None] * len(paths)
+    was = _unchanged_since(last, paths, stamps)
+    results: list[ParsedFile | None] = [None] * len(files)
+    items: list[Parsed | None] = [None] * len(files)
+    if last is not None and cache is not None:
+        results = [last.results[n] if n >= 0 else None for n in was]
+        items = [last.items[n] if n >= 0 else None for n in was]
+        cache.carry(
+            (path, entry)
+            for path, n in zip(paths, was, strict=True)
+            if n >= 0
+            for entry in [last.entries[n]]
+            if entry is not None
+        )
+    done = len(files) - was.count(-1)
+    if progress is not None and done:
+        progress(done, len(files))
+    for position, n in enumerate(was):
+        if n >= 0:
+            continue
+        kind, path = files[position]
         name = os.path.basename(path)  # noqa: PTH119
         shown = f"{content_dir.name}/{kind}/{name}"  # as _shown() names it, only faster
-        result = _parse(kind, path, shown, cache)
-        problems.extend(result.problems)
-        entity = result.entity
-        if entity is not None:
-            item = last.get(id(entity))
-            if item is None or item.entity is not entity or item.document.path != shown:
-                # A cached file's text is kept so that a corpus check can still point at a
-                # line; `data` is only read by validation, which this entity has passed.
-                item = Parsed(kind, entity, Document(shown, {}, result.text))
-            parsed.append(item)
-            kept[id(entity)] = item
-            digests[(kind, entity.id)] = result.digest
-            file_digests.append(result.digest)
+        result = _parse(kind, path, shown, cache, stamps[position])
+        results[position] = result
+        items[position] = _item(kind, path, shown, result, last)
+        done += 1
         if progress is not None:
             progress(done, len(files))
+    loaded = cast(list[ParsedFile], results)
+    parsed = [item for item in items if item is not None]
+    problems.extend(problem for result in loaded for problem in result.problems)
+    digests: dict[tuple[str, str], str] = {
+        (item.kind, item.entity.id): result.digest
+        for result, item in zip(loaded, items, strict=True)
+        if item is not None
+    }
+    file_digests = [
+        result.digest for result, item in zip(loaded, items, strict=True) if item is not None
+    ]
     if cache is not None:
-        keep_parsed(content_dir, kept)
+        keep_load(
+            content_dir,
+            LastLoad(
+                cache.made_with,
+                {path: n for n, path in enumerate(paths)},
+                stamps,
+                settled(stamps),
+                loaded,
+                items,
+                cache.entries_of(paths),
+            ),
+        )
     corpus = corpus_digest(file_digests)
     problems.extend(_corpus_problems(parsed, corpus, content_dir if cache is not None else None))
     problems.sort()
@@ -155,6 +191,37 @@ def load_corpus(
     return CorpusResult(facts, problems, len(files), digests, corpus)
 
 
+def _unchanged_since(
+    last: LastLoad | None, paths: list[str], stamps: list[Stamp | None]
+) -> list[int]:
+    """For each file, its place in the last load if its stamp says it has not changed since
+    (a settled stamp, the same now), else -1."""
+    if last is None:
+        return [-1] * len(paths)
+    before = [last.position.get(path, -1) for path in paths]
+    return [
+        n if n >= 0 and stamp is not None and last.settled[n] and stamp == last.stamps[n] else -1
+        for n, stamp in zip(before, stamps, strict=True)
+    ]
+
+
+def _item(
+    kind: FileKind, path: str, shown: str, result: ParsedFile, last: LastLoad | None
+) -> Parsed | None:
+    """The Parsed item of a file's entity: the last load's if it is the same entity (as the
+    parse cache gives back for a file it checked by its bytes), so the corpus checks know it."""
+    entity = result.entity
+    if entity is None:
+        return None
+    n = last.position.get(path, -1) if last is not None else -1
+    before = last.items[n] if last is not None and n >= 0 else None
+    if before is not None and before.entity is entity:
+        return before
+    # A cached file's text is kept so that a corpus check can still point at a line; `data`
+    # is only read by validation, which this entity has passed.
+    return Parsed(kind, entity, Document(shown, {}, result.text))
+
+
 def _corpus_problems(
     parsed: list[Parsed], corpus: str, content_dir: Path | None
 ) -> list[Diagnostic]:
@@ -165,12 +232,12 @@ def _corpus_problems(
     return remembered_checks(content_dir, corpus, lambda: check_corpus(parsed, content_dir))
 
 
-def _parse(kind: FileKind, path: str, shown: str, cache: ParseCache | None) -> ParsedFile:
-    stamp = None
-    if cache is not None:
-        stamp, cached = cache.lookup(path, shown)
-        if cached is not None:
-            return cached
+def _parse(
+    kind: FileKind, path: str, shown: str, cache: ParseCache | None, stamp: Stamp | None
+) -> ParsedFile:
+    cached = cache.lookup(path, shown, stamp) if cache is not None and stamp is not None else None
+    if cached is not None:
+        return cached
     file = Path(path)
     document = load_file(file, shown)
     item, file_problems = validate_document(kind, document, file.stem)
@@ -180,7 +247,7 @@ def _parse(kind: FileKind, path: str, shown: str, cache: ParseCache | None) -> P
         tuple(file_problems),
         document.text,
     )
-    if cache is not None:
+    if cache is not None and stamp is not None:
         cache.store(path, stamp, result)
     return result
 

@@ -25,7 +25,7 @@ from generator.cache import (
 )
 from generator.corpus import load_corpus
 from generator.model import Citation, FactBase
-from tests.test_incremental import replace_in, tree
+from tests.test_incremental import replace_in, settle, tree
 
 
 @pytest.fixture
@@ -178,6 +178,43 @@ def test_corpus_checks_still_see_cached_files_with_their_lines(synthetic: Path) 
     assert not cached.ok
     assert cached.diagnostics == fresh.diagnostics
     assert any(d.code == "unknown-reference" and d.line > 1 for d in cached.diagnostics)
+
+
+def test_a_load_in_the_same_process_looks_up_only_the_files_whose_stamps_changed(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mkdocs serve`: a file whose stamp was settled and is unchanged is taken over from
+    the last load; the edited one is looked up, and again at the next load while it is
+    within its racy window, when the parse cache checks it by its bytes."""
+    content = synthetic / "content"
+    settle(content)
+    path = caches_of(synthetic) / PARSE_CACHE_FILE
+    looked_up: list[str] = []
+    lookup = ParseCache.lookup
+
+    def counting(self: ParseCache, file: str, shown: str, stamp: cache.Stamp) -> object:
+        looked_up.append(Path(file).name)
+        return lookup(self, file, shown, stamp)
+
+    monkeypatch.setattr(ParseCache, "lookup", counting)
+    assert load_corpus(content, cache=ParseCache(path)).ok
+    looked_up.clear()
+    replace_in(content / "events" / "event-3.yaml", r"^title: .*$", "title: Synthetic event X")
+    again = ParseCache(path)
+    result = load_corpus(content, cache=again)
+    assert looked_up == ["event-3.yaml"]
+    assert (again.hits, again.misses) == (result.files_read - 1, 1)
+    reference = load_corpus(content)
+    assert result.facts is not None and reference.facts is not None
+    assert result.facts.events["event-3"].title == "Synthetic event X"
+    assert result.facts.events == reference.facts.events
+    assert result.facts.sources == reference.facts.sources
+    assert result.diagnostics == reference.diagnostics
+    looked_up.clear()
+    third = ParseCache(path)
+    assert load_corpus(content, cache=third).ok
+    assert looked_up == ["event-3.yaml"]
+    assert (third.hits, third.misses) == (result.files_read, 0)
 
 
 def test_a_same_size_edit_within_the_clock_tick_is_caught(
