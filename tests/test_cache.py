@@ -217,6 +217,19 @@ def test_a_load_in_the_same_process_looks_up_only_the_files_whose_stamps_changed
     assert (third.hits, third.misses) == (result.files_read, 0)
 
 
+def test_the_stamps_file_is_read_back_from_memory_only_while_it_is_the_one_written(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "stamps.json"
+    stamps = {"index.md": (1, 2, 3)}
+    cache.write_stamps(path, stamps)
+    assert cache.read_stamps(path) is stamps
+    path.write_text('{"index.md": [4, 5, 6], "map.md": [7, 8, 9]}', encoding="utf-8")
+    assert cache.read_stamps(path) == {"index.md": (4, 5, 6), "map.md": (7, 8, 9)}
+    path.write_text("[1, 2]", encoding="utf-8")
+    assert cache.read_stamps(path) == {}
+
+
 def test_a_same_size_edit_within_the_clock_tick_is_caught(
     synthetic: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

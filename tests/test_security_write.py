@@ -346,6 +346,60 @@ def test_after_a_write_the_spare_tree_is_the_new_tree_hard_linked(tmp_path: Path
     assert len(inodes(out)) == len(MANY)
 
 
+class _OtherInodes:
+    """A listing whose entries give other inode numbers than stat does, as some overlay
+    filesystems' listings do."""
+
+    def __init__(self, listing: Any) -> None:
+        self._listing = listing
+
+    def __enter__(self) -> _OtherInodes:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._listing.close()
+
+    def __iter__(self) -> Any:
+        for entry in self._listing:
+            yield _OtherInode(entry)
+
+
+class _OtherInode:
+    def __init__(self, entry: os.DirEntry[str]) -> None:
+        self._entry = entry
+        self.name, self.path = entry.name, entry.path
+
+    def inode(self) -> int:
+        return self._entry.inode() + 1
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        return self._entry.is_dir(follow_symlinks=follow_symlinks)
+
+    def is_file(self, *, follow_symlinks: bool = True) -> bool:
+        return self._entry.is_file(follow_symlinks=follow_symlinks)
+
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+        return self._entry.stat(follow_symlinks=follow_symlinks)
+
+
+@pytest.mark.parametrize("listing", ["as stat gives them", "other than stat gives them"])
+def test_the_spare_trees_inodes_are_those_stat_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listing: str
+) -> None:
+    """The write stage takes each file's inode from the folder listing, without a stat
+    call, only where the listing gives the numbers stat gives."""
+    out = tmp_path / "site_src"
+    write_site(MANY, out)
+    if listing == "other than stat gives them":
+        scandir = os.scandir
+        monkeypatch.setattr(os, "scandir", lambda path: _OtherInodes(scandir(path)))
+    files, folders = write._files_and_folders(str(out))
+    every = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    assert files == every
+    assert len(every) == len(MANY) + 2  # and the manifest, and the file that keeps the folder
+    assert folders == {"", "events"}
+
+
 def test_a_rebuild_writes_and_links_only_the_files_that_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
