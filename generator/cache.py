@@ -73,7 +73,7 @@ from collections.abc import (
     ValuesView,
 )
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from importlib import metadata
 from operator import attrgetter
 from pathlib import Path
@@ -473,6 +473,7 @@ def with_last_indexes(content_dir: Path, facts: FactBase) -> FactBase:
     hold; it is then the one the next build starts from."""
     last = _FACT_BASES.get(content_dir)
     if last is not None:
+        facts = facts.sharing_collections_of(last)
         facts.take_indexes_from(last)
     _FACT_BASES.keep(content_dir, facts)
     return facts
@@ -645,6 +646,23 @@ def _is_plain_record(cls: type) -> bool:
     return plain
 
 
+_FROZEN_RECORDS: dict[type, bool] = {}
+
+
+def _is_frozen_record(cls: type) -> bool:
+    """Whether values of the class are frozen dataclasses of the model (generator.model)."""
+    frozen = _FROZEN_RECORDS.get(cls)
+    if frozen is None:
+        frozen = bool(
+            dataclasses.is_dataclass(cls)
+            and getattr(cls, "__dataclass_params__").frozen  # noqa: B009
+            and cls.__module__ == "generator.model"
+            and cls is not FactBase
+        )
+        _FROZEN_RECORDS[cls] = frozen
+    return frozen
+
+
 class Digests:
     """Digests of what the fact base gives, for one build; the same value, the same digest.
 
@@ -656,15 +674,16 @@ class Digests:
         self.facts = facts
         self._entities: dict[int, tuple[str, str, str]] = {}
         # Each read's digest on this build's fact base, shared by every unit that replays it;
-        # those of the reads of one entity by id are known from the start.
-        self.current: dict[Read, str] = {}
+        # those of the reads of one entity by id are known from the start (`items`).
+        self.items: dict[Read, str] = {}
         for kind in ENTITY_KINDS:
             for entity_id, entity in getattr(facts, kind).items():
                 digest = entity_digests.get((kind, entity_id))
                 if digest is None:
                     raise ValueError(f"no digest for {kind}/{entity_id}")
                 self._entities[id(entity)] = (kind, entity_id, digest)
-                self.current["item", kind, entity_id] = digest
+                self.items["item", kind, entity_id] = digest
+        self.current: dict[Read, str] = dict(self.items)
         self._digest_of = {object_id: known[2] for object_id, known in self._entities.items()}
         # The lists and dictionaries the last build that digested any digested (a build of
         # an unchanged corpus digests none: see RenderMemo), and those this one does.
@@ -676,12 +695,16 @@ class Digests:
         if known is not None:
             return known
         kind = type(value)
-        if (kind is not list and kind is not dict and kind is not tuple) or not value:
+        if (
+            (kind is not list and kind is not dict and kind is not tuple) or not value
+        ) and not _is_frozen_record(kind):
             return self._of_value(value)
         # The same object as last build (an index the fact base carried over, or one of its
         # lists) holds what it held: the lists, tuples and dictionaries the fact base hands
         # out are never changed once made (its memo of relationships by day grows, but is
-        # only read through relationships_on, whose lists are digested, never the memo).
+        # only read through relationships_on, whose lists are digested, never the memo),
+        # nor are its frozen records (a claim with its event, a citation), whose fields
+        # are entities and plain values.
         held = self._answers.get(id(value)) or self._last_answers.get(id(value))
         digest = held[1] if held is not None and held[0] is value else self._of_value(value)
         if not self._answers:
@@ -768,6 +791,8 @@ class Digests:
 
     def _resolve(self, argument: Hashable) -> Any:
         assert isinstance(argument, tuple)
+        if argument[0] == "value":
+            return argument[1]
         if argument[0] == "entity":
             collection = getattr(self.facts, argument[1])
             if argument[2] not in collection:
@@ -793,7 +818,10 @@ class Digests:
             arguments = read[2]
             assert isinstance(arguments, tuple)
             method = getattr(self.facts, str(read[1]))
-            digest = self.of(method(*(self._resolve(a) for a in arguments)))
+            if len(arguments) == 1:  # most queries: one argument, asked 10,000 times a build
+                digest = self.of(method(self._resolve(arguments[0])))
+            else:
+                digest = self.of(method(*(self._resolve(a) for a in arguments)))
         self.current[read] = digest
         return digest
 
@@ -1002,6 +1030,8 @@ class RenderMemo:
         self.rendered = 0
         # The units whose reads all give what they gave (see `_unchanged_units`).
         self._unchanged: set[Hashable] | None = None
+        # This build's digest of each entity, as a read of it by id (Digests.items).
+        self._items: Mapping[Read, str] = {}
 
     def piece_store(self, digests: Digests) -> PieceStore:
         """The store this build's pieces go through (see `run`)."""
@@ -1021,11 +1051,14 @@ class RenderMemo:
         Otherwise the unit is rendered again, with the pieces it was made of last time.
         """
         if self._unchanged is None:
+            self._items = digests.items
             if self._built_from_this_corpus():
                 # Every read gives what it gave: only the files need checking.
                 self._unchanged = set(self._old)
             else:
-                self._unchanged = _unchanged_units(self._stored.shards, digests)
+                self._unchanged = _unchanged_units(
+                    self._stored.shards, digests, self._items_changed_since_saved(digests)
+                )
         memo = self._old.get(key)
         if (
             memo is not None
@@ -1077,19 +1110,38 @@ class RenderMemo:
         if self.corpus and held is not None:
             # Every unit now in the memo's files was checked or rendered against this
             # corpus, as the files stand now.
-            _BUILT_FROM[self.path] = (self.fingerprint, self.corpus, held)
+            _BUILT_FROM[self.path] = (self.fingerprint, self.corpus, held, self._items)
 
     def _built_from_this_corpus(self) -> bool:
         """Whether the memo's files are as this process last saved them, from a corpus with
         the same digest as this build's (so with the same fact base)."""
+        built = self._saved_by_this_process()
+        return built is not None and built[1] == self.corpus
+
+    def _saved_by_this_process(self) -> _Built | None:
+        """What this process knew when it saved the memo's files, if they are still those."""
         if self.path is None or not self.corpus:
-            return False
+            return None
+        built = _BUILT_FROM.get(self.path)
         held = self._stored.resident_stamps()
-        return held is not None and _BUILT_FROM.get(self.path) == (
-            self.fingerprint,
-            self.corpus,
-            held,
-        )
+        if built is None or held is None or built[0] != self.fingerprint or built[2] != held:
+            return None
+        return built
+
+    def _items_changed_since_saved(self, digests: Digests) -> list[Read] | None:
+        """The reads of an entity by id whose digest differs from the one of the build that
+        saved the memo's files, if this process saved them and few differ; else None.
+
+        Every unit in those files was then either rendered or found unchanged, so each of
+        its reads of an entity recorded that build's digest of the entity (or _MISSING).
+        """
+        built = self._saved_by_this_process()
+        if built is None:
+            return None
+        before, now = built[3], digests.items
+        changed = [read for read, digest in now.items() if before.get(read) != digest]
+        changed.extend(read for read in before if read not in now)
+        return changed if len(changed) <= _FEW_CHANGED_ITEMS else None
 
     def _remove_unkept_pieces(self) -> None:
         assert self.path is not None
@@ -1132,6 +1184,27 @@ class _ShardReads:
     # with the digest each recorded.
     queries: Mapping[Read, tuple[tuple[int, str], ...]]
 
+    @cached_property
+    def reading_missing(self) -> frozenset[int]:
+        """The units that read an entity that was not there (as Mapping.get does)."""
+        if _MISSING not in self.item_digests:
+            return frozenset()
+        return frozenset(
+            bisect_right(self.ends, n)
+            for n, digest in enumerate(self.item_digests)
+            if digest == _MISSING
+        )
+
+    def units_reading(self, read: Read) -> Iterator[int]:
+        """The units, by position, that read this entity."""
+        found = -1
+        while True:
+            try:
+                found = self.items.index(read, found + 1)  # at C speed: no index to keep
+            except ValueError:
+                return
+            yield bisect_right(self.ends, found)
+
 
 def _shard_reads(shard: Mapping[Hashable, _Memo]) -> _ShardReads:
     keys: list[Hashable] = []
@@ -1158,7 +1231,13 @@ def _shard_reads(shard: Mapping[Hashable, _Memo]) -> _ShardReads:
 # For each render memo this process saved: its fingerprint, the corpus digest of that build
 # and the stamps of its files then. A build of a corpus with that digest, finding the files
 # unchanged since, knows every read of every unit gives what it gave.
-_BUILT_FROM: dict[Path, tuple[str, str, tuple[Stamp | None, ...]]] = {}
+# With it, the digest of each entity then, as a read of it by id: the next build compares
+# them with its own, and checks only the units that read an entity whose digest changed.
+_Built = tuple[str, str, tuple[Stamp | None, ...], Mapping[Read, str]]
+_BUILT_FROM: dict[Path, _Built] = {}
+
+# Above this many changed entities, comparing each unit's reads is as quick.
+_FEW_CHANGED_ITEMS = 256
 
 # The reads of each memo file this process holds, by the id() of its entries (which are
 # never changed once read: see _RESIDENT), so `mkdocs serve` lays them out once per file.
@@ -1174,34 +1253,54 @@ def _reads_of(shard: Mapping[Hashable, _Memo]) -> _ShardReads:
     return reads
 
 
-def _unchanged_units(shards: list[dict[Any, Any]], digests: Digests) -> set[Hashable]:
+def _unchanged_units(
+    shards: list[dict[Any, Any]], digests: Digests, items_changed: list[Read] | None = None
+) -> set[Hashable]:
     """The units of the memo whose every read gives, on this build's fact base, the digest
-    it recorded: the units that would render what they rendered last time."""
+    it recorded: the units that would render what they rendered last time.
+
+    `items_changed`: the reads of an entity whose digest changed since the build every unit
+    recorded its reads in (RenderMemo._items_changed_since_saved), if known.
+    """
     held = {id(shard) for shard in shards}
     for gone in [key for key in _SHARD_READS if key not in held]:
         del _SHARD_READS[gone]  # a file rewritten since: its old entries are not kept alive
     unchanged: set[Hashable] = set()
     for shard in shards:
         reads = _reads_of(shard)
-        changed = _changed_units(reads, digests)
+        changed = _changed_units(reads, digests, items_changed)
         unchanged.update(key for n, key in enumerate(reads.keys) if n not in changed)
     return unchanged
 
 
-def _changed_units(reads: _ShardReads, digests: Digests) -> set[int]:
+def _changed_units(
+    reads: _ShardReads, digests: Digests, items_changed: list[Read] | None = None
+) -> set[int]:
     """The positions of the units some read of which gives another digest than recorded."""
-    # An entity that is gone has no digest: None differs from the one recorded.
-    now = tuple(map(digests.current.get, reads.items))
     changed: set[int] = set()
-    if now != reads.item_digests:
-        differ = (n for n, (a, b) in enumerate(zip(now, reads.item_digests, strict=True)) if a != b)
-        changed.update(bisect_right(reads.ends, n) for n in differ)
+    if items_changed is not None:
+        # Only the units that read a changed entity; and, as below, those that read one
+        # that was not there: it has no digest now either.
+        changed.update(reads.reading_missing)
+        for read in items_changed:
+            changed.update(reads.units_reading(read))
+    else:
+        # An entity that is gone has no digest: None differs from the one recorded.
+        now = tuple(map(digests.current.get, reads.items))
+        if now != reads.item_digests:
+            differ = (
+                n for n, (a, b) in enumerate(zip(now, reads.item_digests, strict=True)) if a != b
+            )
+            changed.update(bisect_right(reads.ends, n) for n in differ)
+    replay = digests.replay
     for read, units in reads.queries.items():
-        if all(position in changed for position, _ in units):
+        if changed and all(position in changed for position, _ in units):
             continue  # every unit that made it is rendered again anyway
         try:
-            digest: str | None = digests.replay(read)
+            digest: str | None = replay(read)
         except Exception:  # a read that no longer works: render its units again
             digest = None
-        changed.update(position for position, recorded in units if recorded != digest)
+        for position, recorded in units:
+            if recorded != digest:
+                changed.add(position)
     return changed

@@ -10,7 +10,7 @@ import datetime as dt
 from bisect import insort
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar
 
@@ -252,6 +252,17 @@ class FactBase:
 
     # --- a rebuild after a few edits ----------------------------------------------------------
 
+    def sharing_collections_of(self, previous: FactBase) -> FactBase:
+        """This fact base, holding `previous`'s dictionary of each kind whose entities are
+        all the very same objects, in the same order: what a build reads of a collection
+        that did not change is then the very object the last build digested."""
+        same = {
+            kind: getattr(previous, kind)
+            for kind in _COLLECTIONS
+            if _same_collection(getattr(previous, kind), getattr(self, kind))
+        }
+        return replace(self, **same) if same else self
+
     def take_indexes_from(self, previous: FactBase) -> None:
         """Start with the indexes `previous` had worked out, where they still hold.
 
@@ -309,8 +320,20 @@ _INDEX_SOURCES: dict[str, frozenset[str]] = {
 PATCH_MOST_EVENTS = 64
 
 
+_COLLECTIONS = ("actors", "events", "relationships", "sources", "topics")
+
+
+def _same_collection(old: Mapping[str, object], new: Mapping[str, object]) -> bool:
+    return old is new or (
+        len(old) == len(new)
+        and all(a == b and x is y for (a, x), (b, y) in zip(old.items(), new.items(), strict=True))
+    )
+
+
 def _changed_ids(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
     """The ids whose entity is not the very same object in both (added and removed ones too)."""
+    if old is new:
+        return set()
     changed = {key for key, value in new.items() if old.get(key) is not value}
     return changed | (old.keys() - new.keys())
 

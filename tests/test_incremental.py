@@ -392,3 +392,41 @@ def test_a_build_of_an_unchanged_corpus_neither_checks_it_nor_replays_its_reads(
     copy.replace(shard)
     assert generate(project / "content", out).ok
     assert ran == ["reads"]
+
+
+def test_in_the_same_process_only_the_units_reading_a_changed_entity_are_compared_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After each edit, the units found changed from the entities whose digest changed
+    since the last build are those a comparison of every unit's reads finds; a new process
+    (which cannot know what the last build's digests were) compares every unit's reads."""
+    write_corpus(tmp_path / "content", EVENTS)
+    compare = cache._changed_units
+    quick: list[int] = []
+    full: list[int] = []
+
+    def both_ways(
+        reads: cache._ShardReads, digests: cache.Digests, items_changed: list[object] | None
+    ) -> set[int]:
+        found = compare(reads, digests, items_changed)  # type: ignore[arg-type]
+        if items_changed is None:
+            full.append(1)
+        else:
+            quick.append(len(items_changed))
+            assert found == compare(reads, digests, None)
+        return found
+
+    monkeypatch.setattr(cache, "_changed_units", both_ways)
+    out = tmp_path / "site_src"
+    assert generate(tmp_path / "content", out).ok
+    for name, edit in EDITS:
+        quick.clear()
+        edit(tmp_path)
+        assert generate(tmp_path / "content", out).ok, name
+        assert quick and all(0 < changed <= 3 for changed in quick), name
+    full.clear()
+    replace_in(_event(tmp_path, 7), r"^title: .*$", "title: From a new process")
+    cache.forget_resident()
+    quick.clear()
+    assert generate(tmp_path / "content", out).ok
+    assert quick == [] and full
