@@ -73,7 +73,9 @@ def make_project(root: Path, events: int) -> Path:
 
 
 def clear_caches(project: Path) -> None:
+    """No cache left for the next generation, on disk or in this process: a cold one."""
     shutil.rmtree(cache_dir_for(project / "content"), ignore_errors=True)
+    forget_resident()
 
 
 def generate_project(

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.run import generate_project, make_project, measure, table
+from benchmarks.run import clear_caches, generate_project, make_project, measure, table
+from generator import cache
 from tests.test_incremental import tree
 
 SMALL, LARGE = 200, 800
@@ -55,3 +56,18 @@ def test_the_benchmark_runs_and_reports(tmp_path: Path) -> None:
     generate_project(project)
     generate_project(project, cache=False, out="reference")
     assert tree(project / "site_src") == tree(project / "reference")
+
+
+def test_a_cold_generation_of_the_benchmark_starts_from_nothing_this_process_holds(
+    tmp_path: Path,
+) -> None:
+    """Each round's cold generation runs in the process that made the last round's: what
+    the process keeps of the last build must go with the cache folder."""
+    project = make_project(tmp_path / "project", SMALL)
+    content = project / "content"
+    generate_project(project)
+    parse_cache = cache.cache_dir_for(content) / cache.PARSE_CACHE_FILE
+    assert cache.last_load(content, cache.ParseCache(parse_cache)) is not None
+    clear_caches(project)
+    assert cache.last_load(content, cache.ParseCache(parse_cache)) is None
+    assert not cache.cache_dir_for(content).exists()
