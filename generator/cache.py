@@ -341,14 +341,26 @@ class _ShardedPickle:
             return
         # The one-file cache of versions before the split: never read, so not kept.
         self._paths[0].with_name(self._base_name).unlink(missing_ok=True)
-        shards: list[dict[Any, Any]] = [{} for _ in range(SHARDS)]
-        for key, value in entries.items():
-            number = self._shard_of.get(key)
-            shards[_shard_of(key) if number is None else number][key] = value
-        for number, new in enumerate(shards):
+        for number, new in self._shards_to_save(entries).items():
             if not _same_entries(self._shards[number], new):
                 _write_pickle(self._paths[number], self._fingerprint, new)
                 self._shards[number] = new
+
+    def _shards_to_save(self, entries: Mapping[Any, Any]) -> dict[int, dict[Any, Any]]:
+        """The shards `entries` split into: those that may differ from the ones read."""
+        read = self.entries
+        if entries.keys() == read.keys():
+            # The same keys, nearly all with the very entries read: only the shards of the
+            # others can change (a rebuild after one edit touches a few of 128).
+            numbers = {
+                self._shard_of[key] for key, entry in entries.items() if read[key] is not entry
+            }
+            return {n: {key: entries[key] for key in self._shards[n]} for n in numbers}
+        shards: dict[int, dict[Any, Any]] = {n: {} for n in range(SHARDS)}
+        for key, value in entries.items():
+            number = self._shard_of.get(key)
+            shards[_shard_of(key) if number is None else number][key] = value
+        return shards
 
 
 def _merged(shards: list[dict[K, V]]) -> tuple[dict[K, V], dict[K, int]]:

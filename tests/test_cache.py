@@ -87,6 +87,38 @@ def test_a_damaged_or_stale_cache_is_ignored(synthetic: Path, damage: bytes) -> 
     assert tree(synthetic / "site_src") == tree(synthetic / "reference")
 
 
+def test_a_sharded_cache_rewrites_only_the_files_whose_entries_changed(tmp_path: Path) -> None:
+    base = tmp_path / "cache.pickle"
+
+    def inodes() -> dict[Path, int]:
+        return {path: path.stat().st_ino for path in shard_paths(base) if path.exists()}
+
+    def shard(key: str) -> Path:
+        return shard_paths(base)[cache._shard_of(key)]
+
+    first = {f"key-{n}": (n,) for n in range(1000)}
+    cache._ShardedPickle(base, "print").save(first)
+    before = inodes()
+    stored = cache._ShardedPickle(base, "print")
+    assert stored.entries == first
+    second = {**stored.entries, "key-7": ("seven",)}
+    stored.save(second)
+    after = inodes()
+    assert {path for path in after if after[path] != before.get(path)} == {shard("key-7")}
+    again = cache._ShardedPickle(base, "print")
+    assert again.entries == second
+    third = {key: value for key, value in again.entries.items() if key != "key-8"}
+    third["key-new"] = (1,)
+    again.save(third)
+    last = inodes()
+    assert {path for path in last if last[path] != after.get(path)} == {
+        shard("key-8"),
+        shard("key-new"),
+    }
+    cache.forget_resident()
+    assert cache._ShardedPickle(base, "print").entries == third
+
+
 def test_damaged_piece_files_are_ignored(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache, "KEEP_PIECES_FROM", 1)
     assert generate(synthetic / "content", synthetic / "site_src").ok
