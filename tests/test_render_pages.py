@@ -290,3 +290,26 @@ def test_figure_headings_keep_acronyms_as_written() -> None:
     page = event_page(facts, facts.events["bamako-attack-2024"], None)
     assert "\n### JNIM fighters taking part\n" in page
     assert "\n### Killed\n" in page
+
+
+def _normalised_line_by_line(text: str) -> str:
+    """The page normalisation as first written, one line at a time: the oracle."""
+    out: list[str] = []
+    for line in text.rstrip("\n").split("\n"):
+        if line.strip() == "" and out and out[-1].strip() == "":
+            continue
+        out.append(line.rstrip() if line.strip() else "")
+    return "\n".join(out) + "\n"
+
+
+@given(
+    st.lists(
+        st.sampled_from(["", " ", "\t", "\u00a0", "\u2003", "\r", "a", "| b |", " c ", "\n"]),
+        max_size=30,
+    ).map("".join)
+    | st.text()
+)
+def test_pages_are_normalised_as_line_by_line(text: str) -> None:
+    from generator.render.site import _normalised
+
+    assert _normalised(text) == _normalised_line_by_line(text)
