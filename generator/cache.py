@@ -507,6 +507,10 @@ class LastLoad:
     results: list[ParsedFile]
     items: list[Parsed | None]  # None for a file that gave no entity
     entries: list[_Entry | None]  # the parse cache's, None where it has none
+    # What the load gave from them: the digest of each entity's file, and the fact base
+    # (None if the corpus had errors), which the next load patches where it can.
+    digests: dict[tuple[str, str], str]
+    facts: FactBase | None
 
 
 _LAST_LOAD: _LastOfFolder[LastLoad] = _LastOfFolder()

@@ -157,15 +157,24 @@ def load_corpus(
     loaded = cast(list[ParsedFile], results)
     parsed = [item for item in items if item is not None]
     problems.extend(problem for result in loaded for problem in result.problems)
-    digests: dict[tuple[str, str], str] = {
-        (item.kind, item.entity.id): result.digest
-        for result, item in zip(loaded, items, strict=True)
-        if item is not None
-    }
-    file_digests = [
-        result.digest for result, item in zip(loaded, items, strict=True) if item is not None
-    ]
+    patch = _patch_of(last, paths, was, items)
+    digests = _entity_digests(loaded, items, last, patch)
+    corpus = corpus_digest(
+        [result.digest for result, item in zip(loaded, items, strict=True) if item is not None]
+    )
+    problems.extend(_corpus_problems(parsed, corpus, content_dir if cache is not None else None))
+    problems.sort()
+    facts = None
+    if not has_errors(problems):
+        facts = (
+            _patched_fact_base(last.facts, [items[n] for n in patch])
+            if last is not None and last.facts is not None and patch is not None
+            else build_fact_base(parsed)
+        )
     if cache is not None:
+        cache.save()
+        if facts is not None:
+            facts = with_last_indexes(content_dir, facts)
         keep_load(
             content_dir,
             LastLoad(
@@ -176,19 +185,54 @@ def load_corpus(
                 loaded,
                 items,
                 cache.entries_of(paths),
+                digests,
+                facts,
             ),
         )
-    corpus = corpus_digest(file_digests)
-    problems.extend(_corpus_problems(parsed, corpus, content_dir if cache is not None else None))
-    problems.sort()
-    if cache is not None:
-        cache.save()
-    if has_errors(problems):
+    if facts is None:
         return CorpusResult(None, problems, len(files), corpus=corpus)
-    facts = build_fact_base(parsed)
-    if cache is not None:
-        facts = with_last_indexes(content_dir, facts)
     return CorpusResult(facts, problems, len(files), digests, corpus)
+
+
+def _patch_of(
+    last: LastLoad | None, paths: list[str], was: list[int], items: list[Parsed | None]
+) -> list[int] | None:
+    """The places of the files read again, if what the last load gave can be patched for
+    them: the same files as then, and each gives an entity of the same kind and id as it
+    did then, or none either time."""
+    if last is None or len(last.position) != len(paths) or list(last.position) != paths:
+        return None
+    again = [n for n, before in enumerate(was) if before < 0]
+    for n in again:
+        before, now = last.items[n], items[n]
+        if (before is None) != (now is None) or (
+            before is not None
+            and now is not None
+            and (before.kind != now.kind or before.entity.id != now.entity.id)
+        ):
+            return None
+    return again
+
+
+def _entity_digests(
+    loaded: list[ParsedFile],
+    items: list[Parsed | None],
+    last: LastLoad | None,
+    patch: list[int] | None,
+) -> dict[tuple[str, str], str]:
+    """The digest of each entity's file, by (kind, id), in file order."""
+    if last is not None and patch is not None:
+        digests = dict(last.digests)  # the same keys in the same order: a copy, patched
+        for n in patch:
+            item = items[n]
+            if item is not None:
+                digests[item.kind, item.entity.id] = loaded[n].digest
+        return digests
+    return {
+        (item.kind, item.entity.id): result.digest
+        for result, item in zip(loaded, items, strict=True)
+        if item is not None
+    }
 
 
 def _unchanged_since(
@@ -250,6 +294,30 @@ def _parse(
     if cache is not None and stamp is not None:
         cache.store(path, stamp, result)
     return result
+
+
+def _patched_fact_base(last: FactBase, changed: list[Parsed | None]) -> FactBase:
+    """`last`, with the entities of these files in place of the ones of the same ids (see
+    _patch_of): what build_fact_base gives, in the same order, with the very dictionaries
+    of the kinds none of which changed."""
+    collections: dict[str, dict[str, object]] = {}
+    for item in changed:
+        if item is None:
+            continue
+        collection = collections.get(item.kind)
+        if collection is None:
+            collection = collections[item.kind] = dict(getattr(last, item.kind))
+        collection[item.entity.id] = item.entity
+    return FactBase(
+        actors=cast(dict[str, Actor], collections.get("actors", last.actors)),
+        events=cast(dict[str, Event], collections.get("events", last.events)),
+        relationships=cast(
+            dict[str, Relationship], collections.get("relationships", last.relationships)
+        ),
+        sources=cast(dict[str, Source], collections.get("sources", last.sources)),
+        topics=cast(dict[str, Topic], collections.get("topics", last.topics)),
+        files=last.files,
+    )
 
 
 def build_fact_base(parsed: list[Parsed]) -> FactBase:

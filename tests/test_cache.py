@@ -249,6 +249,32 @@ def test_a_load_in_the_same_process_looks_up_only_the_files_whose_stamps_changed
     assert (third.hits, third.misses) == (result.files_read, 0)
 
 
+def test_a_load_in_the_same_process_patches_the_last_fact_base_for_an_edited_file(
+    synthetic: Path,
+) -> None:
+    """The fact base after an edit that keeps every id is the last one with the edited
+    entity in place: the dictionaries of the other kinds are the very same objects, and
+    the whole equals, in order, what a load without caches gives."""
+    content = synthetic / "content"
+    settle(content)
+    path = caches_of(synthetic) / PARSE_CACHE_FILE
+    first = load_corpus(content, cache=ParseCache(path)).facts
+    replace_in(content / "events" / "event-3.yaml", r"^title: .*$", "title: Synthetic event X")
+    result = load_corpus(content, cache=ParseCache(path))
+    reference = load_corpus(content)
+    facts, fresh = result.facts, reference.facts
+    assert first is not None and facts is not None and fresh is not None
+    for kind in ("actors", "relationships", "sources", "topics"):
+        assert getattr(facts, kind) is getattr(first, kind)
+    assert facts.events is not first.events
+    assert facts.events["event-3"].title == "Synthetic event X"
+    for kind in ("actors", "events", "relationships", "sources", "topics"):
+        assert list(getattr(facts, kind).items()) == list(getattr(fresh, kind).items())
+    assert facts.files == fresh.files
+    assert list(result.digests.items()) == list(reference.digests.items())
+    assert result.corpus == reference.corpus
+
+
 def test_the_stamps_file_is_read_back_from_memory_only_while_it_is_the_one_written(
     tmp_path: Path,
 ) -> None:
