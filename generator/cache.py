@@ -1155,8 +1155,16 @@ class RenderMemo:
         if built is None:
             return None
         before, now = built[3], digests.items
-        changed = [read for read, digest in now.items() if before.get(read) != digest]
-        changed.extend(read for read in before if read not in now)
+        if len(before) == len(now) and list(before) == list(now):
+            # The same entities in the same order, as after an edit: compared side by side.
+            changed = [
+                read
+                for (read, digest), old in zip(now.items(), before.values(), strict=True)
+                if digest != old
+            ]
+        else:
+            changed = [read for read, digest in now.items() if before.get(read) != digest]
+            changed.extend(read for read in before if read not in now)
         return changed if len(changed) <= _FEW_CHANGED_ITEMS else None
 
     def _remove_unkept_pieces(self) -> None:
