@@ -170,10 +170,13 @@ def _csv_files(records: Records) -> dict[str, bytes]:
     for kind in MODELS:
         rows = [r.row for _, r in records[kind]]
         files[f"{DATA_DIR}/{kind}.csv"] = _csv(_columns(kind), rows)
-    events = [(e, r.part_fields) for e, r in records["events"] if isinstance(e, Event)]
+    events = [e for e, _ in records["events"] if isinstance(e, Event)]
+    fields = [r.part_fields for e, r in records["events"] if isinstance(e, Event)]
     for index, part in enumerate(NESTED_EVENT_PARTS):
-        having = [event for event, fields in events if fields[index] is not None]
-        used: set[str] = set().union(*(f[index] or () for _, f in events))
+        found = [of_event[index] for of_event in fields]
+        having = [event for event, used in zip(events, found, strict=True) if used is not None]
+        # Most events use the same few sets of fields: each distinct set is joined once.
+        used: set[str] = set().union(*(f for f in set(found) if f is not None))
         header = ("event", "position", *sorted(used - {"event", "position"}))
         lines = pieces_of(part_lines, having, part, header)
         files[f"{DATA_DIR}/event-{part}.csv"] = _csv(header, lines)
