@@ -26,7 +26,7 @@ from generator.diagnostics import Diagnostic, error, has_errors, warning
 from generator.load import Document, load_file
 from generator.model import FactBase
 from generator.schema import MODELS, Actor, Event, FileKind, Relationship, Source, Topic
-from generator.validate import Parsed, check_corpus, validate_document
+from generator.validate import LoadOf, Parsed, check_corpus, validate_document
 
 Progress = Callable[[int, int], None]
 
@@ -162,7 +162,14 @@ def load_corpus(
     corpus = corpus_digest(
         [result.digest for result, item in zip(loaded, items, strict=True) if item is not None]
     )
-    problems.extend(_corpus_problems(parsed, corpus, content_dir if cache is not None else None))
+    load = LoadOf(
+        digests,
+        last.digests if last is not None and patch is not None else None,
+        [item for item in (items[n] for n in patch or ()) if item is not None],
+    )
+    problems.extend(
+        _corpus_problems(parsed, corpus, content_dir if cache is not None else None, load)
+    )
     problems.sort()
     facts = None
     if not has_errors(problems):
@@ -267,13 +274,13 @@ def _item(
 
 
 def _corpus_problems(
-    parsed: list[Parsed], corpus: str, content_dir: Path | None
+    parsed: list[Parsed], corpus: str, content_dir: Path | None, load: LoadOf
 ) -> list[Diagnostic]:
     """check_corpus(parsed); with a content folder (a build with caches), as this process
     last ran them on a corpus with the same digest, if it did."""
     if content_dir is None:
         return check_corpus(parsed)
-    return remembered_checks(content_dir, corpus, lambda: check_corpus(parsed, content_dir))
+    return remembered_checks(content_dir, corpus, lambda: check_corpus(parsed, content_dir, load))
 
 
 def _parse(

@@ -7,9 +7,11 @@ duplicate ids, dates outside an actor's existence).
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import typing
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -272,14 +274,32 @@ def _choices_at(model: type[pydantic.BaseModel], loc: Loc) -> list[str]:
 # --- corpus checks ------------------------------------------------------------------------------
 
 
-def check_corpus(parsed: Sequence[Parsed], remember: Path | None = None) -> list[Diagnostic]:
+@dataclass(frozen=True)
+class LoadOf:
+    """The load a corpus check runs on: `this`, any object that stands for it; and, where
+    that load patched the one before (`before`), the items of the files it read again,
+    each of the same kind and id as in that one."""
+
+    this: object
+    before: object = None
+    changed: Sequence[Parsed] = ()
+
+
+def check_corpus(
+    parsed: Sequence[Parsed], remember: Path | None = None, load: LoadOf | None = None
+) -> list[Diagnostic]:
     """The problems no single file can show. With `remember` (a build with caches, of that
     content folder), the entities this process checked last time for it, and found
-    unchanged, are not checked again (see _LastCheck)."""
+    unchanged, are not checked again (see _LastCheck); with `load` too, where the last
+    check ran on the load this one patched, only the changed entities are looked at."""
+    last = _LAST_CHECK.get(remember) if remember is not None else None
+    if remember is not None and last is not None and load is not None and _patchable(last, load):
+        problems, patched = _patched_check(last, load)
+        _LAST_CHECK[remember] = patched
+        return problems
     by_kind, problems = _by_id(parsed)
     ids = {kind: set(items) for kind, items in by_kind.items()}
     actors = {actor_id: item.entity for actor_id, item in by_kind["actors"].items()}
-    last = _LAST_CHECK.get(remember) if remember is not None else None
     # An entity's own problems depend on itself, the ids of each kind (an unknown reference,
     # and the ids suggested for it) and, for a relationship, its actors' dates.
     reusable = (
@@ -288,6 +308,7 @@ def check_corpus(parsed: Sequence[Parsed], remember: Path | None = None) -> list
         else {}
     )
     checked: dict[int, _Checked] = {}
+    own: list[Diagnostic] = []
     cited: set[str] = set()
     for item in parsed:
         entity = item.entity
@@ -295,24 +316,79 @@ def check_corpus(parsed: Sequence[Parsed], remember: Path | None = None) -> list
         if found is None or found[0] is not entity:
             found = (entity, *_own_problems(item, ids, by_kind["actors"]))
         checked[id(entity)] = found
-        problems.extend(found[1])
+        own.extend(found[1])
         cited.update(found[2])
     if remember is not None:
         _LAST_CHECK.clear()  # one content folder's: a process builds one project
-        _LAST_CHECK[remember] = _LastCheck(ids, actors, checked)
-    for source_id, item in by_kind["sources"].items():
-        if source_id not in cited:
-            problems.append(
-                warning(
-                    item.document.path,
-                    1,
-                    1,
-                    "unused-source",
-                    f"source '{source_id}' is not cited by any actor, event, claim, figure "
-                    "or relationship; cite it or remove the file",
-                )
-            )
-    return problems
+        _LAST_CHECK[remember] = _LastCheck(
+            ids,
+            actors,
+            checked,
+            load.this if load is not None else None,
+            by_kind,
+            own,
+            unique=not problems,
+        )
+    return [*problems, *own, *_unused_sources(by_kind["sources"], cited.__contains__)]
+
+
+def _unused_sources(
+    sources: Mapping[str, Parsed], is_cited: Callable[[str], bool]
+) -> list[Diagnostic]:
+    return [
+        warning(
+            item.document.path,
+            1,
+            1,
+            "unused-source",
+            f"source '{source_id}' is not cited by any actor, event, claim, figure "
+            "or relationship; cite it or remove the file",
+        )
+        for source_id, item in sources.items()
+        if not is_cited(source_id)
+    ]
+
+
+def _patchable(last: _LastCheck, load: LoadOf) -> bool:
+    """Whether `last` ran on the load this one patched, with every id used once, and no
+    actor changed (a relationship's own problems depend on its actors' dates)."""
+    if load.before is None or last.load is not load.before or not last.unique:
+        return False
+    for item in load.changed:
+        before = last.by_kind[item.kind].get(item.entity.id)
+        if before is None or (before is not item and item.kind == "actors"):
+            return False
+    return True
+
+
+def _patched_check(last: _LastCheck, load: LoadOf) -> tuple[list[Diagnostic], _LastCheck]:
+    """The last check with the changed entities checked again: the same ids, the same
+    actors, so every other entity's own problems are the ones it had."""
+    by_kind = dict(last.by_kind)
+    checked = dict(last.entities)
+    cited = Counter(last.cited_counts()) if load.changed else last.cited_counts()
+    dropped: set[int] = set()
+    added: list[Diagnostic] = []
+    for item in load.changed:
+        entity = item.entity
+        before = by_kind[item.kind][entity.id]
+        if before is item:
+            continue
+        if by_kind[item.kind] is last.by_kind[item.kind]:
+            by_kind[item.kind] = dict(by_kind[item.kind])
+        by_kind[item.kind][entity.id] = item
+        old = checked.pop(id(before.entity))
+        dropped.update(map(id, old[1]))
+        cited.subtract(old[2])
+        found = (entity, *_own_problems(item, last.ids, by_kind["actors"]))
+        checked[id(entity)] = found
+        added.extend(found[1])
+        cited.update(found[2])
+    own = [problem for problem in last.own if id(problem) not in dropped] + added
+    patched = _LastCheck(
+        last.ids, last.actors, checked, load.this, by_kind, own, unique=True, cited=cited
+    )
+    return [*own, *_unused_sources(by_kind["sources"], lambda s: cited[s] > 0)], patched
 
 
 def _by_id(parsed: Sequence[Parsed]) -> tuple[dict[str, dict[str, Parsed]], list[Diagnostic]]:
@@ -388,6 +464,23 @@ class _LastCheck:
     ids: dict[str, set[str]]
     actors: dict[str, Entity]
     entities: dict[int, _Checked]
+    # The load it ran on (LoadOf.this), each kind's items by id, every entity's own
+    # problems, and whether every id was used once: what the next check patches.
+    load: object = None
+    by_kind: dict[str, dict[str, Parsed]] = dataclasses.field(default_factory=dict)
+    own: list[Diagnostic] = dataclasses.field(default_factory=list)
+    unique: bool = False
+    # How many entities cite each source, counted when first needed.
+    cited: Counter[str] | None = None
+
+    def cited_counts(self) -> Counter[str]:
+        if self.cited is not None:
+            return self.cited
+        counts: Counter[str] = Counter()
+        for _, _, sources in self.entities.values():
+            counts.update(sources)
+        object.__setattr__(self, "cited", counts)  # a memo of what the fields say, once
+        return counts
 
 
 _LAST_CHECK: dict[Path, _LastCheck] = {}
