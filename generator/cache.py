@@ -77,7 +77,7 @@ from functools import cache, cached_property, partial
 from importlib import metadata
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import pydantic
 
@@ -159,11 +159,13 @@ def read_stamps(path: Path) -> Mapping[str, OutputStamp]:
 
 
 def write_stamps(path: Path, stamps: Mapping[str, OutputStamp]) -> None:
+    # A copy, kept in memory: the caller's dictionary is the caller's to change.
+    written = dict(stamps)
     # A tuple is written as a JSON list.
-    if not _replace_file(path, json.dumps(stamps, separators=(",", ":")).encode("utf-8")):
+    if not _replace_file(path, json.dumps(written, separators=(",", ":")).encode("utf-8")):
         return
     try:
-        _RESIDENT_STAMPS[path] = (stamp_of(path.stat()), stamps)
+        _RESIDENT_STAMPS[path] = (stamp_of(path.stat()), written)
     except OSError:
         _RESIDENT_STAMPS.pop(path, None)
 
@@ -415,10 +417,12 @@ def stamps_of(paths: Iterable[str]) -> list[Stamp | None]:
     return stamps
 
 
-def settled(stamps: list[Stamp | None]) -> list[bool]:
-    """For each stamp, whether it is older than RACY_NS (see the module docstring)."""
-    now = time.time_ns()
-    return [stamp is not None and now - stamp[1] >= RACY_NS for stamp in stamps]
+def settled(stamps: list[Stamp | None], read_from: int) -> list[bool]:
+    """For each stamp, whether the file was last changed (its mtime, and its ctime, which a
+    copy that keeps an old mtime sets) more than RACY_NS before `read_from`, a time before
+    any of the files was read: only then does an unchanged stamp say the file is
+    unchanged (see the module docstring)."""
+    return [stamp is not None and not _is_racy(stamp, read_from) for stamp in stamps]
 
 
 def text_digest(shown: str, text: str) -> str:
@@ -498,11 +502,11 @@ class LastLoad:
     no look in the parse cache, and the Parsed item its entity was handed to the corpus
     checks in (which know entities by those objects)."""
 
-    cache: tuple[Path | None, str]  # the parse cache's file and fingerprint it was made with
+    made_with: tuple[Path | None, str]  # the parse cache's file and fingerprint
     position: dict[str, int]  # each file's place in the lists below, by path
     stamps: list[Stamp | None]
-    # Whether the file's stamp was older than RACY_NS when it was read: only then does an
-    # unchanged stamp say the file is unchanged.
+    # Whether the file's stamp was older than RACY_NS when the load began to read: only
+    # then does an unchanged stamp say the file is unchanged (see `settled`).
     settled: list[bool]
     results: list[ParsedFile]
     items: list[Parsed | None]  # None for a file that gave no entity
@@ -516,10 +520,10 @@ class LastLoad:
 _LAST_LOAD: _LastOfFolder[LastLoad] = _LastOfFolder()
 
 
-def last_load(content_dir: Path, cache: ParseCache) -> LastLoad | None:
-    """The last load of the folder, if it was made with a parse cache like `cache`."""
+def last_load(content_dir: Path, parse_cache: ParseCache) -> LastLoad | None:
+    """The last load of the folder, if it was made with a parse cache like this one."""
     last = _LAST_LOAD.get(content_dir)
-    return last if last is not None and last.cache == cache.made_with else None
+    return last if last is not None and last.made_with == parse_cache.made_with else None
 
 
 def keep_load(content_dir: Path, load: LastLoad) -> None:
@@ -591,8 +595,10 @@ class ParseCache:
             self._stored.save(self._new)
 
 
-def _is_racy(stamp: Stamp) -> bool:
-    return time.time_ns() - stamp[1] < RACY_NS
+def _is_racy(stamp: Stamp, read_from: int | None = None) -> bool:
+    """Whether the file changed within RACY_NS of `read_from` (by default, now)."""
+    now = time.time_ns() if read_from is None else read_from
+    return now - max(stamp[1], stamp[2]) < RACY_NS
 
 
 # --- the render memo -------------------------------------------------------------------------
@@ -807,7 +813,7 @@ class Digests:
 
     def _resolve(self, argument: Hashable) -> Any:
         assert isinstance(argument, tuple)
-        if argument[0] == "value":
+        if argument[0] == "value":  # the most common kind first: 10,000 replays a build
             return argument[1]
         if argument[0] == "entity":
             collection = getattr(self.facts, argument[1])
@@ -1126,13 +1132,13 @@ class RenderMemo:
         if self.corpus and held is not None:
             # Every unit now in the memo's files was checked or rendered against this
             # corpus, as the files stand now.
-            _BUILT_FROM[self.path] = (self.fingerprint, self.corpus, held, self._items)
+            _BUILT_FROM[self.path] = _Built(self.fingerprint, self.corpus, held, self._items)
 
     def _built_from_this_corpus(self) -> bool:
         """Whether the memo's files are as this process last saved them, from a corpus with
         the same digest as this build's (so with the same fact base)."""
         built = self._saved_by_this_process()
-        return built is not None and built[1] == self.corpus
+        return built is not None and built.corpus == self.corpus
 
     def _saved_by_this_process(self) -> _Built | None:
         """What this process knew when it saved the memo's files, if they are still those."""
@@ -1140,7 +1146,7 @@ class RenderMemo:
             return None
         built = _BUILT_FROM.get(self.path)
         held = self._stored.resident_stamps()
-        if built is None or held is None or built[0] != self.fingerprint or built[2] != held:
+        if built is None or built.fingerprint != self.fingerprint or built.held != held:
             return None
         return built
 
@@ -1154,7 +1160,7 @@ class RenderMemo:
         built = self._saved_by_this_process()
         if built is None:
             return None
-        before, now = built[3], digests.items
+        before, now = built.items, digests.items
         if len(before) == len(now) and list(before) == list(now):
             # The same entities in the same order, as after an edit: compared side by side.
             changed = [
@@ -1257,7 +1263,13 @@ def _shard_reads(shard: Mapping[Hashable, _Memo]) -> _ShardReads:
 # unchanged since, knows every read of every unit gives what it gave.
 # With it, the digest of each entity then, as a read of it by id: the next build compares
 # them with its own, and checks only the units that read an entity whose digest changed.
-_Built = tuple[str, str, tuple[Stamp | None, ...], Mapping[Read, str]]
+class _Built(NamedTuple):
+    fingerprint: str
+    corpus: str
+    held: tuple[Stamp | None, ...]
+    items: Mapping[Read, str]
+
+
 _BUILT_FROM: dict[Path, _Built] = {}
 
 # Above this many changed entities, comparing each unit's reads is as quick.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,13 @@ from generator.diagnostics import Diagnostic, error, has_errors, warning
 from generator.load import Document, load_file
 from generator.model import FactBase
 from generator.schema import MODELS, Actor, Event, FileKind, Relationship, Source, Topic
-from generator.validate import LoadOf, Parsed, check_corpus, validate_document
+from generator.validate import (
+    LoadOf,
+    Parsed,
+    check_corpus,
+    check_stands_for,
+    validate_document,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -125,6 +132,7 @@ def load_corpus(
     last = last_load(content_dir, cache) if cache is not None else None
     # Every stamp before any file is read: a file written after its stamp was taken is
     # read as it is then, and its new stamp has it read again next time.
+    read_from = time.time_ns()
     stamps: list[Stamp | None] = stamps_of(paths) if cache is not None else [None] * len(paths)
     was = _unchanged_since(last, paths, stamps)
     results: list[ParsedFile | None] = [None] * len(files)
@@ -188,7 +196,7 @@ def load_corpus(
                 cache.made_with,
                 {path: n for n, path in enumerate(paths)},
                 stamps,
-                settled(stamps),
+                settled(stamps, read_from),
                 loaded,
                 items,
                 cache.entries_of(paths),
@@ -205,9 +213,14 @@ def _patch_of(
     last: LastLoad | None, paths: list[str], was: list[int], items: list[Parsed | None]
 ) -> list[int] | None:
     """The places of the files read again, if what the last load gave can be patched for
-    them: the same files as then, and each gives an entity of the same kind and id as it
-    did then, or none either time."""
-    if last is None or len(last.position) != len(paths) or list(last.position) != paths:
+    them: a load without errors of the same files, and each gives an entity of the same
+    kind and id as it did then, or none either time."""
+    if (
+        last is None
+        or last.facts is None  # it had errors: an id may have been used twice
+        or len(last.position) != len(paths)
+        or list(last.position) != paths
+    ):
         return None
     again = [n for n, before in enumerate(was) if before < 0]
     for n in again:
@@ -229,7 +242,9 @@ def _entity_digests(
 ) -> dict[tuple[str, str], str]:
     """The digest of each entity's file, by (kind, id), in file order."""
     if last is not None and patch is not None:
-        digests = dict(last.digests)  # the same keys in the same order: a copy, patched
+        # The same keys in the same order (the same files, each id used once, as in a load
+        # without errors): a copy, patched.
+        digests = dict(last.digests)
         for n in patch:
             item = items[n]
             if item is not None:
@@ -280,7 +295,17 @@ def _corpus_problems(
     last ran them on a corpus with the same digest, if it did."""
     if content_dir is None:
         return check_corpus(parsed)
-    return remembered_checks(content_dir, corpus, lambda: check_corpus(parsed, content_dir, load))
+    ran: list[bool] = []
+
+    def check() -> list[Diagnostic]:
+        ran.append(True)
+        return check_corpus(parsed, content_dir, load)
+
+    found = remembered_checks(content_dir, corpus, check)
+    if not ran:
+        # Found for a corpus with this digest: the next load may patch that check.
+        check_stands_for(content_dir, load)
+    return found
 
 
 def _parse(
@@ -307,24 +332,16 @@ def _patched_fact_base(last: FactBase, changed: list[Parsed | None]) -> FactBase
     """`last`, with the entities of these files in place of the ones of the same ids (see
     _patch_of): what build_fact_base gives, in the same order, with the very dictionaries
     of the kinds none of which changed."""
-    collections: dict[str, dict[str, object]] = {}
+    collections: dict[FileKind, dict[str, object]] = {kind: getattr(last, kind) for kind in MODELS}
+    copied: set[FileKind] = set()
     for item in changed:
         if item is None:
             continue
-        collection = collections.get(item.kind)
-        if collection is None:
-            collection = collections[item.kind] = dict(getattr(last, item.kind))
-        collection[item.entity.id] = item.entity
-    return FactBase(
-        actors=cast(dict[str, Actor], collections.get("actors", last.actors)),
-        events=cast(dict[str, Event], collections.get("events", last.events)),
-        relationships=cast(
-            dict[str, Relationship], collections.get("relationships", last.relationships)
-        ),
-        sources=cast(dict[str, Source], collections.get("sources", last.sources)),
-        topics=cast(dict[str, Topic], collections.get("topics", last.topics)),
-        files=last.files,
-    )
+        if item.kind not in copied:
+            collections[item.kind] = dict(collections[item.kind])
+            copied.add(item.kind)
+        collections[item.kind][item.entity.id] = item.entity
+    return _fact_base(collections, last.files)
 
 
 def build_fact_base(parsed: list[Parsed]) -> FactBase:
@@ -334,6 +351,12 @@ def build_fact_base(parsed: list[Parsed]) -> FactBase:
     for item in parsed:
         by_kind[item.kind][item.entity.id] = item.entity
         files[item.kind, item.entity.id] = item.document.path
+    return _fact_base(by_kind, files)
+
+
+def _fact_base(
+    by_kind: Mapping[FileKind, dict[str, object]], files: dict[tuple[str, str], str]
+) -> FactBase:
     return FactBase(
         actors=cast(dict[str, Actor], by_kind["actors"]),
         events=cast(dict[str, Event], by_kind["events"]),

@@ -13,6 +13,7 @@ import typing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -476,14 +477,20 @@ class _LastCheck:
     def cited_counts(self) -> Counter[str]:
         if self.cited is not None:
             return self.cited
-        counts: Counter[str] = Counter()
-        for _, _, sources in self.entities.values():
-            counts.update(sources)
+        counts = Counter(chain.from_iterable(found[2] for found in self.entities.values()))
         object.__setattr__(self, "cited", counts)  # a memo of what the fields say, once
         return counts
 
 
 _LAST_CHECK: dict[Path, _LastCheck] = {}
+
+
+def check_stands_for(remember: Path, load: LoadOf) -> None:
+    """The last check of the folder stands for this load too: one of a corpus with the same
+    digest (the same files with the same text), whose problems were taken from it."""
+    last = _LAST_CHECK.get(remember)
+    if last is not None:
+        _LAST_CHECK[remember] = dataclasses.replace(last, load=load.this)
 
 
 def forget_checks() -> None:

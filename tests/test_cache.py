@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from benchmarks.synthetic import write_corpus
-from generator import cache, validate
+from generator import cache, corpus, validate
 from generator.build import generate
 from generator.cache import (
     PARSE_CACHE_FILE,
@@ -25,7 +25,9 @@ from generator.cache import (
     shard_paths,
 )
 from generator.corpus import load_corpus
+from generator.load import Document
 from generator.model import Citation, FactBase
+from generator.validate import Parsed
 from tests.test_incremental import replace_in, settle, tree
 
 
@@ -165,7 +167,7 @@ def test_a_rebuild_checks_the_corpus_as_a_first_check_does(
     the corpus (no index of every id is made)."""
     content = synthetic / "content"
     if files == "settled":
-        settle(content)
+        settle(monkeypatch)
     path = caches_of(synthetic) / PARSE_CACHE_FILE
     actor = content / "actors" / "actor-1.yaml"
     event = content / "events" / "event-4.yaml"
@@ -208,6 +210,9 @@ def test_a_rebuild_checks_the_corpus_as_a_first_check_does(
     step(extra.unlink)
     step(lambda: (event.write_text(event_text, encoding="utf-8"), actor.unlink()))
     step(lambda: actor.write_text(actor_text, encoding="utf-8"))
+    # Nothing changed: the problems are those found for this corpus, and the check that
+    # found them is the one the next step patches.
+    step(lambda: None)
     # The only citation of source-10 taken away, then given back: unused, then used.
     claim = content / "events" / "event-20.yaml"
     step(lambda: replace_in(claim, r"sources: \[source-10\]", "sources: [source-13]"))
@@ -219,7 +224,7 @@ def test_a_rebuild_checks_the_corpus_as_a_first_check_does(
     step(lambda: other.write_text(other_text + "related: [event-none]\n", encoding="utf-8"))
     step(lambda: other.write_text(other_text, encoding="utf-8"))
     assert ["unknown-reference" in c for c in codes[-3:]] == [False, True, False]
-    assert [("unknown-reference" in c, "outside-existence" in c) for c in codes[:-4]] == [
+    assert [("unknown-reference" in c, "outside-existence" in c) for c in codes[:-5]] == [
         (False, False),
         (True, False),
         (True, True),
@@ -230,9 +235,10 @@ def test_a_rebuild_checks_the_corpus_as_a_first_check_does(
         (False, False),
     ]
     if files == "settled":
-        # The steps that changed events alone (the second, the fourth and the last four)
-        # patched.
-        assert passes == [1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0]
+        # The steps that changed events alone after a load without errors (the second and
+        # three of the last four) patched; the one that changed nothing took the problems
+        # found before, and the check that found them stood for it.
+        assert passes == [1, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1]
 
 
 def test_corpus_checks_still_see_cached_files_with_their_lines(synthetic: Path) -> None:
@@ -255,7 +261,7 @@ def test_a_load_in_the_same_process_looks_up_only_the_files_whose_stamps_changed
     the last load; the edited one is looked up, and again at the next load while it is
     within its racy window, when the parse cache checks it by its bytes."""
     content = synthetic / "content"
-    settle(content)
+    settle(monkeypatch)
     path = caches_of(synthetic) / PARSE_CACHE_FILE
     looked_up: list[str] = []
     lookup = ParseCache.lookup
@@ -285,14 +291,28 @@ def test_a_load_in_the_same_process_looks_up_only_the_files_whose_stamps_changed
     assert (third.hits, third.misses) == (result.files_read, 0)
 
 
+def test_a_stamp_is_settled_only_if_mtime_and_ctime_were_old_when_the_load_began() -> None:
+    """Against the time the load began to read, not the time it ended; and a copy that
+    keeps an old mtime (cp -p, tar) has a new ctime."""
+    began = 100 * cache.RACY_NS
+    old, new = began - cache.RACY_NS, began - cache.RACY_NS + 1
+    stamps: list[cache.Stamp | None] = [
+        (10, old, old, 1),
+        (10, new, new, 2),
+        (10, old, new, 3),
+        None,
+    ]
+    assert cache.settled(stamps, began) == [True, False, False, False]
+
+
 def test_a_load_in_the_same_process_patches_the_last_fact_base_for_an_edited_file(
-    synthetic: Path,
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The fact base after an edit that keeps every id is the last one with the edited
     entity in place: the dictionaries of the other kinds are the very same objects, and
     the whole equals, in order, what a load without caches gives."""
     content = synthetic / "content"
-    settle(content)
+    settle(monkeypatch)
     path = caches_of(synthetic) / PARSE_CACHE_FILE
     first = load_corpus(content, cache=ParseCache(path)).facts
     replace_in(content / "events" / "event-3.yaml", r"^title: .*$", "title: Synthetic event X")
@@ -311,13 +331,49 @@ def test_a_load_in_the_same_process_patches_the_last_fact_base_for_an_edited_fil
     assert result.corpus == reference.corpus
 
 
+def test_a_patched_check_takes_out_the_problems_of_the_entities_it_checks_again(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load with errors is never patched, but the check itself must not keep an old
+    problem of an entity it checks again."""
+    content = synthetic / "content"
+    path = caches_of(synthetic) / PARSE_CACHE_FILE
+    event = content / "events" / "event-5.yaml"
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text + "related: [event-none]\n", encoding="utf-8")
+    broken = load_corpus(content, cache=ParseCache(path))
+    assert [d.code for d in broken.diagnostics if d.code == "unknown-reference"]
+    last = cache.last_load(content, ParseCache(path))
+    assert last is not None
+    event.write_text(text, encoding="utf-8")
+    position = last.position[str(event)]
+    before = last.items[position]
+    assert before is not None
+    result = corpus._parse("events", str(event), before.document.path, None, None)
+    assert result.entity is not None
+    mended = Parsed("events", result.entity, Document(before.document.path, {}, result.text))
+    parsed = [mended if item is before else item for item in last.items if item is not None]
+    passes: list[int] = []
+    by_id = validate._by_id
+    monkeypatch.setattr(validate, "_by_id", lambda items: (passes.append(1), by_id(items))[1])
+    patched = validate.check_corpus(
+        parsed, content, validate.LoadOf(object(), last.digests, [mended])
+    )
+    assert passes == []
+    assert sorted(patched) == sorted(validate.check_corpus(parsed))
+    assert not [d for d in patched if d.code == "unknown-reference"]
+
+
 def test_the_stamps_file_is_read_back_from_memory_only_while_it_is_the_one_written(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "stamps.json"
     stamps = {"index.md": (1, 2, 3)}
     cache.write_stamps(path, stamps)
-    assert cache.read_stamps(path) is stamps
+    stamps["map.md"] = (4, 5, 6)  # the caller's to change: what was written is held
+    held = cache.read_stamps(path)
+    assert held == {"index.md": (1, 2, 3)}
+    assert cache.read_stamps(path) is held
     path.write_text('{"index.md": [4, 5, 6], "map.md": [7, 8, 9]}', encoding="utf-8")
     assert cache.read_stamps(path) == {"index.md": (4, 5, 6), "map.md": (7, 8, 9)}
     path.write_text("[1, 2]", encoding="utf-8")

@@ -170,11 +170,12 @@ def _csv_files(records: Records) -> dict[str, bytes]:
     for kind in MODELS:
         rows = [r.row for _, r in records[kind]]
         files[f"{DATA_DIR}/{kind}.csv"] = _csv(_columns(kind), rows)
-    events = [e for e, _ in records["events"] if isinstance(e, Event)]
-    fields = [r.part_fields for e, r in records["events"] if isinstance(e, Event)]
+    pairs = [(e, r.part_fields) for e, r in records["events"] if isinstance(e, Event)]
     for index, part in enumerate(NESTED_EVENT_PARTS):
-        found = [of_event[index] for of_event in fields]
-        having = [event for event, used in zip(events, found, strict=True) if used is not None]
+        found = [fields[index] for _, fields in pairs]
+        having = [
+            event for (event, _), of_event in zip(pairs, found, strict=True) if of_event is not None
+        ]
         # Most events use the same few sets of fields: each distinct set is joined once.
         used: set[str] = set().union(*(f for f in set(found) if f is not None))
         header = ("event", "position", *sorted(used - {"event", "position"}))
