@@ -137,13 +137,11 @@ def read_stamps(path: Path) -> Mapping[str, OutputStamp]:
     """The stamps the last build left of its output's files; empty if unreadable. Never to
     be changed: what this process last wrote or read is handed out again while the file's
     own stamp says it is still that file (a third of a rebuild's write stage otherwise)."""
-    try:
-        stamp = stamp_of(path.stat())
-    except OSError:
+    stamp, held = _held(path, _STAMPS_FORMAT)
+    if held is not None:
+        return held
+    if stamp is None:
         return {}
-    resident = _RESIDENT_STAMPS.get(path)
-    if resident is not None and resident[0] == stamp:
-        return resident[1]
     try:
         stamps = json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -154,24 +152,20 @@ def read_stamps(path: Path) -> Mapping[str, OutputStamp]:
     for name, found in stamps.items():
         if isinstance(found, list) and len(found) == 3 and all(type(n) is int for n in found):
             known[str(name)] = (found[0], found[1], found[2])
-    _RESIDENT_STAMPS[path] = (stamp, known)
+    _RESIDENT[path] = (stamp, _STAMPS_FORMAT, known)
     return known
 
 
 def write_stamps(path: Path, stamps: Mapping[str, OutputStamp]) -> None:
-    # A copy, kept in memory: the caller's dictionary is the caller's to change.
+    # A copy, held in memory: the caller's dictionary is the caller's to change.
     written = dict(stamps)
     # A tuple is written as a JSON list.
-    if not _replace_file(path, json.dumps(written, separators=(",", ":")).encode("utf-8")):
-        return
-    try:
-        _RESIDENT_STAMPS[path] = (stamp_of(path.stat()), written)
-    except OSError:
-        _RESIDENT_STAMPS.pop(path, None)
+    data = json.dumps(written, separators=(",", ":")).encode("utf-8")
+    _write_held(path, _STAMPS_FORMAT, written, data)
 
 
-# The stamps file this process last wrote or read, with the file's own stamp then.
-_RESIDENT_STAMPS: dict[Path, tuple[Stamp, Mapping[str, OutputStamp]]] = {}
+# What the stamps file is held under in _RESIDENT, in place of a cache's fingerprint.
+_STAMPS_FORMAT = "stamps, JSON"
 
 
 def _hash(*parts: bytes) -> str:
@@ -230,14 +224,36 @@ def _render_code() -> str:
 _RESIDENT: dict[Path, tuple[Stamp, str, dict[Any, Any]]] = {}
 
 
-def _read_pickle(path: Path, fingerprint: str) -> dict[Any, Any]:
+def _held(path: Path, fingerprint: str) -> tuple[Stamp | None, dict[Any, Any] | None]:
+    """The file's stamp (None if it cannot be read), and what this process holds of it, if
+    the file is still the one it last read or wrote with that fingerprint."""
     try:
         stamp = stamp_of(path.stat())
     except OSError:
-        return {}
+        return None, None
     resident = _RESIDENT.get(path)
     if resident is not None and resident[0] == stamp and resident[1] == fingerprint:
-        return resident[2]
+        return stamp, resident[2]
+    return stamp, None
+
+
+def _write_held(path: Path, fingerprint: str, entries: dict[Any, Any], data: bytes) -> None:
+    """Replace the file with `data`, which holds `entries`, and hold those in memory."""
+    if _replace_file(path, data):
+        try:
+            _RESIDENT[path] = (stamp_of(path.stat()), fingerprint, entries)
+            return
+        except OSError:
+            pass
+    _RESIDENT.pop(path, None)
+
+
+def _read_pickle(path: Path, fingerprint: str) -> dict[Any, Any]:
+    stamp, held = _held(path, fingerprint)
+    if held is not None:
+        return held  # the very dictionary: its identity says what a shard holds
+    if stamp is None:
+        return {}
     try:
         with path.open("rb") as handle:
             stored = pickle.load(handle)
@@ -256,10 +272,7 @@ def _write_pickle(path: Path, fingerprint: str, entries: dict[Any, Any]) -> None
     data = pickle.dumps(
         {"fingerprint": fingerprint, "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL
     )
-    if _replace_file(path, data):
-        _RESIDENT[path] = (stamp_of(path.stat()), fingerprint, entries)
-    else:
-        _RESIDENT.pop(path, None)
+    _write_held(path, fingerprint, entries, data)
 
 
 def _replace_file(path: Path, data: bytes) -> bool:
@@ -280,7 +293,6 @@ def _replace_file(path: Path, data: bytes) -> bool:
 def forget_resident() -> None:
     """Drop what this process holds of the caches: the next build is as a new process'."""
     _RESIDENT.clear()
-    _RESIDENT_STAMPS.clear()
     _SHARD_READS.clear()
     _BUILT_FROM.clear()
     _CORPUS_CHECKS.forget()
