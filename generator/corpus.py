@@ -166,6 +166,8 @@ def load_corpus(
     parsed = [item for item in items if item is not None]
     problems.extend(problem for result in loaded for problem in result.problems)
     patch = _patch_of(last, paths, was, items)
+    # The entities of the files read again, where the last load is patched for them.
+    changed = [item for item in (items[n] for n in patch or ()) if item is not None]
     digests = _entity_digests(loaded, items, last, patch)
     corpus = corpus_digest(
         [result.digest for result, item in zip(loaded, items, strict=True) if item is not None]
@@ -173,7 +175,7 @@ def load_corpus(
     load = LoadOf(
         digests,
         last.digests if last is not None and patch is not None else None,
-        [item for item in (items[n] for n in patch or ()) if item is not None],
+        changed,
     )
     problems.extend(
         _corpus_problems(parsed, corpus, content_dir if cache is not None else None, load)
@@ -182,7 +184,7 @@ def load_corpus(
     facts = None
     if not has_errors(problems):
         facts = (
-            _patched_fact_base(last.facts, [items[n] for n in patch])
+            _patched_fact_base(last.facts, changed)
             if last is not None and last.facts is not None and patch is not None
             else build_fact_base(parsed)
         )
@@ -328,15 +330,13 @@ def _parse(
     return result
 
 
-def _patched_fact_base(last: FactBase, changed: list[Parsed | None]) -> FactBase:
+def _patched_fact_base(last: FactBase, changed: list[Parsed]) -> FactBase:
     """`last`, with the entities of these files in place of the ones of the same ids (see
     _patch_of): what build_fact_base gives, in the same order, with the very dictionaries
     of the kinds none of which changed."""
     collections: dict[FileKind, dict[str, object]] = {kind: getattr(last, kind) for kind in MODELS}
     copied: set[FileKind] = set()
     for item in changed:
-        if item is None:
-            continue
         if item.kind not in copied:
             collections[item.kind] = dict(collections[item.kind])
             copied.add(item.kind)
