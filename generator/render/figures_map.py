@@ -11,10 +11,11 @@ import math
 import re
 import textwrap
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import islice
+from itertools import compress, islice, repeat
+from operator import attrgetter, is_not
 from typing import Any
 
 from generator import countries
@@ -47,8 +48,9 @@ SEVERAL_KINDS_COLOUR = "#6b6b6b"
 KIND_COLOURS = tuple(c for c in PALETTE if c != "#7F7F7F")
 
 
-def located_events(events: Sequence[Event]) -> list[Event]:
-    return [e for e in events if _is_located(e)]
+def located_count(events: Sequence[Event]) -> int:
+    """How many of the events have coordinates."""
+    return len(_located(events).ids)
 
 
 def _is_located(event: Event) -> bool:
@@ -74,21 +76,46 @@ class Place:
 
 def places(events: Sequence[Event]) -> list[Place]:
     """Located events grouped by identical (rounded) coordinates, in order of first event."""
+    located = _located(events)
+    return [located.place(number) for number in range(len(located.layout))]
+
+
+@dataclass(frozen=True)
+class _Located:
+    """The located events and their places' layout; a Place is made only where asked for,
+    since a page and a figure of 10,000 places need most of them as plain data."""
+
+    events: tuple[Event, ...]  # the located events, in order
+    layout: PlaceLayout
+    ids: tuple[str, ...]  # their ids
+
+    def place(self, number: int) -> Place:
+        lat, lon, positions, anchor, kinds = self.layout[number]
+        return Place(
+            lat,
+            lon,
+            tuple(map(self.events.__getitem__, positions)),
+            anchor,
+            tuple(map(_KINDS.__getitem__, kinds)),
+        )
+
+
+def _located(events: Sequence[Event]) -> _Located:
     # The map page and the map figure both ask: worked out once.
-    return list(shared(_places, tuple(events)))
+    return shared(_places, tuple(events))
 
 
-def _places(events: tuple[Event, ...]) -> tuple[Place, ...]:
+def _places(events: tuple[Event, ...]) -> _Located:
     # Each event's fields as a piece: a rebuild after an edit reads them from the last one.
     fields = pieces_of(_fields_if_located, events)
-    located = [event for event, found in zip(events, fields, strict=True) if found is not None]
+    located = tuple(compress(events, map(is_not, fields, repeat(None))))
     # Which events make a place, and its anchor, depend on these fields alone: worked out
     # again only when one of them changes, not when a title does.
     layout = by_value(_place_layout, tuple(found for found in fields if found is not None))
-    return tuple(
-        Place(lat, lon, tuple(map(located.__getitem__, positions)), anchor, kinds)
-        for lat, lon, positions, anchor, kinds in _with_kinds(layout)
-    )
+    return _Located(located, layout, tuple(map(_ID_OF, located)))
+
+
+_ID_OF = attrgetter("id")
 
 
 PlaceFields = tuple[float, float, str, str]  # rounded lat and lon, place name, kind's value
@@ -104,13 +131,6 @@ def _place_fields(event: Event) -> PlaceFields:
     location = event.location
     assert location is not None and location.lat is not None and location.lon is not None
     return (round(location.lat, 4), round(location.lon, 4), location.place, event.kind.value)
-
-
-def _with_kinds(
-    layout: PlaceLayout,
-) -> Iterator[tuple[float, float, tuple[int, ...], str, tuple[EventKind, ...]]]:
-    for lat, lon, positions, anchor, kinds in layout:
-        yield lat, lon, positions, anchor, tuple(map(_KINDS.__getitem__, kinds))
 
 
 def _place_layout(located: tuple[PlaceFields, ...]) -> PlaceLayout:
@@ -150,22 +170,91 @@ def _slug(value: str) -> str:
 
 
 def map_figure(facts: FactBase) -> Figure:
-    located = places(facts.events_in_order)
-    single = [p for p in located if len(p.kinds) == 1]
-    kinds = sorted({p.kinds[0] for p in single}, key=lambda kind: _KIND_RANK[kind.value])
-    traces = [
-        _trace(
-            kind.value.replace("_", " "), [p for p in single if p.kinds[0] is kind], _kind_colour(i)
-        )
-        for i, kind in enumerate(kinds)
-    ]
-    mixed = [p for p in located if len(p.kinds) > 1]
-    if mixed:
+    located = _located(facts.events_in_order)
+    # All but the hover labels follow from the places' layout and their events' ids: an
+    # edited title finds the traces' coordinates, sizes and links kept.
+    drawn = by_value(_map_traces, (located.layout, located.ids))
+    traces = []
+    for trace in drawn:
+        name, colour, positions, lon, lat, urls, sizes, mixed = trace
+        drawing = {
+            "type": "scattergeo",
+            "mode": "markers",
+            "lon": list(lon),
+            "lat": list(lat),
+            "text": _hovers(located, positions),
+            "customdata": list(urls),
+            "hovertemplate": "%{text}<extra></extra>",
+            "marker": {
+                "color": colour,
+                "size": list(sizes),
+                "line": {"width": 1, "color": "#ffffff"},
+            },
+            "name": name,
+        }
         # Drawn first, under the others: its markers are the large ones, and a small marker
         # nearby stays visible (plotly.js gives the hover to the smaller of two markers under
         # the pointer, and the larger keeps its ring). Listed last in the legend.
-        traces.insert(0, {**_trace(SEVERAL_KINDS, mixed, SEVERAL_KINDS_COLOUR), "legendrank": 2000})
-    return {"data": traces, "layout": _layout(located)}
+        traces.append({**drawing, "legendrank": 2000} if mixed else drawing)
+    return {"data": traces, "layout": _layout(located.layout)}
+
+
+# A trace but for its hover labels: its name, colour, places (by position), their
+# longitudes, latitudes, links and marker sizes, and whether its places are of mixed kinds.
+_TraceShape = tuple[
+    str,
+    str,
+    tuple[int, ...],
+    tuple[float, ...],
+    tuple[float, ...],
+    tuple[str, ...],
+    tuple[float, ...],
+    bool,
+]
+
+
+def _map_traces(value: tuple[PlaceLayout, tuple[str, ...]]) -> tuple[_TraceShape, ...]:
+    """One trace per kind of the places with events of one kind, in EventKind's order, and
+    one for the places with several, drawn first."""
+    layout, ids = value
+    by_kind: dict[str, list[int]] = {}
+    mixed: list[int] = []
+    for number, (_, _, _, _, of_place) in enumerate(layout):
+        if len(of_place) == 1:
+            by_kind.setdefault(of_place[0], []).append(number)
+        else:
+            mixed.append(number)
+    kinds = sorted(by_kind, key=_KIND_RANK.__getitem__)
+    traces = [
+        _trace_shape(kind.replace("_", " "), _kind_colour(i), by_kind[kind], layout, ids, False)
+        for i, kind in enumerate(kinds)
+    ]
+    if mixed:
+        traces.insert(
+            0, _trace_shape(SEVERAL_KINDS, SEVERAL_KINDS_COLOUR, mixed, layout, ids, True)
+        )
+    return tuple(traces)
+
+
+def _trace_shape(
+    name: str,
+    colour: str,
+    numbers: list[int],
+    layout: PlaceLayout,
+    ids: tuple[str, ...],
+    mixed: bool,
+) -> _TraceShape:
+    chosen = [layout[n] for n in numbers]
+    return (
+        name,
+        colour,
+        tuple(numbers),
+        tuple(lon for _, lon, _, _, _ in chosen),
+        tuple(lat for lat, _, _, _, _ in chosen),
+        tuple(_url(positions, anchor, ids) for _, _, positions, anchor, _ in chosen),
+        tuple(marker_size(len(positions)) for _, _, positions, _, _ in chosen),
+        mixed,
+    )
 
 
 def _kind_colour(index: int) -> str:
@@ -177,37 +266,26 @@ def marker_size(events: int) -> float:
     return round(min(MAX_SIZE, BASE_SIZE * math.sqrt(events)), 1)
 
 
-def place_url(place: Place) -> str:
-    """A single event's page; for a place with several, its rows in the map page's table."""
-    if len(place.events) == 1:
-        return links.site_url(links.event_page(place.events[0].id))
-    return f"{links.site_url(links.MAP)}#{place.anchor}"
+def _url(positions: tuple[int, ...], anchor: str, ids: tuple[str, ...]) -> str:
+    """The link of the place of the located events at these positions (`ids` are those
+    events' ids): a single event's page; for a place with several, its rows in the map
+    page's table."""
+    if len(positions) == 1:
+        return links.site_url(links.event_page(ids[positions[0]]))
+    return f"{links.site_url(links.MAP)}#{anchor}"
 
 
-def _trace(name: str, located: Sequence[Place], color: str) -> dict[str, Any]:
-    return {
-        "type": "scattergeo",
-        "mode": "markers",
-        "lon": [p.lon for p in located],
-        "lat": [p.lat for p in located],
-        "text": _hovers(located),
-        "customdata": [place_url(p) for p in located],
-        "hovertemplate": "%{text}<extra></extra>",
-        "marker": {
-            "color": color,
-            "size": [marker_size(len(p.events)) for p in located],
-            "line": {"width": 1, "color": "#ffffff"},
-        },
-        "name": name,
-    }
-
-
-def _hovers(located: Sequence[Place]) -> list[str]:
-    """Each place's hover label; those of the places with one event, in one go."""
-    singles = iter(
-        pieces_of(_single_event_hover, [p.events[0] for p in located if len(p.events) == 1])
-    )
-    return [next(singles) if len(p.events) == 1 else _hover(p) for p in located]
+def _hovers(located: _Located, numbers: Sequence[int]) -> list[str]:
+    """The hover label of each of these places; those of the places with one event, in one
+    go."""
+    layout, events = located.layout, located.events
+    single = [len(layout[n][2]) == 1 for n in numbers]
+    firsts = [events[layout[n][2][0]] for n in compress(numbers, single)]
+    singles = iter(pieces_of(_single_event_hover, firsts))
+    return [
+        next(singles) if one else _hover(located.place(n))
+        for n, one in zip(numbers, single, strict=True)
+    ]
 
 
 def _hover(place: Place) -> str:
@@ -242,17 +320,17 @@ def _wrapped(value: str, first: str = "", rest: str = "") -> str:
     return "<br>".join((rest if i else first) + md.hover(line) for i, line in enumerate(lines))
 
 
-def _bounds(located: Sequence[Place]) -> tuple[list[float], list[float]]:
+def _bounds(layout: PlaceLayout) -> tuple[list[float], list[float]]:
     """The Sahel, widened to take in any event outside it."""
-    lons = [p.lon for p in located]
-    lats = [p.lat for p in located]
+    lats = [lat for lat, _, _, _, _ in layout]
+    lons = [lon for _, lon, _, _, _ in layout]
     lon = [min([SAHEL_LON[0], *lons]) - PADDING, max([SAHEL_LON[1], *lons]) + PADDING]
     lat = [min([SAHEL_LAT[0], *lats]) - PADDING, max([SAHEL_LAT[1], *lats]) + PADDING]
     return [round(v, 2) for v in lon], [round(v, 2) for v in lat]
 
 
-def _layout(located: Sequence[Place]) -> dict[str, Any]:
-    lon, lat = _bounds(located)
+def _layout(layout: PlaceLayout) -> dict[str, Any]:
+    lon, lat = _bounds(layout)
     return {
         "height": 560,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
@@ -285,13 +363,14 @@ def _layout(located: Sequence[Place]) -> dict[str, Any]:
 def map_table(facts: FactBase, from_page: str) -> str:
     """One row per event, grouped by place; a place's first row carries its anchor."""
     rows = ["| Event | Date | Place | Country | Kind |", "| --- | --- | --- | --- | --- |"]
-    located = places(facts.events_in_order)
+    located = _located(facts.events_in_order)
+    grouped = [position for _, _, positions, _, _ in located.layout for position in positions]
     # Looked up in one go, not place by place: most places have a single event.
-    halves = iter(pieces_of(_table_row, [e for p in located for e in p.events], from_page))
-    for place in located:
+    halves = iter(pieces_of(_table_row, list(map(located.events.__getitem__, grouped)), from_page))
+    for _, _, positions, anchor, _ in located.layout:
         before, after = next(halves)
-        rows.append(f'{before}<span id="{place.anchor}"></span>{after}')
-        rows.extend(before + after for before, after in islice(halves, len(place.events) - 1))
+        rows.append(f'{before}<span id="{anchor}"></span>{after}')
+        rows.extend(before + after for before, after in islice(halves, len(positions) - 1))
     return "\n".join(rows) + "\n"
 
 

@@ -7,7 +7,7 @@ from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, embed
-from generator.render.figures_map import located_events, map_table
+from generator.render.figures_map import located_count, map_table
 from generator.render.figures_network import network_table
 from generator.render.figures_timeline import Lane, lanes_by_country, lanes_by_topic, timeline_table
 
@@ -138,8 +138,8 @@ def network_page(facts: FactBase) -> str:
 
 def map_page(facts: FactBase) -> str:
     page = links.MAP
-    located = located_events(facts.events_in_order)
-    missing = len(facts.events) - len(located)
+    located = located_count(facts.events_in_order)
+    missing = len(facts.events) - located
     out = [
         "# Map\n",
         "Where the events took place, coloured by kind of event. A point is a place: the more "
