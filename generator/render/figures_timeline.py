@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Protocol
 
 from generator import countries
@@ -40,6 +41,9 @@ class TimelineItem:
     is_point: bool
     url: str
     hover: str  # the hover label: title and date
+    # What placing it in a row depends on: its first and (exclusive) last day as ordinals,
+    # whether it is a point, and its event's id (see _lane_shape).
+    placed: tuple[int, int, bool, str]
 
 
 @dataclass(frozen=True)
@@ -53,15 +57,17 @@ def timeline_item(event: Event) -> TimelineItem:
     last = (event.end or event.date).last_day
     is_point = event.date.precision is Precision.DAY and (event.end in (None, event.date))
     when = human_span(event.date, event.end)
+    start, end = event.date.first_day, last + dt.timedelta(days=1)
     return TimelineItem(
         event_id=event.id,
         title=event.title,
         when=when,
-        start=event.date.first_day,
-        end=last + dt.timedelta(days=1),
+        start=start,
+        end=end,
         is_point=is_point,
         url=links.site_url(links.event_page(event.id)),
         hover=f"<b>{md.hover(event.title)}</b><br>{md.hover(when)}",
+        placed=(start.toordinal(), end.toordinal(), is_point, event.id),
     )
 
 
@@ -215,10 +221,12 @@ LaneShape = tuple[str, tuple[tuple[int, int, bool, str], ...]]
 
 def _lane_shape(lane: Lane) -> LaneShape:
     """What the lane's rows and coordinates depend on, as plain data (see `by_value`)."""
-    return (
-        lane.label,
-        tuple((i.start.toordinal(), i.end.toordinal(), i.is_point, i.event_id) for i in lane.items),
-    )
+    return (lane.label, tuple(map(_PLACED, lane.items)))
+
+
+_PLACED = attrgetter("placed")
+_HOVER = attrgetter("hover")
+_URL = attrgetter("url")
 
 
 @dataclass(frozen=True)
@@ -339,8 +347,8 @@ def _lane_traces(
                 "symbol": ["circle" if point else "diamond" for point in drawing.points],
                 "line": {"width": 1, "color": "#ffffff"},
             },
-            "text": [item.hover for item in lane.items],
-            "customdata": [item.url for item in lane.items],
+            "text": list(map(_HOVER, lane.items)),
+            "customdata": list(map(_URL, lane.items)),
             "hovertemplate": "%{text}<extra></extra>",
             "name": md.hover(lane.label),
             "showlegend": False,
