@@ -93,7 +93,7 @@ from generator.render.pieces import (
 )
 from generator.schema import MODELS, Entity, json_schema
 from generator.validate import Parsed, forget_checks
-from generator.write import Current, Kept, remembered_digest
+from generator.write import Current, Kept, forget_manifests, remembered_digest
 from generator.write import Stamp as OutputStamp
 
 PARSE_CACHE_FILE = "generator.pickle"
@@ -301,6 +301,7 @@ def forget_resident() -> None:
     _LAST_LOAD.forget()
     forget_checks()
     forget_calls()
+    forget_manifests()
 
 
 # A cache is kept in this many files, by a hash of each entry's key: a build that changed a

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import write
 from generator.build import generate, run_build_command
@@ -541,3 +543,55 @@ def test_the_digest_of_large_bytes_is_found_again_only_for_the_very_same_bytes(
     assert list(write._DIGESTS) == [id(first)]  # what the render memo digested, only
     assert generate(project / "content", project / "site_src").ok
     assert not write._DIGESTS  # dropped when the build ends
+
+
+@given(
+    st.dictionaries(
+        st.text(st.characters(codec="utf-8"), max_size=12),
+        st.text(st.characters(codec="utf-8"), max_size=12),
+        max_size=6,
+    )
+)
+def test_the_manifest_is_what_json_writes_with_indentation(digests: dict[str, str]) -> None:
+    """manifest_bytes writes its lines itself, quicker than json.dumps' pure-Python
+    indenting encoder: for any paths and digests, the very bytes json.dumps gives."""
+    expected = json.dumps({"files": digests}, indent=1, sort_keys=True) + "\n"
+    assert write.manifest_bytes(digests) == expected.encode("utf-8")
+
+
+def test_the_manifest_is_read_again_only_when_its_file_changed(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that built site_src/ takes the manifest's digests from memory while the
+    file's stamp is what the build left; a manifest changed since, or a process that holds
+    none (a new one), reads the file."""
+    out = project / "site_src"
+    assert generate(project / "content", out, cache=False).ok
+    on_disk = write.read_manifest_digests(out)
+    assert on_disk
+    reads: list[Path] = []
+    real_read = write.read_manifest_digests
+
+    def counted(folder: Path) -> dict[str, str]:
+        reads.append(folder)
+        return real_read(folder)
+
+    monkeypatch.setattr(write, "read_manifest_digests", counted)
+    assert write.Current(out, {}).digests == on_disk
+    assert reads == []
+
+    manifest = out / MANIFEST
+    changed = json.loads(manifest.read_text(encoding="utf-8"))
+    changed["files"]["index.md"] = "0" * 64
+    manifest.write_text(json.dumps(changed, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    assert write.Current(out, {}).digests["index.md"] == "0" * 64
+    assert reads == [out]
+
+    # The build reads the changed manifest, then holds the one it writes.
+    assert generate(project / "content", out, cache=False).ok
+    assert reads == [out, out]
+    assert write.Current(out, {}).digests == on_disk
+    assert reads == [out, out]
+    write.forget_manifests()
+    assert write.Current(out, {}).digests == on_disk
+    assert reads == [out, out, out]
