@@ -70,6 +70,7 @@ from collections.abc import (
     Iterator,
     KeysView,
     Mapping,
+    Sequence,
     ValuesView,
 )
 from dataclasses import dataclass
@@ -77,7 +78,7 @@ from functools import cache, cached_property, partial
 from importlib import metadata
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar, cast
 
 import pydantic
 
@@ -419,8 +420,13 @@ def stamp_of(stat: os.stat_result) -> Stamp:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
-def stamps_of(paths: Iterable[str]) -> list[Stamp | None]:
+def stamps_of(paths: Sequence[str]) -> list[Stamp | None]:
     """Each file's stamp, None for one that cannot be read."""
+    try:
+        # 17,500 stat calls a rebuild: without a Python loop around them where none fails.
+        return list(map(_STAMP_OF, map(os.stat, paths)))
+    except OSError:
+        pass
     stamps: list[Stamp | None] = []
     for path in paths:
         try:
@@ -428,6 +434,10 @@ def stamps_of(paths: Iterable[str]) -> list[Stamp | None]:
         except OSError:
             stamps.append(None)
     return stamps
+
+
+# stamp_of, in C.
+_STAMP_OF = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 
 
 def settled(stamps: list[Stamp | None], read_from: int) -> list[bool]:
@@ -443,9 +453,10 @@ def text_digest(shown: str, text: str) -> str:
 
 
 def corpus_digest(file_digests: list[str]) -> str:
-    """A digest of the whole corpus from its files' text digests: equal digests, the same
-    files with the same paths and texts, and so the same fact base."""
-    return _hash_strings("corpus", sorted(file_digests))
+    """A digest of the whole corpus from its files' text digests, in the order the load
+    lists the files (sorted, see corpus.content_files): equal digests, the same files with
+    the same paths and texts, and so the same fact base."""
+    return _hash_strings("corpus", file_digests)
 
 
 # The lists and dictionaries the last build that digested any digested (the answers of the
@@ -590,10 +601,14 @@ class ParseCache:
         self._new[path] = _entry(stamp, parsed)
         self._changed = True
 
-    def carry(self, entries: Iterable[tuple[str, _Entry]]) -> None:
-        """Keep these entries, of files found unchanged without a lookup (see LastLoad)."""
+    def carry(self, paths: Iterable[str], entries: Iterable[_Entry | None]) -> None:
+        """Keep these entries, of files found unchanged without a lookup (see LastLoad);
+        None: the file has none to keep."""
+        carried = dict(zip(paths, entries, strict=True))
+        if None in carried.values():
+            carried = {path: entry for path, entry in carried.items() if entry is not None}
         before = len(self._new)
-        self._new.update(entries)
+        self._new.update(cast(dict[str, _Entry], carried))
         self.hits += len(self._new) - before
 
     def entries_of(self, paths: Iterable[str]) -> list[_Entry | None]:

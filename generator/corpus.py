@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import and_, eq
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 from generator.cache import (
     LastLoad,
@@ -36,6 +37,9 @@ from generator.validate import (
 )
 
 Progress = Callable[[int, int], None]
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -135,19 +139,14 @@ def load_corpus(
     read_from = time.time_ns()
     stamps: list[Stamp | None] = stamps_of(paths) if cache is not None else [None] * len(paths)
     was = _unchanged_since(last, paths, stamps)
+    again = _read_again(was)
     results: list[ParsedFile | None] = [None] * len(files)
     items: list[Parsed | None] = [None] * len(files)
     if last is not None and cache is not None:
-        results = [last.results[n] if n >= 0 else None for n in was]
-        items = [last.items[n] if n >= 0 else None for n in was]
-        cache.carry(
-            (path, entry)
-            for path, n in zip(paths, was, strict=True)
-            if n >= 0
-            for entry in [last.entries[n]]
-            if entry is not None
-        )
-    done = len(files) - was.count(-1)
+        results = _taken_over(last.results, was, again)
+        items = _taken_over(last.items, was, again)
+        cache.carry(paths, _taken_over(last.entries, was, again))
+    done = len(files) - len(again)
     if progress is not None and done:
         progress(done, len(files))
     for position, n in enumerate(was):
@@ -198,7 +197,7 @@ def load_corpus(
                 cache.made_with,
                 {path: n for n, path in enumerate(paths)},
                 stamps,
-                settled(stamps, read_from),
+                _settled_now(stamps, read_from, again),
                 loaded,
                 items,
                 cache.entries_of(paths),
@@ -266,11 +265,48 @@ def _unchanged_since(
     (a settled stamp, the same now), else -1."""
     if last is None:
         return [-1] * len(paths)
+    if len(paths) == len(last.position) and list(last.position) == paths:
+        # The same files, as after an edit: compared side by side, at C speed.
+        same = map(and_, map(eq, stamps, last.stamps), last.settled)
+        return [n if unchanged else -1 for n, unchanged in enumerate(same)]
     before = [last.position.get(path, -1) for path in paths]
     return [
         n if n >= 0 and stamp is not None and last.settled[n] and stamp == last.stamps[n] else -1
         for n, stamp in zip(before, stamps, strict=True)
     ]
+
+
+def _read_again(was: list[int]) -> list[int]:
+    """The positions of the files not taken over from the last load (-1 in `was`)."""
+    # By C-speed searches: after an edit, one file in 17,500.
+    found: list[int] = []
+    start = 0
+    while True:
+        try:
+            start = was.index(-1, start)
+        except ValueError:
+            return found
+        found.append(start)
+        start += 1
+
+
+def _taken_over(values: Sequence[T | None], was: list[int], again: list[int]) -> list[T | None]:
+    """Each file's value in the last load, by its place there (`was`); None for the files
+    read again."""
+    taken: list[T | None] = list(map(values.__getitem__, was))
+    for position in again:
+        taken[position] = None
+    return taken
+
+
+def _settled_now(stamps: list[Stamp | None], read_from: int, again: list[int]) -> list[bool]:
+    """settled(stamps, read_from), worked out for the files read again only: a file taken
+    over was settled when the last load began to read, and its stamp has not changed."""
+    now = [True] * len(stamps)
+    found = settled([stamps[n] for n in again], read_from)
+    for position, is_settled in zip(again, found, strict=True):
+        now[position] = is_settled
+    return now
 
 
 def _item(

@@ -167,7 +167,7 @@ def manifest_bytes(digests: Mapping[str, str]) -> bytes:
     lines = ",\n".join(
         f"  {quoted(path)}: {quoted(digest)}" for path, digest in sorted(digests.items())
     )
-    return ("{\n \"files\": {\n" + lines + "\n }\n}\n").encode("utf-8")
+    return ('{\n "files": {\n' + lines + "\n }\n}\n").encode("utf-8")
 
 
 # What json.dumps writes for a string (ensure_ascii, as by default), in C where it can.
