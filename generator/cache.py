@@ -965,24 +965,38 @@ class Recorder:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._facts, name)
+        found: Any
         if name in ENTITY_KINDS and isinstance(value, dict):
-            return RecordingMapping(self, name, value)
-        if callable(value):
+            found = RecordingMapping(self, name, value)
+        elif callable(value):
             query = getattr(type(self._facts), name, None)
             if query is not None and getattr(query, DERIVED, False):
-                return types.MethodType(query, self)
-            return self._recording(name, value)
-        self.note(("attribute", name), value)
-        return value
+                found = types.MethodType(query, self)
+            else:
+                found = self._recording(name, value)
+        else:
+            self.note(("attribute", name), value)
+            found = value
+        # Kept on the recorder, which Python looks in before calling __getattr__: a page that
+        # lists 5,000 sources asks for a query 5,000 times. An attribute's read is noted
+        # once per unit anyway, and the fact base does not change during a build.
+        self.__dict__[name] = found
+        return found
 
     def _recording(self, name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        argument = self._digests.argument
+
         def call(*arguments: Any, **keywords: Any) -> Any:
             result = method(*arguments, **keywords)
             if keywords:
                 self.opaque = True
                 return result
             try:
-                recorded = tuple(self._digests.argument(a) for a in arguments)
+                recorded = (
+                    (argument(arguments[0]),)
+                    if len(arguments) == 1
+                    else tuple(map(argument, arguments))
+                )
             except _Opaque:
                 self.opaque = True
                 return result
