@@ -520,12 +520,50 @@ def with_last_indexes(content_dir: Path, facts: FactBase) -> FactBase:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """What listing a content folder found (corpus.content_files), with the stamp of each
+    folder it lists (None: not there), taken before it listed them.
+
+    A folder's mtime changes when a file in it is added, removed or renamed, not when one
+    is edited in place: while every stamp is what it was, and was settled (older than
+    RACY_NS) when the listing began, listing again would find the same files.
+    """
+
+    folders: tuple[tuple[str, Stamp | None], ...]
+    files: tuple[tuple[str, str], ...]  # each file's kind and path
+    problems: tuple[Diagnostic, ...]
+    settled: bool
+
+    def holds(self) -> bool:
+        """Whether listing the folders again would find what this listing found."""
+        return self.settled and stamps_of([folder for folder, _ in self.folders]) == [
+            stamp for _, stamp in self.folders
+        ]
+
+
+def listing_of(
+    folders: list[str], list_files: Callable[[], tuple[list[Any], list[Diagnostic]]]
+) -> Listing:
+    """`list_files()`, with the stamps of the folders it lists, taken before it runs."""
+    began = time.time_ns()
+    stamps = stamps_of(folders)
+    files, problems = list_files()
+    return Listing(
+        tuple(zip(folders, stamps, strict=True)),
+        tuple(files),
+        tuple(problems),
+        all(settled([stamp for stamp in stamps if stamp is not None], began)),
+    )
+
+
+@dataclass(frozen=True)
 class LastLoad:
     """What a load of a content folder found, file by file (see corpus.load_corpus): the
     next load in this process takes over each file whose stamp has not changed since, with
     no look in the parse cache, and the Parsed item its entity was handed to the corpus
     checks in (which know entities by those objects)."""
 
+    listing: Listing  # the folder's files, listed again only if a folder changed
     made_with: tuple[Path | None, str]  # the parse cache's file and fingerprint
     position: dict[str, int]  # each file's place in the lists below, by path
     stamps: list[Stamp | None]

@@ -12,12 +12,14 @@ from typing import TypeVar, cast
 
 from generator.cache import (
     LastLoad,
+    Listing,
     ParseCache,
     ParsedFile,
     Stamp,
     corpus_digest,
     keep_load,
     last_load,
+    listing_of,
     remembered_checks,
     settled,
     stamps_of,
@@ -100,6 +102,15 @@ def content_files(content_dir: Path) -> tuple[list[tuple[FileKind, str]], list[D
     return files, problems
 
 
+def _listing(content_dir: Path, last: Listing | None) -> Listing:
+    """content_files(content_dir), as the last listing found it if no folder it lists has
+    changed since (an edit in place changes no folder: see Listing); else listed again."""
+    if last is not None and last.holds():
+        return last
+    folders = [str(content_dir), *(str(content_dir / kind) for kind in MODELS)]
+    return listing_of(folders, lambda: content_files(content_dir))
+
+
 def _shown(path: Path, content_dir: Path) -> str:
     # Names as editors see them from the project root: "content/events/x.yaml".
     return (
@@ -131,9 +142,11 @@ def load_corpus(
     without a cache; with one, a process that checked this folder before checks again only
     the entities that changed, while no id came or went and no actor changed.
     """
-    files, problems = content_files(content_dir)
-    paths = [path for _, path in files]
     last = last_load(content_dir, cache) if cache is not None else None
+    listing = _listing(content_dir, last.listing if last is not None else None)
+    files = cast(list[tuple[FileKind, str]], list(listing.files))
+    problems = list(listing.problems)
+    paths = [path for _, path in files]
     # Every stamp before any file is read: a file written after its stamp was taken is
     # read as it is then, and its new stamp has it read again next time.
     read_from = time.time_ns()
@@ -194,6 +207,7 @@ def load_corpus(
         keep_load(
             content_dir,
             LastLoad(
+                listing,
                 cache.made_with,
                 {path: n for n, path in enumerate(paths)},
                 stamps,

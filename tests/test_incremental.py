@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import write_corpus
-from generator import cache
+from generator import cache, corpus
 from generator.build import generate
 from generator.cache import RenderMemo
 from generator.render import pieces
@@ -435,3 +435,53 @@ def test_in_the_same_process_only_the_units_reading_a_changed_entity_are_compare
     quick.clear()
     assert generate(tmp_path / "content", out).ok
     assert quick == [] and full
+
+
+def test_content_is_listed_again_only_when_a_folder_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that loaded content/ takes its last listing while the stamp of every
+    folder it lists is what it was, and was settled: an edit in place changes no folder,
+    while adding, removing or renaming a file changes its folder's mtime."""
+    content, out = tmp_path / "content", tmp_path / "site_src"
+    write_corpus(content, EVENTS)
+    listed: list[Path] = []
+    real_listing = corpus.content_files
+
+    def counted(folder: Path) -> tuple[list[tuple[str, str]], list[object]]:
+        listed.append(folder)
+        return real_listing(folder)  # type: ignore[return-value]
+
+    monkeypatch.setattr(corpus, "content_files", counted)
+
+    def built() -> set[str]:
+        result = generate(content, out)
+        assert result.ok
+        return {p.name for p in (out / "events").iterdir()}
+
+    assert "event-new.md" not in built()
+    assert len(listed) == 1
+    settle(monkeypatch)
+    built()  # the first listing began before the folders were settled: listed again
+    assert len(listed) == 2
+    replace_in(_event(tmp_path, 5), r"^title: .*$", "title: Edited in place")
+    built()
+    assert len(listed) == 2
+    _new_event(tmp_path)
+    assert "event-new.md" in built()
+    assert len(listed) == 3
+    settle(monkeypatch)
+    built()
+    assert len(listed) == 4
+    _event(tmp_path, 8).unlink()
+    assert "event-8.md" not in built()
+    assert len(listed) == 5
+    settle(monkeypatch)
+    built()
+    _event(tmp_path, 9).rename(_event(tmp_path, 9).with_name("event-9.yml"))
+    result = generate(content, out)
+    assert len(listed) == 7
+    assert not result.ok and any("event-9.yml" in d.path for d in result.diagnostics)
+    cache.forget_resident()
+    generate(content, out)
+    assert len(listed) == 8
