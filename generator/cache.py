@@ -1213,6 +1213,12 @@ class RenderMemo:
             # Every unit now in the memo's files was checked or rendered against this
             # corpus, as the files stand now.
             _BUILT_FROM[self.path] = _Built(self.fingerprint, self.corpus, held, self._items)
+            # The next build checks each file's units by its reads laid out end to end
+            # (_reads_of), once per file this process holds: laid out as the files are
+            # written, so that the first rebuild after a full build does not lay out all
+            # 128 at once (about 50 ms at 10,000 events).
+            for shard in self._stored.shards:
+                _reads_of(shard)
 
     def _built_from_this_corpus(self) -> bool:
         """Whether the memo's files are as this process last saved them, from a corpus with
