@@ -1162,14 +1162,14 @@ class RenderMemo:
                     self._stored.shards, digests, self._items_changed_since_saved(digests)
                 )
         memo = self._old.get(key)
-        if (
-            memo is not None
-            and key in self._unchanged
-            and all(on_disk.keeps(path, kept) for path, kept in memo.outputs.items())
-        ):
-            self.reused += 1
-            self._new[key] = memo
-            return memo.outputs
+        if memo is not None and key in self._unchanged:
+            for path, file in memo.outputs.items():
+                if not on_disk.keeps(path, file):
+                    break
+            else:
+                self.reused += 1
+                self._new[key] = memo
+                return memo.outputs
         self.rendered += 1
         recorder = Recorder(digests)
         if self._store is None:

@@ -54,6 +54,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -263,6 +264,7 @@ class Current:
 
     def __init__(self, out: Path, known_stamps: Mapping[str, Stamp]) -> None:
         self.root = str(out)
+        self._prefix = self.root + "/"
         # Only a hint: a file is taken as unchanged without reading it only if its stamp
         # and the manifest's digest both agree.
         self.known_stamps = known_stamps
@@ -288,9 +290,21 @@ class Current:
 
     def keeps(self, path: str, kept: Kept) -> bool:
         """Whether site_src/<path> still holds the file `kept` stands for."""
-        return self._holds(
-            path, kept.size, kept.digest, lambda found: digest_of(found) == kept.digest
-        )
+        # Asked for each of the 11,000 files a rebuild reuses: _holds' trusted case, inline.
+        try:
+            stat = os.stat(self._prefix + path)  # noqa: PTH116
+        except OSError:
+            return False
+        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        if (
+            stamp == self.known_stamps.get(path)
+            and stat.st_size == kept.size
+            and stat.st_mtime_ns < self._settled_before
+            and self.digests.get(path) == kept.digest
+        ):
+            self.stamps[path] = stamp
+            return True
+        return self._holds(path, kept.size, kept.digest, partial(_has_digest, kept.digest))
 
     def _holds(self, path: str, size: int, digest: str, same: Callable[[bytes], bool]) -> bool:
         full = self.root + "/" + path
@@ -315,6 +329,10 @@ class Current:
                 return False
         self.stamps[path] = stamp
         return True
+
+
+def _has_digest(digest: str, data: bytes) -> bool:
+    return digest_of(data) == digest
 
 
 def _link_or_copy(source: Path | str, target: Path | str) -> None:
