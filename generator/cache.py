@@ -76,7 +76,8 @@ from collections.abc import (
 from dataclasses import dataclass
 from functools import cache, cached_property, partial
 from importlib import metadata
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, is_not
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar, cast
 
@@ -299,6 +300,7 @@ def forget_resident() -> None:
     _CORPUS_CHECKS.forget()
     _FACT_BASES.forget()
     _ANSWERS.clear()
+    _LAST_ENTITIES.forget()
     _LAST_LOAD.forget()
     forget_checks()
     forget_calls()
@@ -751,6 +753,84 @@ def _is_frozen_record(cls: type) -> bool:
     return frozen
 
 
+# Each entity of a fact base by id() of the object (its kind, id and file digest), each
+# read of an entity by id with its digest, and each entity's digest by id() of the object.
+_Entities = tuple[dict[int, tuple[str, str, str]], dict["Read", str], dict[int, str]]
+
+
+def _entities_of(facts: Any, entity_digests: Mapping[tuple[str, str], str]) -> _Entities:
+    entities: dict[int, tuple[str, str, str]] = {}
+    items: dict[Read, str] = {}
+    for kind in ENTITY_KINDS:
+        for entity_id, entity in getattr(facts, kind).items():
+            digest = entity_digests.get((kind, entity_id))
+            if digest is None:
+                raise ValueError(f"no digest for {kind}/{entity_id}")
+            entities[id(entity)] = (kind, entity_id, digest)
+            items["item", kind, entity_id] = digest
+    return entities, items, {object_id: known[2] for object_id, known in entities.items()}
+
+
+def _patched_entities(
+    last: tuple[Any, _Entities] | None,
+    facts: Any,
+    entity_digests: Mapping[tuple[str, str], str],
+) -> _Entities | None:
+    """_entities_of(facts, entity_digests), from the last build's where every kind holds
+    the same ids in the same order and only a few entities are new objects (as after an
+    edit in `mkdocs serve`); None where it cannot be had so.
+
+    An entity that is the very object it was came from the same file (the load takes over
+    an unchanged file's entity), so its digest is the one it had; its id() is its own while
+    it lives, and both fact bases hold it.
+    """
+    if last is None:
+        return None
+    before, (entities, items, digest_of) = last
+    changed: list[tuple[str, Any, Any]] = []
+    for kind in ENTITY_KINDS:
+        now, was = getattr(facts, kind), getattr(before, kind)
+        if now is was:
+            continue
+        if len(now) != len(was) or list(now) != list(was):
+            return None
+        differ = list(compress(now, map(is_not, now.values(), was.values())))
+        if len(differ) > _FEW_CHANGED_ITEMS:
+            return None
+        changed.extend((kind, was[entity_id], now[entity_id]) for entity_id in differ)
+    if not changed:
+        return entities, items, digest_of
+    entities, items, digest_of = dict(entities), dict(items), dict(digest_of)
+    for of_kind, old, new in changed:
+        digest = entity_digests.get((of_kind, new.id))
+        if digest is None:
+            raise ValueError(f"no digest for {of_kind}/{new.id}")
+        del entities[id(old)], digest_of[id(old)]
+        entities[id(new)] = (of_kind, new.id, digest)
+        digest_of[id(new)] = digest
+        items["item", of_kind, new.id] = digest
+    return entities, items, digest_of
+
+
+class _LastEntities:
+    """The entities of the fact base this process last digested (see _patched_entities)."""
+
+    def __init__(self) -> None:
+        self._last: tuple[Any, _Entities] | None = None
+
+    def get(self) -> tuple[Any, _Entities] | None:
+        return self._last
+
+    def keep(self, facts: Any, known: _Entities) -> None:
+        self._last = (facts, known)
+
+    def forget(self) -> None:
+        self._last = None
+
+
+_LAST_ENTITIES = _LastEntities()
+
+
 class Digests:
     """Digests of what the fact base gives, for one build; the same value, the same digest.
 
@@ -760,19 +840,15 @@ class Digests:
 
     def __init__(self, facts: Any, entity_digests: Mapping[tuple[str, str], str]) -> None:
         self.facts = facts
-        self._entities: dict[int, tuple[str, str, str]] = {}
         # Each read's digest on this build's fact base, shared by every unit that replays it;
         # those of the reads of one entity by id are known from the start (`items`).
-        self.items: dict[Read, str] = {}
-        for kind in ENTITY_KINDS:
-            for entity_id, entity in getattr(facts, kind).items():
-                digest = entity_digests.get((kind, entity_id))
-                if digest is None:
-                    raise ValueError(f"no digest for {kind}/{entity_id}")
-                self._entities[id(entity)] = (kind, entity_id, digest)
-                self.items["item", kind, entity_id] = digest
+        known = _patched_entities(_LAST_ENTITIES.get(), facts, entity_digests)
+        if known is None:
+            known = _entities_of(facts, entity_digests)
+        _LAST_ENTITIES.keep(facts, known)
+        # Never changed once made: the next build's are a patched copy.
+        self._entities, self.items, self._digest_of = known
         self.current: dict[Read, str] = dict(self.items)
-        self._digest_of = {object_id: known[2] for object_id, known in self._entities.items()}
         # The lists and dictionaries the last build that digested any digested (a build of
         # an unchanged corpus digests none: see RenderMemo), and those this one does.
         self._last_answers = _ANSWERS.copy()

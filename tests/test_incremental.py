@@ -485,3 +485,34 @@ def test_content_is_listed_again_only_when_a_folder_changed(
     cache.forget_resident()
     generate(content, out)
     assert len(listed) == 8
+
+
+def test_in_the_same_process_the_entities_digests_are_patched_as_worked_out_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After each edit, the entity digests a build patches from the last build's (by the
+    objects that changed) are those worked out from the whole fact base."""
+    write_corpus(tmp_path / "content", EVENTS)
+    patch = cache._patched_entities
+    patched: list[int] = []
+
+    def checked(
+        last: tuple[object, cache._Entities] | None,
+        facts: object,
+        entity_digests: dict[tuple[str, str], str],
+    ) -> cache._Entities | None:
+        found = patch(last, facts, entity_digests)
+        if found is not None:
+            patched.append(1)
+            assert found == cache._entities_of(facts, entity_digests)
+        return found
+
+    monkeypatch.setattr(cache, "_patched_entities", checked)
+    out = tmp_path / "site_src"
+    assert generate(tmp_path / "content", out).ok
+    for name, edit in EDITS:
+        patched.clear()
+        edit(tmp_path)
+        assert generate(tmp_path / "content", out).ok, name
+        if name not in ("a deleted event", "an added event"):
+            assert patched, name
