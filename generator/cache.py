@@ -910,10 +910,11 @@ class Digests:
                 pass
         if isinstance(value, dict):
             # Each value digested on its own (the citations of each source, say), so that
-            # the next build need only digest the lists that are new objects.
-            return _hash_strings(
-                "dict", [f"{self.of(k)}={self._of_item(v)}" for k, v in value.items()]
-            )
+            # the next build need only digest the lists that are new objects. The keys'
+            # digests, then the values': as many of each. A string key's is what `of`
+            # gives, written out: the citations by source have 5,000.
+            keys = [f"str:{k!r}" if type(k) is str else self.of(k) for k in value]
+            return _hash_strings("dict", [*keys, *map(self._of_item, value.values())])
         if isinstance(value, pydantic.BaseModel):
             # A part of an entity (a claim, a figure): its repr names every field.
             return _hash(type(value).__qualname__.encode(), repr(value).encode())
