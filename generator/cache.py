@@ -354,17 +354,23 @@ class _ShardedPickle:
         changed in place: they may be resident)."""
         return self._shards
 
-    def save(self, entries: Mapping[Any, Any]) -> None:
+    def save(
+        self, entries: Mapping[Any, Any], place: Callable[[Any, Any], int] | None = None
+    ) -> None:
+        """Write the files whose entries changed. A key read stays in its file; a new one
+        goes where `place(key, entry)` says, by default by a hash of the key."""
         if not self._paths:
             return
         # The one-file cache of versions before the split: never read, so not kept.
         self._paths[0].with_name(self._base_name).unlink(missing_ok=True)
-        for number, new in self._shards_to_save(entries).items():
+        for number, new in self._shards_to_save(entries, place).items():
             if not _same_entries(self._shards[number], new):
                 _write_pickle(self._paths[number], self._fingerprint, new)
                 self._shards[number] = new
 
-    def _shards_to_save(self, entries: Mapping[Any, Any]) -> dict[int, dict[Any, Any]]:
+    def _shards_to_save(
+        self, entries: Mapping[Any, Any], place: Callable[[Any, Any], int] | None
+    ) -> dict[int, dict[Any, Any]]:
         """The shards `entries` split into: those that may differ from the ones read."""
         read = self.entries
         if entries.keys() == read.keys():
@@ -377,7 +383,9 @@ class _ShardedPickle:
         shards: dict[int, dict[Any, Any]] = {n: {} for n in range(SHARDS)}
         for key, value in entries.items():
             number = self._shard_of.get(key)
-            shards[_shard_of(key) if number is None else number][key] = value
+            if number is None:
+                number = _shard_of(key) if place is None else place(key, value)
+            shards[number][key] = value
         return shards
 
 
@@ -1280,7 +1288,7 @@ class RenderMemo:
             return
         _BUILT_FROM.pop(self.path, None)
         if self.rendered or self._new.keys() != self._old.keys():
-            self._stored.save(self._new)
+            self._stored.save(self._new, _memo_shard)
         for key, (stored, used) in self._pieces.items():
             if key in self._new:
                 stored.save(used)
@@ -1348,6 +1356,13 @@ class RenderMemo:
             if path.name not in kept:
                 path.unlink(missing_ok=True)
                 _RESIDENT.pop(path, None)
+
+
+def _memo_shard(key: Hashable, memo: _Memo) -> int:
+    """The memo file a unit goes in: those that keep pieces, which list every entity and so
+    are rendered again after nearly any edit, all in the first, so that a rebuild rewrites
+    one file for them rather than one each."""
+    return 0 if memo.keeps_pieces else _shard_of(key)
 
 
 def _memo_of(reads: Mapping[Read, str], outputs: Outputs, keeps_pieces: bool) -> _Memo:

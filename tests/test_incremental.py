@@ -516,3 +516,23 @@ def test_in_the_same_process_the_entities_digests_are_patched_as_worked_out_afre
         assert generate(tmp_path / "content", out).ok, name
         if name not in ("a deleted event", "an added event"):
             assert patched, name
+
+
+def test_the_units_that_keep_pieces_share_the_first_memo_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages and figures that list every entity are rendered again after nearly any
+    edit: their memo entries are all in one file, so a rebuild rewrites it once for them."""
+    # At 120 events, the units that list every event use some 120 pieces or more.
+    monkeypatch.setattr(cache, "KEEP_PIECES_FROM", 100)
+    write_corpus(tmp_path / "content", EVENTS)
+    assert generate(tmp_path / "content", tmp_path / "site_src").ok
+    memo = RenderMemo(
+        cache.cache_dir_for(tmp_path / "content") / cache.RENDER_MEMO_FILE,
+        cache.render_fingerprint(repr(None)),
+    )
+    shards = memo._stored.shards
+    keeping = {key for shard in shards for key, entry in shard.items() if entry.keeps_pieces}
+    assert len(keeping) >= 8
+    assert keeping == {key for key, entry in shards[0].items() if entry.keeps_pieces}
+    assert sum(len(shard) for shard in shards[1:]) > 10 * len(shards[0])
