@@ -378,13 +378,19 @@ def _write_site(files: Mapping[str, bytes | Kept], out: Path, current: Current) 
         raise NotADirectoryError(f"{out} is not a folder")
     recorded = current.digests
     present = existing_files(out)
-    foreign = tuple(sorted(present - set(recorded) - set(files)))
-    removed = tuple(sorted((present & set(recorded)) - set(files)))
+    foreign = tuple(sorted(present.difference(recorded, files)))
+    removed = tuple(sorted(present.intersection(recorded).difference(files)))
     digests = {
         path: data.digest if isinstance(data, Kept) else digest_of(data)
         for path, data in files.items()
     }
-    same = {path for path, data in files.items() if current.holds(path, data, digests[path])}
+    # A kept file was checked by `current.keeps` before it was handed out (11,000 of them).
+    checked = current.stamps
+    same = {
+        path
+        for path, data in files.items()
+        if (path in checked if type(data) is Kept else current.holds(path, data, digests[path]))
+    }
     written = tuple(sorted(set(files) - same))
     manifest = manifest_bytes(digests)
     if not written and not removed and _unchanged(out / MANIFEST, manifest):
@@ -440,14 +446,16 @@ def _assemble(
         os.unlink(new_root + "/" + path)  # noqa: PTH108
     _remove_empty_folders(new_root, stale, folders)
     for path, data in files.items():
-        target = new_root + "/" + path
         if path in same:
-            if _same_file(present.get(path), stamps[path][2]):
+            found = present.get(path)
+            if found is not None and found != 0 and found == stamps[path][2]:  # _same_file
                 continue
+            target = new_root + "/" + path
             _make_room(target, path, present, folders)
             _link_or_copy(root + "/" + path, target)
         else:
             assert not isinstance(data, Kept), f"{path}: kept, but not found unchanged"
+            target = new_root + "/" + path
             _make_room(target, path, present, folders)
             _write_new(target, data)
             stamps[path] = _stamp(os.stat(target))  # noqa: PTH116
