@@ -76,6 +76,10 @@ def text(value: str) -> str:
         return BLANK
     escaped = html.escape(collapsed, quote=False)
     escaped = _INLINE_SIGNIFICANT.sub(r"\\\1", escaped)
+    # Python-Markdown takes a line that starts `[...]:` for a reference definition, and its
+    # pattern reads `\]` as a closing bracket: a link whose label holds "]:" at the start of
+    # a list item would vanish. A colon cannot be escaped, so it becomes a reference.
+    escaped = escaped.replace("\\]:", "\\]&#58;")
     escaped = _LEADING_SIGNIFICANT.sub(_escape_leading, escaped)
     if escaped[:1] in _LEADING_ENTITY:
         escaped = _LEADING_ENTITY[escaped[0]] + escaped[1:]
