@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import and_, eq
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import NamedTuple, TypeVar, cast
 
 from generator.cache import (
     LastLoad,
@@ -61,7 +61,17 @@ class CorpusResult:
         return self.facts is not None
 
 
-def content_files(content_dir: Path) -> tuple[list[tuple[FileKind, str]], list[Diagnostic]]:
+class Listed(NamedTuple):
+    """What content_files found."""
+
+    files: list[tuple[FileKind, str]]  # the YAML files to load, by kind and path
+    problems: list[Diagnostic]  # one for anything else found under content/
+    # Whether an entry is a symbolic link: what it names can change while the folder that
+    # holds it stays as it was, so such a listing is never taken over (see _listing).
+    linked: bool
+
+
+def content_files(content_dir: Path) -> Listed:
     """The YAML files to load, and a diagnostic for anything else found under content/.
 
     Files are named by their path as a string: making 10,000 Path objects took longer than
@@ -69,20 +79,22 @@ def content_files(content_dir: Path) -> tuple[list[tuple[FileKind, str]], list[D
     """
     files: list[tuple[FileKind, str]] = []
     problems: list[Diagnostic] = []
+    linked = False
     if not content_dir.is_dir():
-        return files, [
-            error(content_dir.as_posix(), 1, 1, "no-content", "content folder not found")
-        ]
+        problem = error(content_dir.as_posix(), 1, 1, "no-content", "content folder not found")
+        return Listed(files, [problem], linked)
     for entry in sorted(content_dir.iterdir()):
         shown = _shown(entry, content_dir)
         if entry.name.startswith("."):
             continue
+        linked = linked or entry.is_symlink()
         if entry.is_dir() and entry.name in MODELS:
             kind: FileKind = entry.name
             # os.scandir: a folder of 10,000 files is listed without a stat call per file.
             with os.scandir(entry) as listing:
                 found = sorted(listing, key=lambda item: item.name)
             for item in found:
+                linked = linked or item.is_symlink()  # from the listing: no stat call
                 if item.name.endswith(".yaml") and len(item.name) > 5 and item.is_file():
                     files.append((kind, item.path))
                 elif not item.name.startswith("."):
@@ -99,12 +111,15 @@ def content_files(content_dir: Path) -> tuple[list[tuple[FileKind, str]], list[D
                     f"'{entry.name}' is not one of content/{{{','.join(MODELS)}}}; it is ignored",
                 )
             )
-    return files, problems
+    return Listed(files, problems, linked)
 
 
 def _listing(content_dir: Path, last: Listing | None) -> Listing:
     """content_files(content_dir), as the last listing found it if no folder it lists has
-    changed since (an edit in place changes no folder: see Listing); else listed again."""
+    changed since (an edit in place changes no folder: see Listing); else listed again.
+
+    This trusts a folder's mtime to change when an entry is added, removed or renamed, as
+    local filesystems do; a listing that met a symbolic link is never taken over."""
     if last is not None and last.holds():
         return last
     folders = [str(content_dir), *(str(content_dir / kind) for kind in MODELS)]
@@ -307,6 +322,8 @@ def _read_again(was: list[int]) -> list[int]:
 def _taken_over(values: Sequence[T | None], was: list[int], again: list[int]) -> list[T | None]:
     """Each file's value in the last load, by its place there (`was`); None for the files
     read again."""
+    if not values:  # the last load found no files: each is read
+        return [None] * len(was)
     taken: list[T | None] = list(map(values.__getitem__, was))
     for position in again:
         taken[position] = None

@@ -192,21 +192,34 @@ def read_manifest_digests(out: Path) -> dict[str, str]:
 
 
 # The manifest each site_src/ holds as this process last wrote it, by the folder: its stat
-# stamp (size, mtime, inode and ctime) and its digests. A process that builds again
-# (`mkdocs serve`) takes them from here while the file's stamp is unchanged, rather than
-# parsing 1 MB of JSON per build.
-_MANIFESTS: dict[str, tuple[tuple[int, int, int, int], dict[str, str]]] = {}
+# stamp (size, mtime, inode and ctime), its bytes and its digests. A process that builds
+# again (`mkdocs serve`) takes the digests from here while the file's stamp is unchanged
+# and its bytes are the ones written (a rewrite within the same clock tick keeps the
+# stamp), rather than parsing 1 MB of JSON per build.
+_MANIFESTS: dict[str, tuple[tuple[int, int, int, int], bytes, dict[str, str]]] = {}
 
 
 def _manifest_stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
 
 
-def _hold_manifest(out: Path, digests: dict[str, str]) -> None:
+def _hold_manifest(out: Path, data: bytes, digests: dict[str, str]) -> None:
     try:
-        _MANIFESTS[str(out)] = (_manifest_stamp((out / MANIFEST).stat()), digests)
+        _MANIFESTS[str(out)] = (_manifest_stamp((out / MANIFEST).stat()), data, digests)
     except OSError:
         _MANIFESTS.pop(str(out), None)
+
+
+def _held_manifest(out: Path, stat: os.stat_result) -> dict[str, str] | None:
+    """The digests of site_src/'s manifest as this process wrote it, if it still is that."""
+    held = _MANIFESTS.get(str(out))
+    if held is None or held[0] != _manifest_stamp(stat):
+        return None
+    try:
+        same = (out / MANIFEST).read_bytes() == held[1]
+    except OSError:
+        return None
+    return held[2] if same else None
 
 
 def forget_manifests() -> None:
@@ -272,11 +285,8 @@ class Current:
             stat = (out / MANIFEST).stat()
         except OSError:
             stat = None
-        held = _MANIFESTS.get(self.root)
-        if stat is not None and held is not None and held[0] == _manifest_stamp(stat):
-            self.digests: Mapping[str, str] = held[1]
-        else:
-            self.digests = read_manifest_digests(out)
+        held = _held_manifest(out, stat) if stat is not None else None
+        self.digests: Mapping[str, str] = held if held is not None else read_manifest_digests(out)
         manifest_time = stat.st_mtime_ns if stat is not None else 0
         # Files modified before this are trusted by their stamp (see RACY_NS).
         self._settled_before = manifest_time - racy_window(manifest_time)
@@ -394,7 +404,7 @@ def _write_site(files: Mapping[str, bytes | Kept], out: Path, current: Current) 
     written = tuple(sorted(set(files) - same))
     manifest = manifest_bytes(digests)
     if not written and not removed and _unchanged(out / MANIFEST, manifest):
-        _hold_manifest(out, digests)
+        _hold_manifest(out, manifest, digests)
         return WriteReport((), len(same), (), foreign, swapped=False, stamps=current.stamps)
 
     edited = _save_hand_edits(out, [*written, *removed], recorded)
@@ -408,7 +418,7 @@ def _write_site(files: Mapping[str, bytes | Kept], out: Path, current: Current) 
         _remove_tree(spare)
         _assemble(spare, out, files, same, foreign, manifest, stamps)
     spare_holds_old_tree = _swap(spare, out)
-    _hold_manifest(out, digests)
+    _hold_manifest(out, manifest, digests)
     _catch_up(spare, out, written if spare_holds_old_tree else files, removed)
     return WriteReport(
         written, len(same), removed, foreign, swapped=True, edited=edited, stamps=stamps

@@ -448,9 +448,9 @@ def test_content_is_listed_again_only_when_a_folder_changed(
     listed: list[Path] = []
     real_listing = corpus.content_files
 
-    def counted(folder: Path) -> tuple[list[tuple[str, str]], list[object]]:
+    def counted(folder: Path) -> corpus.Listed:
         listed.append(folder)
-        return real_listing(folder)  # type: ignore[return-value]
+        return real_listing(folder)
 
     monkeypatch.setattr(corpus, "content_files", counted)
 
@@ -536,3 +536,62 @@ def test_the_units_that_keep_pieces_share_the_first_memo_file(
     assert len(keeping) >= 8
     assert keeping == {key for key, entry in shards[0].items() if entry.keeps_pieces}
     assert sum(len(shard) for shard in shards[1:]) > 10 * len(shards[0])
+
+
+def test_a_listing_that_met_a_symbolic_link_is_never_taken_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether a linked file is there depends on what it names, not on its folder: the
+    target removed, the next build finds the link broken, as a build afresh does."""
+    content, out = tmp_path / "content", tmp_path / "site_src"
+    write_corpus(content, EVENTS)
+    target = tmp_path / "elsewhere" / "event-new.yaml"
+    target.parent.mkdir()
+    text = _event(tmp_path, 3).read_text(encoding="utf-8")
+    target.write_text(text.replace("id: event-3", "id: event-new"), encoding="utf-8")
+    (content / "events" / "event-new.yaml").symlink_to(target)
+    settle(monkeypatch)
+    assert generate(content, out).ok
+    assert (out / "events" / "event-new.md").is_file()
+    settle(monkeypatch)
+    assert generate(content, out).ok
+    target.unlink()
+    again = generate(content, out)
+    fresh = generate(content, tmp_path / "fresh", cache=False)
+    assert [d.code for d in again.diagnostics] == [d.code for d in fresh.diagnostics]
+    assert any("event-new.yaml" in d.path for d in again.diagnostics)
+
+
+def test_a_process_that_loaded_an_empty_folder_loads_the_files_added_to_it(
+    tmp_path: Path,
+) -> None:
+    """The last load found no file at all: every file found now is read."""
+    content, out = tmp_path / "content", tmp_path / "site_src"
+    for kind in ("actors", "events", "relationships", "sources", "topics"):
+        (content / kind).mkdir(parents=True)
+    generate(content, out)
+    shutil.rmtree(content)
+    write_corpus(content, EVENTS)
+    assert generate(content, out).ok
+
+
+def test_no_unit_s_recorder_outlives_it_while_the_cycle_collector_is_off(tmp_path: Path) -> None:
+    """A build runs with the cycle collector off (build.py): a recorder that kept a cycle
+    to itself would live, with its reads, until the collector next ran. After a build and
+    a rebuild, none is left."""
+    import gc
+
+    write_corpus(tmp_path / "content", EVENTS)
+    out = tmp_path / "site_src"
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        assert generate(tmp_path / "content", out).ok
+        replace_in(_event(tmp_path, 5), r"^title: .*$", "title: A new title")
+        assert generate(tmp_path / "content", out).ok
+        left = sum(1 for found in gc.get_objects() if type(found) is cache.Recorder)
+    finally:
+        if was:
+            gc.enable()
+    assert left == 0

@@ -56,7 +56,9 @@ def test_a_heading_keeps_trailing_hashes(title: str) -> None:
     assert re.sub(r"<[^>]+>", "", html) == title
 
 
-@pytest.mark.parametrize("label", ["]:", "a]: b", "[^src-a]: forged", "[x]: https://e.org"])
+# Each a reference or footnote definition once escaped, were it not for the fix: a label
+# that starts with "[" is escaped to start with a backslash, which no definition matches.
+@pytest.mark.parametrize("label", ["]:", "a]: b", "a ]: (b)", "^x]: y"])
 def test_a_link_whose_label_holds_a_reference_definition_stays_a_link(label: str) -> None:
     """Python-Markdown reads a line that starts `[...]:` as a reference definition, taking
     an escaped bracket for a closing one: found by the structure property test, with an
