@@ -177,9 +177,7 @@ def load_corpus(
     done = len(files) - len(again)
     if progress is not None and done:
         progress(done, len(files))
-    for position, n in enumerate(was):
-        if n >= 0:
-            continue
+    for position in again:
         kind, path = files[position]
         name = os.path.basename(path)  # noqa: PTH119
         shown = f"{content_dir.name}/{kind}/{name}"  # as _shown() names it, only faster
@@ -192,7 +190,7 @@ def load_corpus(
     loaded = cast(list[ParsedFile], results)
     parsed = [item for item in items if item is not None]
     problems.extend(problem for result in loaded for problem in result.problems)
-    patch = _patch_of(last, paths, was, items)
+    patch = _patch_of(last, paths, again, items)
     # The entities of the files read again, where the last load is patched for them.
     changed = [item for item in (items[n] for n in patch or ()) if item is not None]
     digests = _entity_digests(loaded, items, last, patch)
@@ -240,7 +238,7 @@ def load_corpus(
 
 
 def _patch_of(
-    last: LastLoad | None, paths: list[str], was: list[int], items: list[Parsed | None]
+    last: LastLoad | None, paths: list[str], again: list[int], items: list[Parsed | None]
 ) -> list[int] | None:
     """The places of the files read again, if what the last load gave can be patched for
     them: a load without errors of the same files, and each gives an entity of the same
@@ -252,7 +250,6 @@ def _patch_of(
         or list(last.position) != paths
     ):
         return None
-    again = [n for n, before in enumerate(was) if before < 0]
     for n in again:
         before, now = last.items[n], items[n]
         if (before is None) != (now is None) or (
