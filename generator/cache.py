@@ -426,8 +426,12 @@ def _entry(stamp: Stamp, parsed: ParsedFile) -> _Entry:
     return (stamp, _is_racy(stamp), parsed.digest, parsed.entity, parsed.problems, parsed.text)
 
 
+# A file's size, mtime, ctime and inode, in C: stamps_of maps it over 17,500 stat results.
+_STAMP_OF = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+
+
 def stamp_of(stat: os.stat_result) -> Stamp:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    return cast(Stamp, _STAMP_OF(stat))
 
 
 def stamps_of(paths: Sequence[str]) -> list[Stamp | None]:
@@ -444,10 +448,6 @@ def stamps_of(paths: Sequence[str]) -> list[Stamp | None]:
         except OSError:
             stamps.append(None)
     return stamps
-
-
-# stamp_of, in C.
-_STAMP_OF = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 
 
 def settled(stamps: list[Stamp | None], read_from: int) -> list[bool]:

@@ -54,7 +54,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -296,28 +295,16 @@ class Current:
         """Whether site_src/<path> holds exactly `data`, reading it only when unsure."""
         if isinstance(data, Kept):
             return path in self.stamps  # checked by `keeps` before it was handed out
-        return self._holds(path, len(data), digest, lambda found: found == data)
+        return self._holds(path, len(data), digest, data)
 
     def keeps(self, path: str, kept: Kept) -> bool:
         """Whether site_src/<path> still holds the file `kept` stands for."""
-        # Asked for each of the 11,000 files a rebuild reuses: _holds' trusted case, inline.
-        try:
-            stat = os.stat(self._prefix + path)  # noqa: PTH116
-        except OSError:
-            return False
-        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-        if (
-            stamp == self.known_stamps.get(path)
-            and stat.st_size == kept.size
-            and stat.st_mtime_ns < self._settled_before
-            and self.digests.get(path) == kept.digest
-        ):
-            self.stamps[path] = stamp
-            return True
-        return self._holds(path, kept.size, kept.digest, partial(_has_digest, kept.digest))
+        return self._holds(path, kept.size, kept.digest, None)
 
-    def _holds(self, path: str, size: int, digest: str, same: Callable[[bytes], bool]) -> bool:
-        full = self.root + "/" + path
+    def _holds(self, path: str, size: int, digest: str, data: bytes | None) -> bool:
+        """Whether the file holds `data` (None: bytes of that digest), read only if its stamp
+        cannot say. Asked for each of the 11,000 files a rebuild reuses: kept lean."""
+        full = self._prefix + path
         try:
             stat = os.stat(full)  # noqa: PTH116
         except OSError:
@@ -333,16 +320,13 @@ class Current:
         if not trusted:
             try:
                 with open(full, "rb") as handle:  # noqa: PTH123
-                    if not same(handle.read()):
-                        return False
+                    found = handle.read()
             except OSError:
+                return False
+            if found != data if data is not None else digest_of(found) != digest:
                 return False
         self.stamps[path] = stamp
         return True
-
-
-def _has_digest(digest: str, data: bytes) -> bool:
-    return digest_of(data) == digest
 
 
 def _link_or_copy(source: Path | str, target: Path | str) -> None:
@@ -457,8 +441,7 @@ def _assemble(
     _remove_empty_folders(new_root, stale, folders)
     for path, data in files.items():
         if path in same:
-            found = present.get(path)
-            if found is not None and found != 0 and found == stamps[path][2]:  # _same_file
+            if _same_file(present.get(path), stamps[path][2]):
                 continue
             target = new_root + "/" + path
             _make_room(target, path, present, folders)
