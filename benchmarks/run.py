@@ -10,10 +10,13 @@ a project under `.bench/` and measures, in this one process:
    as `mkdocs serve` runs it (the same process, which holds the caches in memory), then,
    after a second edit, as a new `python -m generator build` process does (the caches read
    back from their files);
-4. **`mkdocs build`** of the generated site, through MkDocs' Python API. The project's hook
+4. **the commands**, after a third edit: the wall time of `python -m generator build` and
+   then of `python -m generator check`, each a process of its own, from the interpreter's
+   start to its exit (what an editor waits for at a terminal or in the pre-commit hook);
+5. **`mkdocs build`** of the generated site, through MkDocs' Python API. The project's hook
    is wrapped by benchmarks/hook.py, which times the generation it runs (with warm caches),
    so MkDocs' own work is the build's time less the hook's;
-5. the output: bytes of site_src/ and site/, HTML bytes per page, the figures' JSON sizes
+6. the output: bytes of site_src/ and site/, HTML bytes per page, the figures' JSON sizes
    and trace types, and the process' peak memory (`resource.getrusage` ru_maxrss, which
    covers the whole process: it is read once after generation and once after MkDocs).
 
@@ -31,6 +34,8 @@ import platform
 import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -107,6 +112,25 @@ def edit_event(project: Path, label: str) -> None:
         for line in lines
     ]
     path.write_text("".join(lines), encoding="utf-8")
+
+
+def command_seconds(project: Path, *arguments: str) -> float:
+    """The wall time of `python -m generator <arguments>` run in the project, from the
+    interpreter's start to its exit."""
+    path = os.environ.get("PYTHONPATH")
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), *([path] if path else [])]),
+    }
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "generator", *arguments],
+        cwd=project,
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
 
 
 def modification_times(out: Path) -> dict[str, int]:
@@ -224,6 +248,8 @@ def measure(events: int, repeat: int, workdir: Path, *, with_mkdocs: bool = True
     warm: list[dict[str, float]] = []
     incremental: list[dict[str, float]] = []
     fresh: list[dict[str, float]] = []
+    command_build: list[float] = []
+    command_check: list[float] = []
     rewritten: list[int] = []
     touched: list[int] = []
     files_read = 0
@@ -251,6 +277,9 @@ def measure(events: int, repeat: int, workdir: Path, *, with_mkdocs: bool = True
             edit_event(project, f"edit {run + 1} from disk")
             forget_resident()
             fresh.append(generate_project(project)[1])
+            edit_event(project, f"edit {run + 1} from the command line")
+            command_build.append(command_seconds(project, "build"))
+            command_check.append(command_seconds(project, "check"))
         memory_generation = peak_memory_mb()
         builds = [mkdocs_build(project) for _ in range(repeat)] if with_mkdocs else []
     finally:
@@ -282,6 +311,11 @@ def measure(events: int, repeat: int, workdir: Path, *, with_mkdocs: bool = True
         "incremental_to_full": incremental_m["total"] / cold_m["total"],
         "incremental_new_process": fresh_m,
         "incremental_new_process_to_full": fresh_m["total"] / cold_m["total"],
+        "commands": {
+            "build_after_edit": _median(command_build),
+            "check": _median(command_check),
+            "measure": "wall clock of `python -m generator ...`, interpreter start to exit",
+        },
         "mkdocs": mkdocs_m,
         "generation_to_mkdocs": cold_m["total"] / mkdocs_own if mkdocs_own else None,
         "warm_generation_to_mkdocs": warm_m["total"] / mkdocs_own if mkdocs_own else None,
@@ -297,6 +331,8 @@ def measure(events: int, repeat: int, workdir: Path, *, with_mkdocs: bool = True
             "warm": warm,
             "incremental": incremental,
             "incremental_new_process": fresh,
+            "command_build_after_edit": command_build,
+            "command_check": command_check,
             "mkdocs": builds,
         },
     }
@@ -352,6 +388,11 @@ def table(results: Sequence[dict[str, Any]]) -> str:
                 )
             ),
         ),
+        _row(
+            "`python -m generator build` after an edit, wall",
+            each(lambda r: seconds(r["commands"]["build_after_edit"])),
+        ),
+        _row("`python -m generator check`, wall", each(lambda r: seconds(r["commands"]["check"]))),
         _row("mkdocs build, MkDocs' own work", each(lambda r: seconds(r["mkdocs"].get("own")))),
         _row("  hook's generation in it (warm)", each(lambda r: seconds(r["mkdocs"].get("hook")))),
         _row("generation (cold) / MkDocs", each(lambda r: ratio(r["generation_to_mkdocs"]))),

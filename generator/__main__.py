@@ -1,5 +1,4 @@
-import sys
-
 from generator.cli import main
+from generator.runtime import exit_leaving_objects
 
-sys.exit(main())
+exit_leaving_objects(main())

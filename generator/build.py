@@ -7,13 +7,11 @@ exactly the same site_src/. A content error stops the build before anything is w
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import importlib.util
 import sys
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from generator.diagnostics import Diagnostic, error
 from generator.render import links
 from generator.render.pages_topics import storyline_pages
 from generator.render.site import PageConflict, RenderOptions, render_site
+from generator.runtime import collector_paused
 from generator.write import (
     Current,
     WriteReport,
@@ -128,34 +127,11 @@ def generate(
     folder, never in the project); the output is the same either way. `timings`, if given,
     receives the seconds each stage took: "load" (load and validate), "render" and "write".
     """
-    with _collector_paused():
+    with collector_paused():
         try:
             return _generate(content, out, pages_dir, edit_base, progress, cache, timings)
         finally:
             forget_digests()  # the rendered files' digests: this build's only
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """CPython's cycle collector off during the build, and back on after it.
-
-    A build of 10,000 events makes millions of objects that live until it ends (the fact
-    base, the pages) or longer (the caches a process keeps in memory). The collector, which
-    runs after every few hundred new objects, would walk them again and again: a quarter of
-    a one-event rebuild's time at 10,000 events. Back on, it would at once walk all that
-    was made meanwhile (half a second) and move what survives to its oldest generation,
-    which it walks rarely. `freeze` then `unfreeze` move them there without the walk: the
-    garbage among them is found at the next full collection, as it would be for any object.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 def _generate(
@@ -170,9 +146,7 @@ def _generate(
     started = time.perf_counter()
     stages = timings if timings is not None else {}
     cache_dir = caches.cache_dir_for(content) if cache else None
-    parse_cache = (
-        caches.ParseCache(cache_dir / caches.PARSE_CACHE_FILE) if cache_dir is not None else None
-    )
+    parse_cache = caches.parse_cache_for(content) if cache else None
     corpus = load_corpus(content, progress, cache=parse_cache)
     stages["load"] = time.perf_counter() - started
     if corpus.facts is None:
@@ -280,6 +254,7 @@ def run_build_command(args: argparse.Namespace) -> int:
                 pages_dir=content.parent / "pages",
                 edit_base=edit_base_from_mkdocs_yml(content.parent / "mkdocs.yml"),
                 progress=progress_printer("checking"),
+                cache=not args.no_cache,
             )
         except OSError as problem:
             print(f"build failed: cannot write {out.as_posix()}/: {problem}", file=sys.stderr)

@@ -129,6 +129,12 @@ def cache_dir_for(content_dir: Path) -> Path:
     return cache_root() / hashlib.sha256(project).hexdigest()[:24]
 
 
+def parse_cache_for(content_dir: Path) -> ParseCache:
+    """The parse cache of the project whose content/ this is, which `check` and `build`
+    share: a check after a build (or a build after a check) parses only what changed."""
+    return ParseCache(cache_dir_for(content_dir) / PARSE_CACHE_FILE)
+
+
 def stamps_file(cache_dir: Path, out: Path) -> Path:
     """Where the stamps of `out`'s files are kept between builds (generator/write.py)."""
     name = hashlib.sha256(str(out.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]

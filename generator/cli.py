@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import diagnostics
+from generator.cache import parse_cache_for
 from generator.corpus import Progress, load_corpus
+from generator.runtime import collector_paused
 from generator.schema import MODELS, json_schema
 
 EXIT_OK = 0
@@ -35,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate content/ and report every problem")
     _add_content_option(check)
+    _add_cache_option(check)
     check.add_argument(
         "--format",
         choices=("text", "github", "json"),
@@ -52,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_content_option(build)
     build.add_argument("--out", type=Path, default=Path("site_src"), help="default: site_src/")
+    _add_cache_option(build)
 
     new = commands.add_parser("new", help="write a commented template for a new entity")
     new.add_argument("kind", choices=("event", "actor", "source", "relationship", "topic"))
@@ -73,6 +77,14 @@ def _add_content_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_cache_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every file again and leave the caches as they are (the result is the same)",
+    )
+
+
 def progress_printer(label: str) -> Progress | None:
     """Report progress on a terminal only, so logs and pipes stay clean."""
     if not sys.stderr.isatty():
@@ -87,7 +99,10 @@ def progress_printer(label: str) -> Progress | None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    result = load_corpus(args.content, progress_printer("checking"))
+    # The parse cache `build` keeps: a check reads again only the files changed since.
+    parse_cache = None if args.no_cache else parse_cache_for(args.content)
+    with collector_paused():
+        result = load_corpus(args.content, progress_printer("checking"), cache=parse_cache)
     problems = result.diagnostics
     if args.format == "json":
         print(diagnostics.format_all(problems, "json"))

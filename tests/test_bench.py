@@ -49,8 +49,11 @@ def test_the_benchmark_runs_and_reports(tmp_path: Path) -> None:
     assert result["incremental"]["files_rewritten"] >= 1
     assert result["generation"]["load"] > 0
     assert result["figures_json"]["trace_types"]["map"] == ["scattergeo"]
+    assert result["commands"]["build_after_edit"] > 0
+    assert result["commands"]["check"] > 0
     text = table([result])
     assert "generation after 1 event edit" in text
+    assert "`python -m generator check`, wall" in text
     # measure() put the edited event back: regenerating incrementally gives the full output.
     project = tmp_path / "project-40"
     generate_project(project)

@@ -43,7 +43,7 @@ def mtimes(folder: Path) -> dict[str, int]:
 
 
 def build(project: Path, out: str = "site_src") -> int:
-    args = argparse.Namespace(content=project / "content", out=project / out)
+    args = argparse.Namespace(content=project / "content", out=project / out, no_cache=False)
     return run_build_command(args)
 
 

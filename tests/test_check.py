@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from generator import cache, corpus
+from generator.cli import main
 from tests.conftest import FIXTURES, run_generator
+from tests.test_incremental import replace_in, settle
 
 BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir() if p.is_dir())
 
@@ -198,3 +201,49 @@ def test_markdown_the_page_will_neutralise_is_a_warning(project: Path) -> None:
         "content/actors/niger.yaml:4:14: warning: 'description': raw HTML is shown as text; "
         "use Markdown instead [unsafe-markdown]\n"
     )
+
+
+def test_a_check_parses_again_only_the_files_changed_since_the_last_one(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The parse cache `build` keeps, which makes the pre-commit hook's check of a large fact
+    # base quick: the result is exactly what a check that parses every file gives.
+    parsed: list[str] = []
+    parse = corpus.load_file
+    monkeypatch.setattr(
+        corpus, "load_file", lambda path, shown: parsed.append(shown) or parse(path, shown)
+    )
+    content = project / "content"
+
+    def check(*options: str) -> tuple[int, str, str]:
+        cache.forget_resident()  # each check as a new process
+        status = main(["check", "--content", str(content), *options])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    first = check()
+    assert first == (0, "", "check passed: 8 files, 0 errors, 0 warnings\n")
+    assert len(parsed) == 8
+    settle(monkeypatch)
+    parsed.clear()
+    assert check() == first
+    assert parsed == []
+    replace_in(content / "events" / "bamako-attack-2024.yaml", r"actor: jnim$", "actor: jnimm")
+    edited = check()
+    assert parsed == ["content/events/bamako-attack-2024.yaml"]
+    assert edited[0] == 1
+    assert "unknown actor 'jnimm' (did you mean 'jnim'?)" in edited[1]
+    parsed.clear()
+    assert check("--no-cache") == edited
+    assert len(parsed) == 8
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_no_cache_leaves_the_caches_alone(
+    project: Path, private_cache_dir: Path, command: str
+) -> None:
+    run = run_generator(command, "--no-cache", cwd=project)
+    assert run.status == 0, run.stderr
+    assert list(private_cache_dir.iterdir()) == []
+    run_generator(command, cwd=project)
+    assert list(private_cache_dir.iterdir()) != []

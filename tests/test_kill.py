@@ -79,7 +79,8 @@ elif step:
     wrap(*steps[step])
 print("ready", flush=True)
 sys.stdin.readline()
-sys.exit(run_build_command(argparse.Namespace(content=Path(sys.argv[1]), out=Path(sys.argv[2]))))
+args = argparse.Namespace(content=Path(sys.argv[1]), out=Path(sys.argv[2]), no_cache=False)
+sys.exit(run_build_command(args))
 """
 STEPS = (
     "no-spare-before-first-link",

@@ -121,7 +121,9 @@ def test_a_failed_build_changes_nothing_but_the_lock(project: Path) -> None:
 
 
 def build(project: Path) -> int:
-    return run_build_command(argparse.Namespace(content=project / "content", out=project / "out"))
+    return run_build_command(
+        argparse.Namespace(content=project / "content", out=project / "out", no_cache=False)
+    )
 
 
 def test_a_hand_edit_of_a_generated_page_is_saved_aside_and_reported(
