@@ -94,7 +94,7 @@ from generator.render.pieces import (
     pieces_in,
 )
 from generator.schema import MODELS, Entity, json_schema
-from generator.validate import Parsed, forget_checks
+from generator.validate import OwnChecks, Parsed, forget_checks
 from generator.write import Current, Kept, forget_manifests, remembered_digest
 from generator.write import Stamp as OutputStamp
 
@@ -421,15 +421,24 @@ class ParsedFile:
     entity: Entity | None  # None when the file has errors of its own
     problems: tuple[Diagnostic, ...]
     text: str
+    checks: OwnChecks | None = None  # the entity's, if any (see validate.OwnChecks)
 
 
 # One file's entry: its stamp, whether it was racy when stored, and what it parsed to. A
 # plain tuple, which pickles several times faster than a frozen dataclass.
-_Entry = tuple[Stamp, bool, str, Entity | None, tuple[Diagnostic, ...], str]
+_Entry = tuple[Stamp, bool, str, Entity | None, tuple[Diagnostic, ...], str, OwnChecks | None]
 
 
 def _entry(stamp: Stamp, parsed: ParsedFile) -> _Entry:
-    return (stamp, _is_racy(stamp), parsed.digest, parsed.entity, parsed.problems, parsed.text)
+    return (
+        stamp,
+        _is_racy(stamp),
+        parsed.digest,
+        parsed.entity,
+        parsed.problems,
+        parsed.text,
+        parsed.checks,
+    )
 
 
 # A file's size, mtime, ctime and inode, in C: stamps_of maps it over 17,500 stat results.
@@ -631,7 +640,7 @@ class ParseCache:
         if entry is None or entry[0] != stamp:
             self.misses += 1
             return None
-        parsed = ParsedFile(entry[2], entry[3], entry[4], entry[5])
+        parsed = ParsedFile(entry[2], entry[3], entry[4], entry[5], entry[6])
         if entry[1]:
             # The stamp may be unchanged by a write in the same clock tick: compare contents.
             try:

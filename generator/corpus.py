@@ -351,7 +351,7 @@ def _item(
         return before
     # A cached file's text is kept so that a corpus check can still point at a line; `data`
     # is only read by validation, which this entity has passed.
-    return Parsed(kind, entity, Document(shown, {}, result.text))
+    return Parsed(kind, entity, Document(shown, {}, result.text), result.checks)
 
 
 def _corpus_problems(
@@ -388,6 +388,7 @@ def _parse(
         item.entity if item is not None else None,
         tuple(file_problems),
         document.text,
+        item.checks if item is not None else None,
     )
     if cache is not None and stamp is not None:
         cache.store(path, stamp, result)

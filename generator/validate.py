@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pydantic
 from pydantic_core import ErrorDetails
@@ -36,6 +36,17 @@ from generator.schema import (
 )
 
 
+class OwnChecks(NamedTuple):
+    """What the corpus checks need of an entity that its file alone decides, worked out
+    once, with the file (the parse cache keeps it): a new process then checks each entity
+    that names only ids that exist with a set comparison, without walking it again."""
+
+    names: frozenset[tuple[str, str]]  # every (kind, id) the entity refers to
+    cites: tuple[str, ...]  # the sources it cites, once per citation
+    # Its date problems; None for a relationship, whose date problems depend on its actors.
+    dates: tuple[Diagnostic, ...] | None
+
+
 @dataclass(frozen=True)
 class Parsed:
     """An entity that passed its schema, with the file it came from."""
@@ -43,6 +54,7 @@ class Parsed:
     kind: FileKind
     entity: Entity
     document: Document
+    checks: OwnChecks | None = None  # None: worked out when the corpus is checked
 
 
 def validate_document(
@@ -69,7 +81,8 @@ def validate_document(
                 f"rename the file to '{entity.id}.yaml' or change the id to '{stem}'",
             )
         )
-    return Parsed(kind, entity, document), problems
+    item = Parsed(kind, entity, document)
+    return dataclasses.replace(item, checks=own_checks(item)), problems
 
 
 def _markdown_warnings(kind: FileKind, document: Document) -> Iterator[Diagnostic]:
@@ -300,6 +313,7 @@ def check_corpus(
         return problems
     by_kind, problems = _by_id(parsed)
     ids = {kind: set(items) for kind, items in by_kind.items()}
+    known = _known(ids)
     actors = {actor_id: item.entity for actor_id, item in by_kind["actors"].items()}
     # An entity's own problems depend on itself, the ids of each kind (an unknown reference,
     # and the ids suggested for it) and, for a relationship, its actors' dates.
@@ -315,7 +329,7 @@ def check_corpus(
         entity = item.entity
         found = reusable.get(id(entity))
         if found is None or found[0] is not entity:
-            found = (entity, *_own_problems(item, ids, by_kind["actors"]))
+            found = (entity, *_own_problems(item, ids, by_kind["actors"], known))
         checked[id(entity)] = found
         own.extend(found[1])
         cited.update(found[2])
@@ -323,6 +337,7 @@ def check_corpus(
         _LAST_CHECK.clear()  # one content folder's: a process builds one project
         _LAST_CHECK[remember] = _LastCheck(
             ids,
+            known,
             actors,
             checked,
             load.this if load is not None else None,
@@ -381,13 +396,21 @@ def _patched_check(last: _LastCheck, load: LoadOf) -> tuple[list[Diagnostic], _L
         old = checked.pop(id(before.entity))
         dropped.update(map(id, old[1]))
         cited.subtract(old[2])
-        found = (entity, *_own_problems(item, last.ids, by_kind["actors"]))
+        found = (entity, *_own_problems(item, last.ids, by_kind["actors"], last.known))
         checked[id(entity)] = found
         added.extend(found[1])
         cited.update(found[2])
     own = [problem for problem in last.own if id(problem) not in dropped] + added
     patched = _LastCheck(
-        last.ids, last.actors, checked, load.this, by_kind, own, unique=True, cited=cited
+        last.ids,
+        last.known,
+        last.actors,
+        checked,
+        load.this,
+        by_kind,
+        own,
+        unique=True,
+        cited=cited,
     )
     return [*own, *_unused_sources(by_kind["sources"], lambda s: cited[s] > 0)], patched
 
@@ -415,18 +438,38 @@ def _by_id(parsed: Sequence[Parsed]) -> tuple[dict[str, dict[str, Parsed]], list
 
 
 def _own_problems(
-    item: Parsed, ids: dict[str, set[str]], actors: dict[str, Parsed]
+    item: Parsed,
+    ids: dict[str, set[str]],
+    actors: dict[str, Parsed],
+    known: set[tuple[str, str]],
 ) -> tuple[tuple[Diagnostic, ...], tuple[str, ...]]:
-    """The entity's unknown references and date problems, and the sources it cites."""
+    """The entity's unknown references and date problems, and the sources it cites.
+
+    `known` holds every (kind, id) of `ids`: an entity all of whose references are known
+    has none to report, and its own checks (OwnChecks) give the rest."""
+    checks = item.checks if item.checks is not None else own_checks(item)
+    if checks.names <= known:
+        dates = checks.dates if checks.dates is not None else tuple(_date_problems(item, actors))
+        return dates, checks.cites
     problems: list[Diagnostic] = []
-    cited: list[str] = []
     for loc, target_kind, target in _references(item.entity):
-        if target_kind == "sources":
-            cited.append(target)
         if target not in ids[target_kind]:
             problems.append(_dangling(item, loc, target_kind, target, ids[target_kind]))
     problems.extend(_date_problems(item, actors))
-    return tuple(problems), tuple(cited)
+    return tuple(problems), checks.cites
+
+
+def own_checks(item: Parsed) -> OwnChecks:
+    """What the entity's file alone decides of its corpus checks (see OwnChecks)."""
+    references = list(_references(item.entity))
+    names = frozenset((target_kind, target) for _, target_kind, target in references)
+    cites = tuple(target for _, target_kind, target in references if target_kind == "sources")
+    dates = None if isinstance(item.entity, Relationship) else tuple(_date_problems(item, {}))
+    return OwnChecks(names, cites, dates)
+
+
+def _known(ids: Mapping[str, set[str]]) -> set[tuple[str, str]]:
+    return {(kind, entity_id) for kind, of_kind in ids.items() for entity_id in of_kind}
 
 
 def _same_objects(old: Mapping[str, object], new: Mapping[str, object]) -> bool:
@@ -463,6 +506,7 @@ class _LastCheck:
     the others again, unless an id was added or removed or an actor changed."""
 
     ids: dict[str, set[str]]
+    known: set[tuple[str, str]]  # every (kind, id) of `ids`
     actors: dict[str, Entity]
     entities: dict[int, _Checked]
     # The load it ran on (LoadOf.this), each kind's items by id, every entity's own
