@@ -144,6 +144,8 @@ def load_text(text: str, path: str) -> Document:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
+        if _libyaml_depth_limit(exc):
+            return _failed(_first_too_deep(text, path, yaml.SafeLoader) or _too_deep(path, 1, 1))
         return _failed(_syntax_diagnostic(path, exc, text))
     except yaml.reader.ReaderError as exc:
         return _failed(_reader_diagnostic(path, exc, text))
@@ -190,9 +192,15 @@ def _flow_nesting_too_deep(text: str, path: str) -> Diagnostic | None:
     """
     if text.count("[") + text.count("{") <= _BRACKETS_BEFORE_SCAN:
         return None
+    return _first_too_deep(text, path, _Loader)
+
+
+def _first_too_deep(
+    text: str, path: str, loader: type[yaml.SafeLoader | yaml.CSafeLoader]
+) -> Diagnostic | None:
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -202,6 +210,15 @@ def _flow_nesting_too_deep(text: str, path: str) -> Diagnostic | None:
     except yaml.YAMLError:
         return None  # the composer reports syntax errors with their position
     return None
+
+
+def _libyaml_depth_limit(exc: yaml.MarkedYAMLError) -> bool:
+    """libyaml 0.2.6 (in PyYAML 6.0.4 wheels) stops at 1,000 levels with a scanner error.
+
+    That error points at the 1,001st level, not the 33rd, so the file is scanned again by
+    the pure-Python parser, which has no such limit and is iterative as well.
+    """
+    return "exceeded maximum nesting depth" in (exc.problem or "")
 
 
 def _first_alias_position(text: str) -> tuple[int, int]:

@@ -137,6 +137,19 @@ def test_a_million_nested_brackets_is_refused_without_crashing() -> None:
     ]
 
 
+@pytest.mark.parametrize("opening", ["[", "{"])
+def test_brackets_past_libyamls_own_limit_are_refused_at_the_33rd_level(opening: str) -> None:
+    # libyaml 0.2.6 (PyYAML 6.0.4) stops at 1,000 levels and points there, not at the 33rd.
+    assert problems("a: " + opening * 1_001) == [
+        "f.yaml:1:35: error: nesting deeper than 32 levels [too-deep]"
+    ]
+
+
+def test_block_nesting_past_libyamls_own_limit_is_refused_at_the_33rd_level() -> None:
+    text = "\n".join(" " * level + f"k{level}:" for level in range(1_100)) + " x\n"
+    assert problems(text) == ["f.yaml:33:33: error: nesting deeper than 32 levels [too-deep]"]
+
+
 def test_billion_laughs_stops_at_the_first_alias_in_little_memory() -> None:
     text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
     previous = "a"
