@@ -34,11 +34,11 @@ content files whose settled stamps are unchanged (`LastLoad`), the fact base's i
 problems (`validate.check_corpus`) and each unit's calls for many pieces
 (`PieceStore._again`). `forget_resident` drops all of it.
 
-Both are dropped whole when their fingerprint changes: the JSON Schemas and the source of
-the modules that turn YAML into entities (parse cache), the generator's whole source and
-the versions of the libraries output depends on (render memo). A cache that cannot be read
-is ignored, and one that cannot be written is skipped: the build is then as slow as a first
-one, never different.
+Both are dropped whole when their fingerprint changes: the JSON Schemas, the source of
+the modules that turn YAML into entities and diagnostics, and the versions of the libraries
+they use (parse cache); the generator's whole source and those versions (render memo). A
+cache that cannot be read is ignored, and one that cannot be written is skipped: the build
+is then as slow as a first one, never different.
 
 The cache files are pickles, and unpickling runs code. So they are never kept in the
 project, where a pull request could commit one for CI to load: they live in
@@ -49,6 +49,7 @@ by its owner only.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -105,10 +106,21 @@ FORMAT = 1
 # Files modified this close to being read are verified by content, not trusted by stamp.
 RACY_NS = 2_000_000_000
 _GENERATOR_DIR = Path(__file__).resolve().parent
-# The modules whose code decides what a file loads and validates to.
-_PARSE_MODULES = ("cache.py", "countries.py", "dates.py", "load.py", "schema.py", "validate.py")
-# Libraries whose version changes what a page or a data file holds.
-_RENDER_LIBRARIES = ("pydantic", "pydantic-core", "pycountry", "PyYAML")
+# The modules whose code decides what a file loads and validates to, and its diagnostics.
+_PARSE_MODULES = (
+    "cache.py",
+    "corpus.py",
+    "countries.py",
+    "dates.py",
+    "diagnostics.py",
+    "load.py",
+    "render/markdown.py",
+    "schema.py",
+    "validate.py",
+)
+# Libraries whose version changes what a file loads to (PyYAML's syntax errors, pycountry's
+# country codes), and so what a page or a data file holds.
+_LIBRARIES = ("pydantic", "pydantic-core", "pycountry", "PyYAML")
 
 Stamp = tuple[int, int, int, int]
 K = TypeVar("K")
@@ -196,6 +208,10 @@ def _version(package: str) -> str:
         return "-"
 
 
+def _versions() -> bytes:
+    return " ".join(_version(package) for package in _LIBRARIES).encode()
+
+
 def _environment() -> bytes:
     return f"{FORMAT} {sys.version} {platform.python_implementation()}".encode()
 
@@ -206,7 +222,7 @@ def parse_fingerprint() -> str:
     # edited on disk is not loaded again), and working this out took 12 ms a build.
     schemas = repr([json_schema(kind) for kind in MODELS]).encode()
     sources = [(_GENERATOR_DIR / name).read_bytes() for name in _PARSE_MODULES]
-    return _hash(_environment(), _version("pydantic").encode(), schemas, *sources)
+    return _hash(_environment(), _versions(), schemas, *sources)
 
 
 def render_fingerprint(*settings: str) -> str:
@@ -221,8 +237,7 @@ def _render_code() -> str:
         path.relative_to(_GENERATOR_DIR).as_posix().encode() + b"\0" + path.read_bytes()
         for path in sorted(_GENERATOR_DIR.rglob("*.py"))
     ]
-    versions = " ".join(_version(p) for p in _RENDER_LIBRARIES).encode()
-    return _hash(_environment(), versions, *sources)
+    return _hash(_environment(), _versions(), *sources)
 
 
 # What this process last read or wrote of each cache file, so that a process that builds
@@ -368,7 +383,8 @@ class _ShardedPickle:
         if not self._paths:
             return
         # The one-file cache of versions before the split: never read, so not kept.
-        self._paths[0].with_name(self._base_name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a cache that cannot be written is not an error
+            self._paths[0].with_name(self._base_name).unlink(missing_ok=True)
         for number, new in self._shards_to_save(entries, place).items():
             if not _same_entries(self._shards[number], new):
                 _write_pickle(self._paths[number], self._fingerprint, new)

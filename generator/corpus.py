@@ -83,6 +83,9 @@ def content_files(content_dir: Path) -> Listed:
     if not content_dir.is_dir():
         problem = error(content_dir.as_posix(), 1, 1, "no-content", "content folder not found")
         return Listed(files, [problem], linked)
+    # Files are named by their resolved path, which keys the parse cache: a relative
+    # `check --content content` and the MkDocs hook's absolute path share its entries.
+    root = content_dir.resolve()
     for entry in sorted(content_dir.iterdir()):
         shown = _shown(entry, content_dir)
         if entry.name.startswith("."):
@@ -91,7 +94,7 @@ def content_files(content_dir: Path) -> Listed:
         if entry.is_dir() and entry.name in MODELS:
             kind: FileKind = entry.name
             # os.scandir: a folder of 10,000 files is listed without a stat call per file.
-            with os.scandir(entry) as listing:
+            with os.scandir(root / entry.name) as listing:
                 found = sorted(listing, key=lambda item: item.name)
             for item in found:
                 linked = linked or item.is_symlink()  # from the listing: no stat call

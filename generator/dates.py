@@ -53,7 +53,7 @@ class PartialDate:
     def __reduce__(self) -> tuple[type[PartialDate], tuple[int, int | None, int | None]]:
         # Unpickled by a call of the class: the parse cache holds 18,000 dates at 10,000
         # events, and the state setter of a slotted dataclass looks up its fields for each.
-        return (PartialDate, (self.year, self.month, self.day))
+        return (type(self), (self.year, self.month, self.day))
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:

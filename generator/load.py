@@ -145,7 +145,8 @@ def load_text(text: str, path: str) -> Document:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         if _libyaml_depth_limit(exc):
-            return _failed(_first_too_deep(text, path, yaml.SafeLoader) or _too_deep(path, 1, 1))
+            found = _first_too_deep(text, path, yaml.SafeLoader)
+            return _failed(found or _syntax_diagnostic(path, exc, text))
         return _failed(_syntax_diagnostic(path, exc, text))
     except yaml.reader.ReaderError as exc:
         return _failed(_reader_diagnostic(path, exc, text))

@@ -6,6 +6,8 @@ import dataclasses
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,8 @@ from generator.load import Document
 from generator.model import Citation, FactBase
 from generator.validate import Parsed
 from tests.test_incremental import replace_in, settle, tree
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -408,6 +412,41 @@ def test_a_changed_schema_fingerprint_drops_the_parse_cache(
     again = ParseCache(path)
     load_corpus(content, cache=again)
     assert again.hits == 0
+
+
+@pytest.mark.parametrize("package", ["PyYAML", "pycountry", "pydantic", "pydantic-core"])
+def test_a_new_version_of_a_library_parsing_depends_on_drops_the_parse_cache(
+    monkeypatch: pytest.MonkeyPatch, package: str
+) -> None:
+    # PyYAML words the syntax errors and pycountry knows the country codes a check reports.
+    before = cache.parse_fingerprint()
+    real_version = cache._version
+    monkeypatch.setattr(
+        cache, "_version", lambda name: "99.0" if name == package else real_version(name)
+    )
+    cache.parse_fingerprint.cache_clear()
+    try:
+        assert cache.parse_fingerprint() != before
+    finally:
+        cache.parse_fingerprint.cache_clear()
+
+
+def test_every_module_validation_runs_is_in_the_parse_fingerprint() -> None:
+    # Their code decides the entities, warnings and messages kept with each parsed file.
+    script = (
+        "import sys, generator.validate\n"
+        "print(*sorted(m.__file__ for n, m in sys.modules.items() if n.startswith('generator.')))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    used = {
+        Path(name).relative_to(ROOT / "generator").as_posix()
+        for name in run.stdout.split()
+        if not name.endswith("__init__.py")
+    }
+    assert {"validate.py", "render/markdown.py"} <= used
+    assert used <= set(cache._PARSE_MODULES)
 
 
 def test_a_moved_project_still_builds_the_same(synthetic: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 from pathlib import Path
@@ -31,6 +32,32 @@ def test_broken_fixture_gives_exact_diagnostics(project: Path, case: str) -> Non
     assert run.stdout == expected
     assert run.status == 1
     assert run.stderr.startswith("check failed: ")
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_broken_fixture_gives_the_same_diagnostics_from_the_parse_cache(
+    project: Path,
+    case: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # What a file's parse decides (its own problems, the names and dates it refers to) is
+    # kept with it: a check that reads it back must find what a fresh parse finds.
+    shutil.copytree(FIXTURES / "broken" / case / "content", project / "content", dirs_exist_ok=True)
+    expected = (FIXTURES / "broken" / case / "expected.txt").read_text(encoding="utf-8")
+    monkeypatch.chdir(project)
+    parsed: list[str] = []
+    parse = corpus.load_file
+    monkeypatch.setattr(
+        corpus, "load_file", lambda path, shown: parsed.append(shown) or parse(path, shown)
+    )
+    settle(monkeypatch)  # so that the cache trusts each file's stamp
+    for options in ((), (), ("--no-cache",)):
+        cache.forget_resident()  # each check as a new process
+        assert main(["check", *options]) == 1
+        assert capsys.readouterr().out == expected
+    files = len(list((project / "content").rglob("*.yaml")))
+    assert len(parsed) == 2 * files  # the second check parsed nothing
 
 
 def test_every_problem_kind_has_a_fixture() -> None:
@@ -236,6 +263,40 @@ def test_a_check_parses_again_only_the_files_changed_since_the_last_one(
     parsed.clear()
     assert check("--no-cache") == edited
     assert len(parsed) == 8
+
+
+def test_a_relative_and_an_absolute_content_path_share_the_parse_cache(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The MkDocs hook passes an absolute path and editors type `--content content`: a
+    # check after `mkdocs serve` must not parse the whole fact base again.
+    parsed: list[str] = []
+    parse = corpus.load_file
+    monkeypatch.setattr(
+        corpus, "load_file", lambda path, shown: parsed.append(shown) or parse(path, shown)
+    )
+    monkeypatch.chdir(project)
+    outputs = []
+    for content in (str(project / "content"), "content", str(project / "content")):
+        cache.forget_resident()  # each check as a new process
+        outputs.append(main(["check", "--content", content]))
+        outputs.append(capsys.readouterr().out)
+        settle(monkeypatch)
+    assert len(parsed) == 8
+    assert outputs == [0, ""] * 3
+
+
+def test_a_cache_folder_that_refuses_changes_does_not_stop_a_check(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A read-only mount refuses every unlink with EROFS; the check is then as a first one.
+    def refuse(self: Path, missing_ok: bool = False) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(self))
+
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(Path, "unlink", refuse)
+    assert main(["check"]) == 0
+    assert capsys.readouterr() == ("", "check passed: 8 files, 0 errors, 0 warnings\n")
 
 
 @pytest.mark.parametrize("command", ["check", "build"])
