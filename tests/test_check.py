@@ -17,6 +17,17 @@ from tests.test_incremental import replace_in, settle
 BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir() if p.is_dir())
 
 
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files each check parses, as it names them, in the order it parses them."""
+    names: list[str] = []
+    parse = corpus.load_file
+    monkeypatch.setattr(
+        corpus, "load_file", lambda path, shown: names.append(shown) or parse(path, shown)
+    )
+    return names
+
+
 def test_valid_corpus_passes_silently(project: Path) -> None:
     run = run_generator("check", cwd=project)
     assert run.status == 0
@@ -36,6 +47,7 @@ def test_broken_fixture_gives_exact_diagnostics(project: Path, case: str) -> Non
 
 @pytest.mark.parametrize("case", BROKEN)
 def test_broken_fixture_gives_the_same_diagnostics_from_the_parse_cache(
+    parsed: list[str],
     project: Path,
     case: str,
     monkeypatch: pytest.MonkeyPatch,
@@ -46,11 +58,6 @@ def test_broken_fixture_gives_the_same_diagnostics_from_the_parse_cache(
     shutil.copytree(FIXTURES / "broken" / case / "content", project / "content", dirs_exist_ok=True)
     expected = (FIXTURES / "broken" / case / "expected.txt").read_text(encoding="utf-8")
     monkeypatch.chdir(project)
-    parsed: list[str] = []
-    parse = corpus.load_file
-    monkeypatch.setattr(
-        corpus, "load_file", lambda path, shown: parsed.append(shown) or parse(path, shown)
-    )
     settle(monkeypatch)  # so that the cache trusts each file's stamp
     for options in ((), (), ("--no-cache",)):
         cache.forget_resident()  # each check as a new process
@@ -231,15 +238,13 @@ def test_markdown_the_page_will_neutralise_is_a_warning(project: Path) -> None:
 
 
 def test_a_check_parses_again_only_the_files_changed_since_the_last_one(
-    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    parsed: list[str],
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # The parse cache `build` keeps, which makes the pre-commit hook's check of a large fact
     # base quick: the result is exactly what a check that parses every file gives.
-    parsed: list[str] = []
-    parse = corpus.load_file
-    monkeypatch.setattr(
-        corpus, "load_file", lambda path, shown: parsed.append(shown) or parse(path, shown)
-    )
     content = project / "content"
 
     def check(*options: str) -> tuple[int, str, str]:
@@ -266,15 +271,13 @@ def test_a_check_parses_again_only_the_files_changed_since_the_last_one(
 
 
 def test_a_relative_and_an_absolute_content_path_share_the_parse_cache(
-    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    parsed: list[str],
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # The MkDocs hook passes an absolute path and editors type `--content content`: a
     # check after `mkdocs serve` must not parse the whole fact base again.
-    parsed: list[str] = []
-    parse = corpus.load_file
-    monkeypatch.setattr(
-        corpus, "load_file", lambda path, shown: parsed.append(shown) or parse(path, shown)
-    )
     monkeypatch.chdir(project)
     outputs = []
     for content in (str(project / "content"), "content", str(project / "content")):
