@@ -44,7 +44,7 @@ from typing import Any
 from benchmarks import timing
 from benchmarks.synthetic import write_corpus
 from generator.build import BuildResult, edit_base_from_mkdocs_yml, generate
-from generator.cache import cache_dir_for, forget_resident
+from generator.incremental import cache_dir_for, forget_sessions
 
 REPO = Path(__file__).resolve().parent.parent
 HOOK = Path(__file__).resolve().parent / "hook.py"
@@ -80,7 +80,7 @@ def make_project(root: Path, events: int) -> Path:
 def clear_caches(project: Path) -> None:
     """No cache left for the next generation, on disk or in this process: a cold one."""
     shutil.rmtree(cache_dir_for(project / "content"), ignore_errors=True)
-    forget_resident()
+    forget_sessions()
 
 
 def generate_project(
@@ -275,7 +275,7 @@ def measure(events: int, repeat: int, workdir: Path, *, with_mkdocs: bool = True
             # The same edit as a new `python -m generator build` process sees it: the caches
             # read back from their files, not held in memory as `mkdocs serve` holds them.
             edit_event(project, f"edit {run + 1} from disk")
-            forget_resident()
+            forget_sessions()
             fresh.append(generate_project(project)[1])
             edit_event(project, f"edit {run + 1} from the command line")
             command_build.append(command_seconds(project, "build"))

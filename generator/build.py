@@ -18,22 +18,14 @@ from typing import Any
 
 import yaml
 
-from generator import cache as caches
-from generator import diagnostics
-from generator.corpus import Progress, load_corpus
+from generator import diagnostics, incremental
+from generator.corpus import CorpusResult, Progress, load_corpus
 from generator.diagnostics import Diagnostic, error
 from generator.render import links
 from generator.render.pages_topics import storyline_pages
 from generator.render.site import PageConflict, RenderOptions, render_site
 from generator.runtime import collector_paused
-from generator.write import (
-    Current,
-    WriteReport,
-    build_lock,
-    forget_digests,
-    recover,
-    write_site,
-)
+from generator.write import Current, WriteReport, build_lock, recover, write_site
 
 EXIT_OK = 0
 EXIT_CONTENT = 1
@@ -110,6 +102,18 @@ def edit_base_from_settings(repo_url: Any, extra: Any) -> str | None:
 # --- the step ---------------------------------------------------------------------------------
 
 
+def check_content(content: Path, progress: Progress | None, *, cache: bool) -> CorpusResult:
+    """Load and check content/, with the parse cache `build` keeps (unless `cache` is
+    False): a check reads again only the files changed since the last check or build."""
+    with collector_paused():
+        if not cache:
+            return load_corpus(content, progress)
+        parse_cache = incremental.parse_cache_for(content)
+        result = load_corpus(content, progress, read=parse_cache.reader())
+        parse_cache.save()
+        return result
+
+
 def generate(
     content: Path,
     out: Path,
@@ -122,16 +126,14 @@ def generate(
 ) -> BuildResult:
     """Check content/, render the site and write it to `out`.
 
-    With `cache` (the default), unchanged content files are not parsed again and pages whose
-    inputs did not change are not rendered again (generator/cache.py, in the user's cache
-    folder, never in the project); the output is the same either way. `timings`, if given,
-    receives the seconds each stage took: "load" (load and validate), "render" and "write".
+    With `cache` (the default), unchanged content files are not parsed again, and a process
+    that builds again does not render again the units whose reads of the fact base give
+    what they gave (generator/incremental.py); the output is the same either way.
+    `timings`, if given, receives the seconds each stage took: "load" (load and validate),
+    "render" and "write".
     """
     with collector_paused():
-        try:
-            return _generate(content, out, pages_dir, edit_base, progress, cache, timings)
-        finally:
-            forget_digests()  # the rendered files' digests: this build's only
+        return _generate(content, out, pages_dir, edit_base, progress, cache, timings)
 
 
 def _generate(
@@ -145,39 +147,34 @@ def _generate(
 ) -> BuildResult:
     started = time.perf_counter()
     stages = timings if timings is not None else {}
-    cache_dir = caches.cache_dir_for(content) if cache else None
-    parse_cache = caches.parse_cache_for(content) if cache else None
-    corpus = load_corpus(content, progress, cache=parse_cache)
+    session = incremental.session_for(content, out) if cache else None
+    if session is not None:
+        corpus = load_corpus(content, progress, read=session.parse_cache.reader())
+        session.parse_cache.save()
+    else:
+        corpus = load_corpus(content, progress)
     stages["load"] = time.perf_counter() - started
     if corpus.facts is None:
         return BuildResult(corpus.diagnostics, corpus.files_read, None)
     rendering = time.perf_counter()
     extra = hand_written_pages(pages_dir) if pages_dir is not None else {}
     extra.update(guide_pages())
-    memo = (
-        caches.RenderMemo(
-            cache_dir / caches.RENDER_MEMO_FILE,
-            caches.render_fingerprint(repr(edit_base)),
-            corpus.corpus,
-        )
-        if cache_dir is not None
-        else None
-    )
-    stamps = caches.stamps_file(cache_dir, out) if cache_dir is not None else None
-    known = caches.read_stamps(stamps) if stamps is not None else {}
+    options = RenderOptions(edit_base=edit_base, extra_pages=extra)
     # Held from the check of site_src/ to the swap (re-entrant: the commands hold it already),
     # so that the pages the memo finds unchanged there are still there when it is swapped.
     with build_lock(out):
         recover(out)
-        on_disk = Current(out, known)
+        on_disk = Current(out)
+        memo = session.memo if session is not None else None
+        if memo is not None and memo.settings != repr(edit_base):
+            memo = session.memo = incremental.RenderMemo(repr(edit_base))  # type: ignore[union-attr]
+        run = (
+            memo.runner(incremental.Answers(corpus.facts, corpus.digests), on_disk)
+            if memo
+            else None
+        )
         try:
-            files = render_site(
-                corpus.facts,
-                RenderOptions(edit_base=edit_base, extra_pages=extra),
-                memo=memo,
-                digests=corpus.digests,
-                on_disk=on_disk,
-            )
+            files = render_site(corpus.facts, options, run)
         except PageConflict as conflict:
             problem = error(
                 (pages_dir or Path("pages")).as_posix(),
@@ -187,13 +184,11 @@ def _generate(
                 f"hand-written pages have the paths of generated ones: {conflict}; rename them",
             )
             return BuildResult([*corpus.diagnostics, problem], corpus.files_read, None)
-        if memo is not None:
-            memo.save()
         writing = time.perf_counter()
         stages["render"] = writing - rendering
-        report = write_site(files, out, known, current=on_disk)
-    if stamps is not None and report.stamps != known:
-        caches.write_stamps(stamps, report.stamps)
+        report = write_site(files, out, current=on_disk)
+        if memo is not None and run is not None:
+            memo.finish(run)
     stages["write"] = time.perf_counter() - writing
     return BuildResult(
         corpus.diagnostics,
@@ -202,6 +197,13 @@ def _generate(
         time.perf_counter() - started,
         storyline_pages(corpus.facts),
     )
+
+
+def _memo_for(session: incremental.Session, settings: str) -> incremental.RenderMemo:
+    """The session's render memo, started afresh if the units were rendered otherwise."""
+    if session.memo.settings != settings:
+        session.memo = incremental.RenderMemo(settings)
+    return session.memo
 
 
 def foreign_file_warnings(out: Path, report: WriteReport) -> list[str]:
@@ -236,9 +238,7 @@ def edited_file_warnings(out: Path, report: WriteReport) -> list[str]:
     ]
 
 
-def run_build_command(args: argparse.Namespace) -> int:
-    from generator.cli import progress_printer
-
+def run_build_command(args: argparse.Namespace, progress: Progress | None = None) -> int:
     content: Path = args.content
     out: Path = args.out
     if out.exists() and not out.is_dir():
@@ -253,7 +253,7 @@ def run_build_command(args: argparse.Namespace) -> int:
                 out,
                 pages_dir=content.parent / "pages",
                 edit_base=edit_base_from_mkdocs_yml(content.parent / "mkdocs.yml"),
-                progress=progress_printer("checking"),
+                progress=progress,
                 cache=not args.no_cache,
             )
         except OSError as problem:

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import diagnostics
-from generator.cache import parse_cache_for
-from generator.corpus import Progress, load_corpus
-from generator.runtime import collector_paused
+from generator.build import check_content, run_build_command
+from generator.corpus import Progress
 from generator.schema import MODELS, json_schema
 
 EXIT_OK = 0
@@ -99,10 +98,7 @@ def progress_printer(label: str) -> Progress | None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    # The parse cache `build` keeps: a check reads again only the files changed since.
-    parse_cache = None if args.no_cache else parse_cache_for(args.content)
-    with collector_paused():
-        result = load_corpus(args.content, progress_printer("checking"), cache=parse_cache)
+    result = check_content(args.content, progress_printer("checking"), cache=not args.no_cache)
     problems = result.diagnostics
     if args.format == "json":
         print(diagnostics.format_all(problems, "json"))
@@ -143,9 +139,7 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from generator.build import run_build_command
-
-    return run_build_command(args)
+    return run_build_command(args, progress_printer("checking"))
 
 
 def run_new(args: argparse.Namespace) -> int:

@@ -307,38 +307,6 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Each part of the model's state handed to one function, rather than pydantic's
-        # state dictionary to its __setstate__: the parse cache holds 70,000 models at
-        # 10,000 events, which a new process unpickles in 12 % less time so.
-        state = (
-            self.__dict__,
-            self.__pydantic_fields_set__,
-            self.__pydantic_extra__,
-            self.__pydantic_private__,
-        )
-        return (_unpickled, (type(self), *state))
-
-
-_new_object = object.__new__
-_set_attribute = object.__setattr__
-
-
-def _unpickled(
-    cls: type[Strict],
-    values: dict[str, Any],
-    fields_set: set[str],
-    extra: dict[str, Any] | None,
-    private: dict[str, Any] | None,
-) -> Strict:
-    """The model `Strict.__reduce__` pickled, as pydantic's own __setstate__ restores it."""
-    model = _new_object(cls)
-    _set_attribute(model, "__dict__", values)
-    _set_attribute(model, "__pydantic_fields_set__", fields_set)
-    _set_attribute(model, "__pydantic_extra__", extra)
-    _set_attribute(model, "__pydantic_private__", private)
-    return model
-
 
 class Alias(Strict):
     name: ShortText = Field(description="The other name, as written in that language.")

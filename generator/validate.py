@@ -7,15 +7,11 @@ duplicate ids, dates outside an actor's existence).
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import typing
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import pydantic
 from pydantic_core import ErrorDetails
@@ -36,17 +32,6 @@ from generator.schema import (
 )
 
 
-class OwnChecks(NamedTuple):
-    """What the corpus checks need of an entity that its file alone decides, worked out
-    once, with the file (the parse cache keeps it): a new process then checks each entity
-    that names only ids that exist with a set comparison, without walking it again."""
-
-    names: frozenset[tuple[str, str]]  # every (kind, id) the entity refers to
-    cites: tuple[str, ...]  # the sources it cites, once per citation
-    # Its date problems; None for a relationship, whose date problems depend on its actors.
-    dates: tuple[Diagnostic, ...] | None
-
-
 @dataclass(frozen=True)
 class Parsed:
     """An entity that passed its schema, with the file it came from."""
@@ -54,7 +39,6 @@ class Parsed:
     kind: FileKind
     entity: Entity
     document: Document
-    checks: OwnChecks | None = None  # None: worked out when the corpus is checked
 
 
 def validate_document(
@@ -81,8 +65,7 @@ def validate_document(
                 f"rename the file to '{entity.id}.yaml' or change the id to '{stem}'",
             )
         )
-    item = Parsed(kind, entity, document)
-    return dataclasses.replace(item, checks=own_checks(item)), problems
+    return Parsed(kind, entity, document), problems
 
 
 def _markdown_warnings(kind: FileKind, document: Document) -> Iterator[Diagnostic]:
@@ -288,64 +271,20 @@ def _choices_at(model: type[pydantic.BaseModel], loc: Loc) -> list[str]:
 # --- corpus checks ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LoadOf:
-    """The load a corpus check runs on: `this`, any object that stands for it; and, where
-    that load patched the one before (`before`), the items of the files it read again,
-    each of the same kind and id as in that one."""
-
-    this: object
-    before: object = None
-    changed: Sequence[Parsed] = ()
-
-
-def check_corpus(
-    parsed: Sequence[Parsed], remember: Path | None = None, load: LoadOf | None = None
-) -> list[Diagnostic]:
-    """The problems no single file can show. With `remember` (a build with caches, of that
-    content folder), the entities this process checked last time for it, and found
-    unchanged, are not checked again (see _LastCheck); with `load` too, where the last
-    check ran on the load this one patched, only the changed entities are looked at."""
-    last = _LAST_CHECK.get(remember) if remember is not None else None
-    if remember is not None and last is not None and load is not None and _patchable(last, load):
-        problems, patched = _patched_check(last, load)
-        _LAST_CHECK[remember] = patched
-        return problems
+def check_corpus(parsed: Sequence[Parsed]) -> list[Diagnostic]:
+    """The problems no single file can show: ids used twice, references to ids that do not
+    exist, dates that contradict an actor's, and sources nobody cites."""
     by_kind, problems = _by_id(parsed)
     ids = {kind: set(items) for kind, items in by_kind.items()}
-    known = _known(ids)
-    actors = {actor_id: item.entity for actor_id, item in by_kind["actors"].items()}
-    # An entity's own problems depend on itself, the ids of each kind (an unknown reference,
-    # and the ids suggested for it) and, for a relationship, its actors' dates.
-    reusable = (
-        last.entities
-        if last is not None and last.ids == ids and _same_objects(last.actors, actors)
-        else {}
-    )
-    checked: dict[int, _Checked] = {}
-    own: list[Diagnostic] = []
     cited: set[str] = set()
     for item in parsed:
-        entity = item.entity
-        found = reusable.get(id(entity))
-        if found is None or found[0] is not entity:
-            found = (entity, *_own_problems(item, ids, by_kind["actors"], known))
-        checked[id(entity)] = found
-        own.extend(found[1])
-        cited.update(found[2])
-    if remember is not None:
-        _LAST_CHECK.clear()  # one content folder's: a process builds one project
-        _LAST_CHECK[remember] = _LastCheck(
-            ids,
-            known,
-            actors,
-            checked,
-            load.this if load is not None else None,
-            by_kind,
-            own,
-            unique=not problems,
-        )
-    return [*problems, *own, *_unused_sources(by_kind["sources"], cited.__contains__)]
+        for loc, target_kind, target in _references(item.entity):
+            if target_kind == "sources":
+                cited.add(target)
+            if target not in ids[target_kind]:
+                problems.append(_dangling(item, loc, target_kind, target, ids[target_kind]))
+        problems.extend(_date_problems(item, by_kind["actors"]))
+    return [*problems, *_unused_sources(by_kind["sources"], cited.__contains__)]
 
 
 def _unused_sources(
@@ -363,56 +302,6 @@ def _unused_sources(
         for source_id, item in sources.items()
         if not is_cited(source_id)
     ]
-
-
-def _patchable(last: _LastCheck, load: LoadOf) -> bool:
-    """Whether `last` ran on the load this one patched, with every id used once, and no
-    actor changed (a relationship's own problems depend on its actors' dates)."""
-    if load.before is None or last.load is not load.before or not last.unique:
-        return False
-    for item in load.changed:
-        before = last.by_kind[item.kind].get(item.entity.id)
-        if before is None or (before is not item and item.kind == "actors"):
-            return False
-    return True
-
-
-def _patched_check(last: _LastCheck, load: LoadOf) -> tuple[list[Diagnostic], _LastCheck]:
-    """The last check with the changed entities checked again: the same ids, the same
-    actors, so every other entity's own problems are the ones it had."""
-    by_kind = dict(last.by_kind)
-    checked = dict(last.entities)
-    cited = Counter(last.cited_counts()) if load.changed else last.cited_counts()
-    dropped: set[int] = set()
-    added: list[Diagnostic] = []
-    for item in load.changed:
-        entity = item.entity
-        before = by_kind[item.kind][entity.id]
-        if before is item:
-            continue
-        if by_kind[item.kind] is last.by_kind[item.kind]:
-            by_kind[item.kind] = dict(by_kind[item.kind])
-        by_kind[item.kind][entity.id] = item
-        old = checked.pop(id(before.entity))
-        dropped.update(map(id, old[1]))
-        cited.subtract(old[2])
-        found = (entity, *_own_problems(item, last.ids, by_kind["actors"], last.known))
-        checked[id(entity)] = found
-        added.extend(found[1])
-        cited.update(found[2])
-    own = [problem for problem in last.own if id(problem) not in dropped] + added
-    patched = _LastCheck(
-        last.ids,
-        last.known,
-        last.actors,
-        checked,
-        load.this,
-        by_kind,
-        own,
-        unique=True,
-        cited=cited,
-    )
-    return [*own, *_unused_sources(by_kind["sources"], lambda s: cited[s] > 0)], patched
 
 
 def _by_id(parsed: Sequence[Parsed]) -> tuple[dict[str, dict[str, Parsed]], list[Diagnostic]]:
@@ -437,45 +326,6 @@ def _by_id(parsed: Sequence[Parsed]) -> tuple[dict[str, dict[str, Parsed]], list
     return by_kind, problems
 
 
-def _own_problems(
-    item: Parsed,
-    ids: dict[str, set[str]],
-    actors: dict[str, Parsed],
-    known: set[tuple[str, str]],
-) -> tuple[tuple[Diagnostic, ...], tuple[str, ...]]:
-    """The entity's unknown references and date problems, and the sources it cites.
-
-    `known` holds every (kind, id) of `ids`: an entity all of whose references are known
-    has none to report, and its own checks (OwnChecks) give the rest."""
-    checks = item.checks if item.checks is not None else own_checks(item)
-    if checks.names <= known:
-        dates = checks.dates if checks.dates is not None else tuple(_date_problems(item, actors))
-        return dates, checks.cites
-    problems: list[Diagnostic] = []
-    for loc, target_kind, target in _references(item.entity):
-        if target not in ids[target_kind]:
-            problems.append(_dangling(item, loc, target_kind, target, ids[target_kind]))
-    problems.extend(_date_problems(item, actors))
-    return tuple(problems), checks.cites
-
-
-def own_checks(item: Parsed) -> OwnChecks:
-    """What the entity's file alone decides of its corpus checks (see OwnChecks)."""
-    references = list(_references(item.entity))
-    names = frozenset((target_kind, target) for _, target_kind, target in references)
-    cites = tuple(target for _, target_kind, target in references if target_kind == "sources")
-    dates = None if isinstance(item.entity, Relationship) else tuple(_date_problems(item, {}))
-    return OwnChecks(names, cites, dates)
-
-
-def _known(ids: Mapping[str, set[str]]) -> set[tuple[str, str]]:
-    return {(kind, entity_id) for kind, of_kind in ids.items() for entity_id in of_kind}
-
-
-def _same_objects(old: Mapping[str, object], new: Mapping[str, object]) -> bool:
-    return old.keys() == new.keys() and all(old[key] is value for key, value in new.items())
-
-
 _NOUNS = {"actors": "actor", "sources": "source", "topics": "topic", "events": "event"}
 
 
@@ -493,53 +343,6 @@ def _dangling(item: Parsed, loc: Loc, target_kind: str, target: str, known: set[
 
 
 Reference = tuple[Loc, str, str]
-# An entity, its own corpus problems and the sources it cites (see _own_problems).
-_Checked = tuple[Entity, tuple[Diagnostic, ...], tuple[str, ...]]
-
-
-@dataclass(frozen=True)
-class _LastCheck:
-    """What the last corpus check of this process found of each entity, by id() of the
-    entity (kept alive with it, so that the id stays its own), and what it checked them
-    against. A process that builds again and again (`mkdocs serve`) gets the same entity
-    objects back from the parse cache for the files that did not change, and checks only
-    the others again, unless an id was added or removed or an actor changed."""
-
-    ids: dict[str, set[str]]
-    known: set[tuple[str, str]]  # every (kind, id) of `ids`
-    actors: dict[str, Entity]
-    entities: dict[int, _Checked]
-    # The load it ran on (LoadOf.this), each kind's items by id, every entity's own
-    # problems, and whether every id was used once: what the next check patches.
-    load: object = None
-    by_kind: dict[str, dict[str, Parsed]] = dataclasses.field(default_factory=dict)
-    own: list[Diagnostic] = dataclasses.field(default_factory=list)
-    unique: bool = False
-    # How many entities cite each source, counted when first needed.
-    cited: Counter[str] | None = None
-
-    def cited_counts(self) -> Counter[str]:
-        if self.cited is not None:
-            return self.cited
-        counts = Counter(chain.from_iterable(found[2] for found in self.entities.values()))
-        object.__setattr__(self, "cited", counts)  # a memo of what the fields say, once
-        return counts
-
-
-_LAST_CHECK: dict[Path, _LastCheck] = {}
-
-
-def check_stands_for(remember: Path, load: LoadOf) -> None:
-    """The last check of the folder stands for this load too: one of a corpus with the same
-    digest (the same files with the same text), whose problems were taken from it."""
-    last = _LAST_CHECK.get(remember)
-    if last is not None:
-        _LAST_CHECK[remember] = dataclasses.replace(last, load=load.this)
-
-
-def forget_checks() -> None:
-    """Drop what the last corpus check found (see _LastCheck)."""
-    _LAST_CHECK.clear()
 
 
 def _references(entity: Entity) -> Iterator[Reference]:

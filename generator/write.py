@@ -30,11 +30,9 @@ the manifest was edited by hand: before it is overwritten or removed, it is copi
 nothing changed, nothing is touched at all, so `mkdocs serve` does not see its own output as
 an edit and rebuild in a loop.
 
-To know a file unchanged, its bytes are compared with the new ones; with the `known_stamps`
-the last build reported (its size, mtime and inode per file, which generator/build.py keeps
-in the cache folder), a file whose stamp and manifest digest both still agree is not read.
-A page the render memo reused comes without its bytes, as `Kept` (its digest and size):
-`Current.keeps` found it in site_src/ as written, the same way, before it was handed out.
+To know a file unchanged, its bytes are compared with the new ones. A page the build's
+incremental layer reused comes without its bytes, as `Kept` (its digest and size):
+`Current.keeps` found it in site_src/ as written, by reading it, before it was handed out.
 
 Builds take `site_src.lock` (`build_lock`) for the whole check-render-write, so two builds
 (`mkdocs serve` and `python -m generator build`) never interleave: the second waits.
@@ -63,11 +61,6 @@ MANIFEST = ".generated.json"
 KEEP = ".gitkeep"
 
 
-# A file's size, modification time and inode: equal stamps, the same file untouched. Not
-# its ctime, which a hard link changes.
-Stamp = tuple[int, int, int]
-
-
 @dataclass(frozen=True)
 class WriteReport:
     written: tuple[str, ...]  # new or changed files
@@ -77,8 +70,6 @@ class WriteReport:
     swapped: bool  # False when site_src/ already matched and was left alone
     # Generated files edited by hand since the last build, and where each edit was saved.
     edited: tuple[tuple[str, str], ...] = field(default=())
-    # The stamp of each file of `out` after the write, for the next build's `known_stamps`.
-    stamps: Mapping[str, Stamp] = field(default_factory=dict)
 
 
 def _temporary(out: Path) -> Path:
@@ -118,37 +109,15 @@ def recover(out: Path) -> None:
 
 def digest_of(data: bytes) -> str:
     """The digest the manifest records for a file's bytes."""
-    found = _DIGESTS.get(id(data))
-    if found is not None and found[0] is data:
-        return found[1]
     return hashlib.sha256(data).hexdigest()
-
-
-def remembered_digest(data: bytes) -> str:
-    """digest_of(data), found again by `digest_of` for these very bytes until
-    `forget_digests`: the render memo digests each file it renders, and the write stage
-    must not digest the same 30 MB again."""
-    digest = digest_of(data)
-    if len(data) >= _DIGESTS_FROM:
-        _DIGESTS[id(data)] = (data, digest)
-    return digest
-
-
-def forget_digests() -> None:
-    _DIGESTS.clear()
-
-
-# See remembered_digest: by id() of the bytes, kept alive so that the id stays theirs.
-_DIGESTS: dict[int, tuple[bytes, str]] = {}
-_DIGESTS_FROM = 1 << 16
 
 
 @dataclass(frozen=True)
 class Kept:
     """A file of the last build that is still in site_src/ exactly as it was written.
 
-    The render memo (generator/cache.py) hands these out for the pages it reuses, so their
-    bytes are neither kept in the memo nor read again: `Current.keeps` checks the file first.
+    The build's incremental layer (generator/incremental.py) hands these out for the pages
+    it reuses, so their bytes are not kept in memory: `Current.keeps` checks the file first.
     """
 
     digest: str  # digest_of its bytes
@@ -190,42 +159,6 @@ def read_manifest_digests(out: Path) -> dict[str, str]:
     return {str(path): str(digest) for path, digest in files.items()}
 
 
-# The manifest each site_src/ holds as this process last wrote it, by the folder: its stat
-# stamp (size, mtime, inode and ctime), its bytes and its digests. A process that builds
-# again (`mkdocs serve`) takes the digests from here while the file's stamp is unchanged
-# and its bytes are the ones written (a rewrite within the same clock tick keeps the
-# stamp), rather than parsing 1 MB of JSON per build.
-_MANIFESTS: dict[str, tuple[tuple[int, int, int, int], bytes, dict[str, str]]] = {}
-
-
-def _manifest_stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
-
-
-def _hold_manifest(out: Path, data: bytes, digests: dict[str, str]) -> None:
-    try:
-        _MANIFESTS[str(out)] = (_manifest_stamp((out / MANIFEST).stat()), data, digests)
-    except OSError:
-        _MANIFESTS.pop(str(out), None)
-
-
-def _held_manifest(out: Path, stat: os.stat_result) -> dict[str, str] | None:
-    """The digests of site_src/'s manifest as this process wrote it, if it still is that."""
-    held = _MANIFESTS.get(str(out))
-    if held is None or held[0] != _manifest_stamp(stat):
-        return None
-    try:
-        same = (out / MANIFEST).read_bytes() == held[1]
-    except OSError:
-        return None
-    return held[2] if same else None
-
-
-def forget_manifests() -> None:
-    """Drop the manifests held in memory: the next build reads them as a new process."""
-    _MANIFESTS.clear()
-
-
 def existing_files(out: Path) -> set[str]:
     if not out.is_dir():
         return set()
@@ -245,87 +178,42 @@ def _unchanged(path: Path, data: bytes) -> bool:
         return False
 
 
-# --- knowing a file unchanged without reading it -------------------------------------------
-
-# A file modified this close to when the manifest was written could have been changed again
-# within the same clock tick without its stamp changing: such a file is read to compare.
-# Two seconds covers the coarsest clocks (FAT's). A manifest whose mtime is not a whole
-# millisecond was stamped by a finer clock, which ticks at least every 16 ms (Linux's coarse
-# clock every 10 ms at 100 Hz, Windows' every 15.6 ms by default, APFS finer): there a tenth
-# of a second is ample, and the first rebuild after a full one need not read back the
-# 11,000 files it just wrote.
-RACY_NS = 2_000_000_000
-RACY_FINE_NS = 100_000_000
-
-
-def racy_window(manifest_mtime_ns: int) -> int:
-    """How close to the manifest's mtime a file's mtime must be for it to be read."""
-    return RACY_NS if manifest_mtime_ns % 1_000_000 == 0 else RACY_FINE_NS
-
-
-def _stamp(stat: os.stat_result) -> Stamp:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-
-
 class Current:
     """site_src/ as it is, and which of its files already hold what is to be written.
 
-    Paths here are strings (os.path), not Path objects: making 11,000 of them per build
-    cost about 0.3 s at 10,000 events.
+    Paths here are strings (os.path), not Path objects: there are 11,000 of them at 10,000
+    events.
     """
 
-    def __init__(self, out: Path, known_stamps: Mapping[str, Stamp]) -> None:
-        self.root = str(out)
-        self._prefix = self.root + "/"
-        # Only a hint: a file is taken as unchanged without reading it only if its stamp
-        # and the manifest's digest both agree.
-        self.known_stamps = known_stamps
-        try:
-            stat = (out / MANIFEST).stat()
-        except OSError:
-            stat = None
-        held = _held_manifest(out, stat) if stat is not None else None
-        self.digests: Mapping[str, str] = held if held is not None else read_manifest_digests(out)
-        manifest_time = stat.st_mtime_ns if stat is not None else 0
-        # Files modified before this are trusted by their stamp (see RACY_NS).
-        self._settled_before = manifest_time - racy_window(manifest_time)
-        self.stamps: dict[str, Stamp] = {}  # of the files found to hold their new bytes
+    def __init__(self, out: Path) -> None:
+        self._prefix = str(out) + "/"
+        self.digests: Mapping[str, str] = read_manifest_digests(out)
+        self.inodes: dict[str, int] = {}  # of the files found to hold their new bytes
 
-    def holds(self, path: str, data: bytes | Kept, digest: str) -> bool:
-        """Whether site_src/<path> holds exactly `data`, reading it only when unsure."""
+    def holds(self, path: str, data: bytes | Kept) -> bool:
+        """Whether site_src/<path> holds exactly `data`."""
         if isinstance(data, Kept):
-            return path in self.stamps  # checked by `keeps` before it was handed out
-        return self._holds(path, len(data), digest, data)
+            return path in self.inodes  # checked by `keeps` before it was handed out
+        return self._holds(path, len(data), data, "")
 
     def keeps(self, path: str, kept: Kept) -> bool:
         """Whether site_src/<path> still holds the file `kept` stands for."""
-        return self._holds(path, kept.size, kept.digest, None)
+        return self._holds(path, kept.size, None, kept.digest)
 
-    def _holds(self, path: str, size: int, digest: str, data: bytes | None) -> bool:
-        """Whether the file holds `data` (None: bytes of that digest), read only if its stamp
-        cannot say. Asked for each of the 11,000 files a rebuild reuses: kept lean."""
+    def _holds(self, path: str, size: int, data: bytes | None, digest: str) -> bool:
+        """Whether the file holds `data`, or if None, bytes of that digest."""
         full = self._prefix + path
         try:
             stat = os.stat(full)  # noqa: PTH116
+            if stat.st_size != size:
+                return False
+            with open(full, "rb") as handle:  # noqa: PTH123
+                found = handle.read()
         except OSError:
             return False
-        if stat.st_size != size:
+        if found != data if data is not None else digest_of(found) != digest:
             return False
-        stamp = _stamp(stat)
-        trusted = (
-            self.known_stamps.get(path) == stamp
-            and self.digests.get(path) == digest
-            and stat.st_mtime_ns < self._settled_before
-        )
-        if not trusted:
-            try:
-                with open(full, "rb") as handle:  # noqa: PTH123
-                    found = handle.read()
-            except OSError:
-                return False
-            if found != data if data is not None else digest_of(found) != digest:
-                return False
-        self.stamps[path] = stamp
+        self.inodes[path] = stat.st_ino
         return True
 
 
@@ -344,23 +232,17 @@ def _link_or_copy(source: Path | str, target: Path | str) -> None:
 
 
 def write_site(
-    files: Mapping[str, bytes | Kept],
-    out: Path,
-    known_stamps: Mapping[str, Stamp] | None = None,
-    *,
-    current: Current | None = None,
+    files: Mapping[str, bytes | Kept], out: Path, *, current: Current | None = None
 ) -> WriteReport:
     """Make `out` hold exactly `files` (see the module docstring).
 
-    `known_stamps` are the stamps of `out`'s files as the last build left them (its report's
-    `stamps`), so that a file still holding them need not be read to be known unchanged.
     A `Kept` file must have been checked by `current` (`Current.keeps`), under the same
     build lock.
     """
     with build_lock(out):
         recover(out)
         if current is None:
-            current = Current(out, known_stamps or {})
+            current = Current(out)
         return _write_site(files, out, current)
 
 
@@ -378,35 +260,25 @@ def _write_site(files: Mapping[str, bytes | Kept], out: Path, current: Current) 
         path: data.digest if isinstance(data, Kept) else digest_of(data)
         for path, data in files.items()
     }
-    # A kept file was checked by `current.keeps` before it was handed out (11,000 of them).
-    checked = current.stamps
-    same = {
-        path
-        for path, data in files.items()
-        if (path in checked if type(data) is Kept else current.holds(path, data, digests[path]))
-    }
+    same = {path for path, data in files.items() if current.holds(path, data)}
     written = tuple(sorted(set(files) - same))
     manifest = manifest_bytes(digests)
     if not written and not removed and _unchanged(out / MANIFEST, manifest):
-        _hold_manifest(out, manifest, digests)
-        return WriteReport((), len(same), (), foreign, swapped=False, stamps=current.stamps)
+        return WriteReport((), len(same), (), foreign, swapped=False)
 
     edited = _save_hand_edits(out, [*written, *removed], recorded)
     spare = spare_dir(out)
-    stamps = dict(current.stamps)
+    inodes = dict(current.inodes)
     try:
-        _assemble(spare, out, files, same, foreign, manifest, stamps)
+        _assemble(spare, out, files, same, foreign, manifest, inodes)
     except OSError:
         # A spare tree that cannot be brought up to date (a folder where a file must go,
         # say): start it afresh; an error now is a real one.
         _remove_tree(spare)
-        _assemble(spare, out, files, same, foreign, manifest, stamps)
+        _assemble(spare, out, files, same, foreign, manifest, inodes)
     spare_holds_old_tree = _swap(spare, out)
-    _hold_manifest(out, manifest, digests)
     _catch_up(spare, out, written if spare_holds_old_tree else files, removed)
-    return WriteReport(
-        written, len(same), removed, foreign, swapped=True, edited=edited, stamps=stamps
-    )
+    return WriteReport(written, len(same), removed, foreign, swapped=True, edited=edited)
 
 
 # --- the spare tree ---------------------------------------------------------------------------
@@ -419,13 +291,13 @@ def _assemble(
     same: set[str],
     foreign: tuple[str, ...],
     manifest: bytes,
-    stamps: dict[str, Stamp],
+    inodes: dict[str, int],
 ) -> None:
     """Make `spare` hold exactly the new tree, touching only the files it does not hold yet.
 
     A file of `spare` is taken as holding the same bytes as the one of site_src/ only if it
     is that very file (one inode, hard-linked), and the one of site_src/ was found to hold
-    its new bytes (`same`, whose stamps give their inodes). Anything else is replaced:
+    its new bytes (`same`, with their `inodes`). Anything else is replaced:
     unlinked first, never written through, since its inode may be shared with site_src/.
     """
     root, new_root = str(out), str(spare)
@@ -441,7 +313,7 @@ def _assemble(
     _remove_empty_folders(new_root, stale, folders)
     for path, data in files.items():
         if path in same:
-            if _same_file(present.get(path), stamps[path][2]):
+            if _same_file(present.get(path), inodes[path]):
                 continue
             target = new_root + "/" + path
             _make_room(target, path, present, folders)
@@ -451,7 +323,7 @@ def _assemble(
             target = new_root + "/" + path
             _make_room(target, path, present, folders)
             _write_new(target, data)
-            stamps[path] = _stamp(os.stat(target))  # noqa: PTH116
+            inodes[path] = os.stat(target).st_ino  # noqa: PTH116
     for path in foreign:
         source = root + "/" + path
         if not _same_file(present.get(path), os.stat(source).st_ino):  # noqa: PTH116

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache
+from generator import incremental
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID_CONTENT = FIXTURES / "valid" / "content"
@@ -54,7 +54,7 @@ def private_cache_dir(
     folder = tmp_path_factory.mktemp("generator-cache")
     monkeypatch.setenv("SAHEL_GENERATOR_CACHE_DIR", str(folder))
     # Nor do tests share what a process keeps of cache files between builds.
-    cache.forget_resident()
+    incremental.forget_sessions()
     return folder
 
 

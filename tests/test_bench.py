@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.run import clear_caches, generate_project, make_project, measure, table
-from generator import cache
+from generator import incremental
 from tests.test_incremental import tree
 
 SMALL, LARGE = 200, 800
@@ -69,8 +69,9 @@ def test_a_cold_generation_of_the_benchmark_starts_from_nothing_this_process_hol
     project = make_project(tmp_path / "project", SMALL)
     content = project / "content"
     generate_project(project)
-    parse_cache = cache.cache_dir_for(content) / cache.PARSE_CACHE_FILE
-    assert cache.last_load(content, cache.ParseCache(parse_cache)) is not None
+    out = project / "site_src"
+    assert incremental.session_for(content, out).memo.units
+    assert incremental.cache_dir_for(content).exists()
     clear_caches(project)
-    assert cache.last_load(content, cache.ParseCache(parse_cache)) is None
-    assert not cache.cache_dir_for(content).exists()
+    assert not incremental.session_for(content, out).memo.units
+    assert not incremental.cache_dir_for(content).exists()

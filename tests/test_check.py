@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from generator import cache, corpus
+from generator import corpus, incremental
 from generator.cli import main
 from tests.conftest import FIXTURES, run_generator
-from tests.test_incremental import replace_in, settle
 
 BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir() if p.is_dir())
+
+
+def replace_in(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(pattern, replacement, text, count=1, flags=re.MULTILINE)
+    assert changed != text, (path, pattern)
+    path.write_text(changed, encoding="utf-8")
 
 
 @pytest.fixture
@@ -58,9 +65,8 @@ def test_broken_fixture_gives_the_same_diagnostics_from_the_parse_cache(
     shutil.copytree(FIXTURES / "broken" / case / "content", project / "content", dirs_exist_ok=True)
     expected = (FIXTURES / "broken" / case / "expected.txt").read_text(encoding="utf-8")
     monkeypatch.chdir(project)
-    settle(monkeypatch)  # so that the cache trusts each file's stamp
     for options in ((), (), ("--no-cache",)):
-        cache.forget_resident()  # each check as a new process
+        incremental.forget_sessions()  # each check as a new process
         assert main(["check", *options]) == 1
         assert capsys.readouterr().out == expected
     files = len(list((project / "content").rglob("*.yaml")))
@@ -248,7 +254,7 @@ def test_a_check_parses_again_only_the_files_changed_since_the_last_one(
     content = project / "content"
 
     def check(*options: str) -> tuple[int, str, str]:
-        cache.forget_resident()  # each check as a new process
+        incremental.forget_sessions()  # each check as a new process
         status = main(["check", "--content", str(content), *options])
         out, err = capsys.readouterr()
         return status, out, err
@@ -256,7 +262,6 @@ def test_a_check_parses_again_only_the_files_changed_since_the_last_one(
     first = check()
     assert first == (0, "", "check passed: 8 files, 0 errors, 0 warnings\n")
     assert len(parsed) == 8
-    settle(monkeypatch)
     parsed.clear()
     assert check() == first
     assert parsed == []
@@ -281,10 +286,9 @@ def test_a_relative_and_an_absolute_content_path_share_the_parse_cache(
     monkeypatch.chdir(project)
     outputs = []
     for content in (str(project / "content"), "content", str(project / "content")):
-        cache.forget_resident()  # each check as a new process
+        incremental.forget_sessions()  # each check as a new process
         outputs.append(main(["check", "--content", content]))
         outputs.append(capsys.readouterr().out)
-        settle(monkeypatch)
     assert len(parsed) == 8
     assert outputs == [0, ""] * 3
 

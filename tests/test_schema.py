@@ -52,7 +52,7 @@ def test_valid_files_pass_both_the_schema_and_the_model(kind: str, path: Path) -
 
 @pytest.mark.parametrize(("kind", "path"), _documents(VALID_CONTENT), ids=lambda v: str(v))
 def test_an_entity_comes_back_from_a_pickle_as_it_went_in(kind: str, path: Path) -> None:
-    # The caches pickle entities through Strict.__reduce__, not pydantic's own state.
+    # The parse cache keeps entities as pickles.
     entity = MODELS[kind].model_validate(load_file(path).data)  # type: ignore[index]
     back = pickle.loads(pickle.dumps(entity, protocol=pickle.HIGHEST_PROTOCOL))
     assert type(back) is type(entity)
@@ -61,13 +61,6 @@ def test_an_entity_comes_back_from_a_pickle_as_it_went_in(kind: str, path: Path)
     assert back.model_fields_set == entity.model_fields_set  # which fields the file gave
     assert back.model_dump(exclude_unset=True) == entity.model_dump(exclude_unset=True)
     assert vars(back) == vars(entity)
-
-
-@pytest.mark.parametrize("kind", sorted(MODELS))
-def test_no_model_has_private_attributes_a_pickle_would_keep_unset(kind: str) -> None:
-    # Strict.__reduce__ hands __pydantic_private__ over as it is; pydantic's own __getstate__
-    # first drops the private attributes never set. Give it that filter before adding one.
-    assert MODELS[kind].__private_attributes__ == {}
 
 
 # Every broken fixture whose problem lies within one file: the editor's tool must flag it too.

@@ -492,59 +492,22 @@ def test_a_page_whose_name_changes_only_in_case_is_written_whole(tmp_path: Path)
     assert_consistent(out)
 
 
-FINE = 1_700_000_000_123_456_789  # a manifest mtime with digits below the millisecond
-COARSE = 1_700_000_000_000_000_000  # one in whole seconds, as FAT stamps
-
-
-@pytest.mark.parametrize(
-    ("manifest_mtime", "file_mtime", "read"),
-    [
-        (FINE, FINE - 150_000_000, False),
-        (FINE, FINE - 50_000_000, True),
-        (COARSE, COARSE - 1_000_000_000, True),
-        (COARSE, COARSE - 3_000_000_000, False),
-    ],
-    ids=["fine clock, settled", "fine clock, racy", "coarse clock, racy", "coarse, settled"],
-)
-def test_a_file_whose_stamp_agrees_is_read_only_if_modified_close_to_the_manifest(
-    project: Path, manifest_mtime: int, file_mtime: int, read: bool
-) -> None:
-    """A hand edit that keeps a file's size and mtime is found only by reading the file,
-    which is done when its mtime is within the racy window of the manifest's: a tenth of a
-    second where the clock shows finer than a millisecond, two seconds elsewhere."""
+def test_a_hand_edit_that_keeps_size_and_mtime_is_still_found(project: Path) -> None:
+    """A file is known unchanged only by its bytes, never by its stamp: an edit within the
+    clock tick of the build, at the same size, is found."""
     out = project / "site_src"
     assert generate(project / "content", out, cache=False).ok
     path = "timeline.md"
     target = out / path
     original = target.read_bytes()
+    stat = target.stat()
     edited = original.replace(b"Timeline", b"Timelime", 1)
     assert edited != original and len(edited) == len(original)
     target.write_bytes(edited)
-    os.utime(target, ns=(file_mtime, file_mtime))
-    os.utime(out / MANIFEST, ns=(manifest_mtime, manifest_mtime))
-    stat = target.stat()
-    current = write.Current(out, {path: (stat.st_size, stat.st_mtime_ns, stat.st_ino)})
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     kept = write.Kept(write.digest_of(original), len(original))
-    assert current.keeps(path, kept) is not read
-
-
-def test_the_digest_of_large_bytes_is_found_again_only_for_the_very_same_bytes(
-    project: Path,
-) -> None:
-    """The render memo and the write stage both digest each rendered file: the second
-    finds the first's digest by the bytes object, never by equal-looking or reused ids."""
-    first = bytes(70_000)
-    changed = bytearray(first)
-    changed[-1] = 1
-    second = bytes(changed)
-    equal = bytes(bytearray(first))
-    assert equal is not first
-    assert write.remembered_digest(first) == hashlib.sha256(first).hexdigest()
-    for data in (first, second, equal, first):
-        assert write.digest_of(data) == hashlib.sha256(data).hexdigest()
-    assert list(write._DIGESTS) == [id(first)]  # what the render memo digested, only
-    assert generate(project / "content", project / "site_src").ok
-    assert not write._DIGESTS  # dropped when the build ends
+    assert not write.Current(out).keeps(path, kept)
+    assert write.Current(out).holds(path, edited)
 
 
 @given(
@@ -559,45 +522,3 @@ def test_the_manifest_is_what_json_writes_with_indentation(digests: dict[str, st
     indenting encoder: for any paths and digests, the very bytes json.dumps gives."""
     expected = json.dumps({"files": digests}, indent=1, sort_keys=True) + "\n"
     assert write.manifest_bytes(digests) == expected.encode("utf-8")
-
-
-def test_the_manifest_is_read_again_only_when_its_file_changed(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A process that built site_src/ takes the manifest's digests from memory while the
-    file's stamp is what the build left; a manifest changed since, or a process that holds
-    none (a new one), reads the file."""
-    out = project / "site_src"
-    assert generate(project / "content", out, cache=False).ok
-    on_disk = write.read_manifest_digests(out)
-    assert on_disk
-    reads: list[Path] = []
-    real_read = write.read_manifest_digests
-
-    def counted(folder: Path) -> dict[str, str]:
-        reads.append(folder)
-        return real_read(folder)
-
-    monkeypatch.setattr(write, "read_manifest_digests", counted)
-    assert write.Current(out, {}).digests == on_disk
-    assert reads == []
-
-    manifest = out / MANIFEST
-    changed = json.loads(manifest.read_text(encoding="utf-8"))
-    changed["files"]["index.md"] = "0" * 64
-    manifest.write_text(json.dumps(changed, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    # As if rewritten within the clock tick of the write, at the same size: the stamp held
-    # is the file's, but its bytes are not the ones written.
-    held = write._MANIFESTS[str(out)]
-    write._MANIFESTS[str(out)] = (write._manifest_stamp(manifest.stat()), *held[1:])
-    assert write.Current(out, {}).digests["index.md"] == "0" * 64
-    assert reads == [out]
-
-    # The build reads the changed manifest, then holds the one it writes.
-    assert generate(project / "content", out, cache=False).ok
-    assert reads == [out, out]
-    assert write.Current(out, {}).digests == on_disk
-    assert reads == [out, out]
-    write.forget_manifests()
-    assert write.Current(out, {}).digests == on_disk
-    assert reads == [out, out, out]

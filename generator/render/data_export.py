@@ -14,7 +14,6 @@ from typing import Any, cast
 
 from generator.model import FactBase
 from generator.render import links
-from generator.render.pieces import pieces_of
 from generator.schema import MODELS, Entity, Event, FileKind, json_schema
 
 DATA_DIR = "data"
@@ -39,7 +38,7 @@ Records = dict[FileKind, tuple[list[Entity], list["Exported"]]]
 
 def _records(facts: FactBase) -> Records:
     return {
-        kind: (entities, pieces_of(exported, entities, kind))
+        kind: (entities, [exported(item, kind) for item in entities])
         for kind in sorted(MODELS)
         for entities in [_entities(facts, kind)]
     }
@@ -207,7 +206,7 @@ def _csv_files(records: Records) -> dict[str, bytes]:
         # Most events use the same few sets of fields: each distinct set is joined once.
         used: set[str] = set().union(*(f for f in set(found) if f is not None))
         header = ("event", "position", *sorted(used - {"event", "position"}))
-        lines = pieces_of(part_lines, having, part, header)
+        lines = [part_lines(item, part, header) for item in having]
         files[f"{DATA_DIR}/event-{part}.csv"] = _csv(header, lines)
     return files
 

@@ -24,7 +24,6 @@ from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import PALETTE, Figure
-from generator.render.pieces import by_value, pieces_of, shared
 from generator.schema import Event, EventKind
 
 # The Sahel from Senegal's coast to Lake Chad, with room for the coastal capitals.
@@ -102,16 +101,16 @@ class _Located:
 
 def _located(events: Sequence[Event]) -> _Located:
     # The map page and the map figure both ask: worked out once.
-    return shared(_places, tuple(events))
+    return _places(tuple(events))
 
 
 def _places(events: tuple[Event, ...]) -> _Located:
     # Each event's fields as a piece: a rebuild after an edit reads them from the last one.
-    fields = pieces_of(_fields_if_located, events)
+    fields = [_fields_if_located(item) for item in events]
     located = tuple(compress(events, map(is_not, fields, repeat(None))))
     # Which events make a place, and its anchor, depend on these fields alone: worked out
     # again only when one of them changes, not when a title does.
-    layout = by_value(_place_layout, tuple(found for found in fields if found is not None))
+    layout = _place_layout(tuple(found for found in fields if found is not None))
     return _Located(located, layout, tuple(map(_ID_OF, located)))
 
 
@@ -173,7 +172,7 @@ def map_figure(facts: FactBase) -> Figure:
     located = _located(facts.events_in_order)
     # All but the hover labels follow from the places' layout and their events' ids: an
     # edited title finds the traces' coordinates, sizes and links kept.
-    drawn = by_value(_map_traces, (located.layout, located.ids))
+    drawn = _map_traces((located.layout, located.ids))
     traces = []
     for trace in drawn:
         name, colour, positions, lon, lat, urls, sizes, mixed = trace
@@ -281,7 +280,7 @@ def _hovers(located: _Located, numbers: Sequence[int]) -> list[str]:
     layout, events = located.layout, located.events
     single = [len(layout[n][2]) == 1 for n in numbers]
     firsts = [events[layout[n][2][0]] for n in compress(numbers, single)]
-    singles = iter(pieces_of(_single_event_hover, firsts))
+    singles = iter([_single_event_hover(item) for item in firsts])
     return [
         next(singles) if one else _hover(located.place(n))
         for n, one in zip(numbers, single, strict=True)
@@ -293,7 +292,7 @@ def _hover(place: Place) -> str:
     several = len(place.kinds) > 1
     shown = place.events[:HOVER_EVENTS]
     lines = [f"<b>{md.hover(place.name)}</b>: {len(place.events)} events"]
-    lines.extend(pieces_of(_event_hover_line, shown, several))
+    lines.extend([_event_hover_line(item, several) for item in shown])
     if len(place.events) > len(shown):
         lines.append(f"and {len(place.events) - len(shown)} more")
     lines.append("<i>click to list them</i>")
@@ -366,7 +365,7 @@ def map_table(facts: FactBase, from_page: str) -> str:
     located = _located(facts.events_in_order)
     grouped = [position for _, _, positions, _, _ in located.layout for position in positions]
     # Looked up in one go, not place by place: most places have a single event.
-    halves = iter(pieces_of(_table_row, list(map(located.events.__getitem__, grouped)), from_page))
+    halves = iter([_table_row(located.events[position], from_page) for position in grouped])
     for _, _, positions, anchor, _ in located.layout:
         before, after = next(halves)
         rows.append(f'{before}<span id="{anchor}"></span>{after}')

@@ -20,7 +20,6 @@ from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import Figure, colour, scatter_type
-from generator.render.pieces import by_value, pieces_of, shared
 from generator.schema import Event, Topic
 
 # Events of one lane closer than this share a row only if they do not overlap visually.
@@ -72,7 +71,7 @@ def timeline_item(event: Event) -> TimelineItem:
 
 
 def _lanes(events: Sequence[Event], grouping: Grouping) -> tuple[Lane, ...]:
-    items = pieces_of(timeline_item, events)
+    items = [timeline_item(item) for item in events]
     return tuple(Lane(label, tuple(map(items.__getitem__, members))) for label, members in grouping)
 
 
@@ -94,15 +93,15 @@ def _grouped(labels: tuple[tuple[str, ...], ...], last: str) -> Grouping:
 def lanes_by_topic(facts: FactBase, events: Sequence[Event]) -> list[Lane]:
     """One lane per storyline, in the storylines' order; an event may be in several."""
     # The timeline page, the home page and the timeline figure all ask: worked out once.
-    return list(shared(_lanes_by_topic, tuple(facts.topics_in_order), tuple(events)))
+    return list(_lanes_by_topic(tuple(facts.topics_in_order), tuple(events)))
 
 
 def _lanes_by_topic(topics: tuple[Topic, ...], events: tuple[Event, ...]) -> tuple[Lane, ...]:
     # Which lanes an event is in depends on its topics alone: an event's edited title
     # leaves them as they were.
     storylines = tuple((t.id, t.title) for t in topics)
-    topic_ids = tuple(pieces_of(_topics_of, events))
-    return _lanes(events, by_value(_topic_grouping, (storylines, topic_ids)))
+    topic_ids = tuple([_topics_of(item) for item in events])
+    return _lanes(events, _topic_grouping((storylines, topic_ids)))
 
 
 def _topics_of(event: Event) -> tuple[str, ...]:
@@ -127,11 +126,11 @@ def _topic_grouping(
 
 def lanes_by_country(events: Sequence[Event]) -> list[Lane]:
     # The timeline page and the timeline figure both ask: worked out once.
-    return list(shared(_lanes_by_country, tuple(events)))
+    return list(_lanes_by_country(tuple(events)))
 
 
 def _lanes_by_country(events: tuple[Event, ...]) -> tuple[Lane, ...]:
-    return _lanes(events, by_value(_country_grouping, tuple(pieces_of(_country_of, events))))
+    return _lanes(events, _country_grouping(tuple([_country_of(item) for item in events])))
 
 
 def _country_of(event: Event) -> str | None:
@@ -145,7 +144,7 @@ def _country_grouping(codes: tuple[str | None, ...]) -> Grouping:
 
 
 def single_lane(label: str, events: Sequence[Event]) -> list[Lane]:
-    return [Lane(label, tuple(pieces_of(timeline_item, events)))] if events else []
+    return [Lane(label, tuple([timeline_item(item) for item in events]))] if events else []
 
 
 # --- placing items in rows ---------------------------------------------------------------
@@ -207,7 +206,7 @@ def timeline_figure(lanes: Sequence[Lane]) -> Figure:
     # The rows and the traces' coordinates depend only on the lanes' labels and their
     # events' dates and ids: worked out once for as long as those stay the same (an event's
     # edited title leaves them alone). Each item's label and link are then filled in.
-    shape = by_value(_timeline_shape, tuple(_lane_shape(lane) for lane in lanes))
+    shape = _timeline_shape(tuple(_lane_shape(lane) for lane in lanes))
     traces: list[dict[str, Any]] = []
     labels: list[dict[str, Any]] = []
     for index, (lane, drawing) in enumerate(zip(lanes, shape.lanes, strict=True)):
@@ -387,7 +386,7 @@ def timeline_table(lanes: Sequence[Lane], from_page: str) -> str:
     rows = ["| Lane | Date | Event |", "| --- | --- | --- |"]
     for lane in lanes:
         label = md.cell(lane.label)
-        rows.extend(pieces_of(_table_row, lane.items, label, from_page))
+        rows.extend([_table_row(item, label, from_page) for item in lane.items])
     return "\n".join(rows) + "\n"
 
 

@@ -6,7 +6,6 @@ from generator.model import AttributedClaim, Citation, FactBase
 from generator.render import links, parts
 from generator.render import markdown as md
 from generator.render.pages_actors import relationship_sentence
-from generator.render.pieces import pieces_of
 from generator.schema import ClaimStatus, RelationshipKind, Source
 
 RELATIONSHIP_HEADINGS: dict[RelationshipKind, str] = {
@@ -62,11 +61,10 @@ def sources_page(facts: FactBase) -> str:
         f"{len(facts.sources)} sources, by publisher, each with the facts that cite it.\n",
     ]
     ordered = sorted(facts.sources.values(), key=lambda s: (s.publisher.casefold(), s.id))
-    # Each source's details, and what cites it: pieces of each source and of each tuple of
-    # citations (the same object from build to build while it holds the same ones).
-    details = pieces_of(_source_details, ordered)
-    cited = pieces_of(_cited_by, [facts.citations_of(source.id) for source in ordered], page)
-    out.extend(f"{about}\n{by}" for about, by in zip(details, cited, strict=True))
+    out.extend(
+        f"{_source_details(source)}\n{_cited_by(facts.citations_of(source.id), page)}"
+        for source in ordered
+    )
     return "\n".join(out)
 
 

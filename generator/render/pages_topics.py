@@ -8,7 +8,6 @@ from generator.render import links, parts
 from generator.render import markdown as md
 from generator.render.figures_common import CHARTS_BUNDLE, embed
 from generator.render.figures_timeline import Lane, single_lane, timeline_table
-from generator.render.pieces import pieces_of
 from generator.schema import Event, Topic
 
 
@@ -65,7 +64,7 @@ def topic_page(facts: FactBase, topic: Topic) -> str:
                 "The chart's data as a table",
             )
         )
-        items = pieces_of(_event_item, events, page)
+        items = [_event_item(item, page) for item in events]
         out.append(f"## Events ({len(events)})\n\n" + "\n".join(items) + "\n")
     else:
         out.append("No events are filed under this storyline yet.\n")

@@ -1,10 +1,8 @@
 """The whole site in memory: every page, figure and data file, by its path under site_src/.
 
 The site is rendered as *units*: one per page, per figure and one for the data files, each a
-function of the fact base. With a `RenderMemo` (generator/cache.py), a unit whose reads of
-the fact base all give what they gave last build is not rendered again; without one, every
-unit is rendered. Both give the same bytes: `render_pages` and `render_figures`, which
-render the site the plain way, are the reference a test compares the units with.
+pure function of the fact base. `_units` is the one list of them. The build's incremental
+layer may stand in for rendering a unit whose inputs did not change (see `UnitRunner`).
 """
 
 from __future__ import annotations
@@ -12,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Protocol, TypeVar
 
-from generator.cache import ENTITY_KINDS, Digests, Given, Outputs, RenderMemo
 from generator.model import FactBase
-from generator.render import links, pieces
+from generator.render import links
 from generator.render.assets import static_files
 from generator.render.data_export import data_files, data_page
 from generator.render.figures_common import Figure, figure_json, figure_path
@@ -26,10 +24,9 @@ from generator.render.pages_actors import (
     actor_figure_name,
     actor_lanes,
     actor_page,
-    actor_pages,
     actors_index,
 )
-from generator.render.pages_events import event_page, event_pages
+from generator.render.pages_events import event_page
 from generator.render.pages_index import (
     MAP_FIGURE,
     NETWORK_FIGURE,
@@ -47,10 +44,8 @@ from generator.render.pages_topics import (
     topic_figure_name,
     topic_lanes,
     topic_page,
-    topic_pages,
     topics_index,
 )
-from generator.write import Current, Kept
 
 
 @dataclass(frozen=True)
@@ -61,74 +56,71 @@ class RenderOptions:
     extra_pages: Mapping[str, str] = field(default_factory=dict)
 
 
-def render_pages(facts: FactBase, options: RenderOptions) -> dict[str, str]:
-    pages = {
-        links.HOME: home_page(facts),
-        links.TIMELINE: timeline_page(facts),
-        links.NETWORK: network_page(facts),
-        links.MAP: map_page(facts),
-        links.RELATIONSHIPS_INDEX: relationships_page(facts),
-        links.SOURCES_INDEX: sources_page(facts),
-        links.CLAIMS_INDEX: claims_page(facts),
-        **topic_pages(facts),
-        **event_pages(facts, options.edit_base),
-        **actor_pages(facts, options.edit_base),
-    }
-    return pages
+def figure_makers(facts: FactBase) -> Iterator[tuple[str, Callable[[FactBase], Figure]]]:
+    """Each figure of the site, by name, and the function that draws it from the fact base."""
+    if facts.events:
+        yield TIMELINE_BY_TOPIC, _timeline_by_topic
+        yield TIMELINE_BY_COUNTRY, _timeline_by_country
+    if facts.relationships:
+        yield NETWORK_FIGURE, network_figure
+    yield MAP_FIGURE, map_figure
+    for topic in facts.topics_in_order:
+        if facts.events_of_topic(topic.id):
+            yield topic_figure_name(topic.id), partial(_topic_timeline, topic.id)
+    for actor_id in sorted(facts.actors):
+        if facts.events_of_actor(actor_id):
+            yield actor_figure_name(actor_id), partial(_actor_timeline, actor_id)
 
 
 def render_figures(facts: FactBase) -> dict[str, Figure]:
-    figures: dict[str, Figure] = {}
-    if facts.events:
-        figures[TIMELINE_BY_TOPIC] = timeline_figure(topic_timeline_lanes(facts))
-        figures[TIMELINE_BY_COUNTRY] = timeline_figure(country_timeline_lanes(facts))
-    if facts.relationships:
-        figures[NETWORK_FIGURE] = network_figure(facts)
-    figures[MAP_FIGURE] = map_figure(facts)
-    for topic in facts.topics_in_order:
-        if facts.events_of_topic(topic.id):
-            figures[topic_figure_name(topic.id)] = timeline_figure(topic_lanes(facts, topic))
-    for actor_id in sorted(facts.actors):
-        actor = facts.actors[actor_id]
-        if facts.events_of_actor(actor_id):
-            figures[actor_figure_name(actor_id)] = timeline_figure(actor_lanes(facts, actor))
-    return figures
+    """Every figure, as drawn (for tests and tools)."""
+    return {name: make(facts) for name, make in figure_makers(facts)}
+
+
+def render_pages(facts: FactBase, options: RenderOptions) -> dict[str, str]:
+    """The generated pages alone, as text, by path (for tests and tools)."""
+    return {
+        path: data.decode("utf-8")
+        for _key, kind, render in _units(facts, options)
+        if kind == "page"
+        for path, data in render(facts).items()
+    }
 
 
 class PageConflict(ValueError):
     """A hand-written page has the path of a generated one."""
 
 
-def render_site(
-    facts: FactBase,
-    options: RenderOptions,
-    *,
-    memo: RenderMemo | None = None,
-    digests: Mapping[tuple[str, str], str] | None = None,
-    on_disk: Current | None = None,
-) -> dict[str, bytes | Kept]:
-    """Every file of site_src/; with `memo` (and the corpus' entity `digests`), incrementally.
+Outputs = dict[str, bytes]
+Render = Callable[[FactBase], Outputs]
 
-    A page the memo reuses is given as `Kept`: `on_disk` has found it in site_src/ as the
-    last build wrote it, and write_site keeps it there.
+
+# What a unit runner may give for an output instead of its bytes (the build's choice).
+Reused = TypeVar("Reused")
+Reused_co = TypeVar("Reused_co", covariant=True)
+
+
+class UnitRunner(Protocol[Reused_co]):
+    """Renders one unit of the site, or gives its outputs as an earlier build made them.
+
+    The build's incremental layer passes one; without it, each unit is simply rendered.
     """
-    files: dict[str, bytes | Kept] = {}
+
+    def __call__(self, key: Hashable, render: Render) -> Mapping[str, bytes | Reused_co]: ...
+
+
+def render_site(
+    facts: FactBase, options: RenderOptions, run: UnitRunner[Reused] | None = None
+) -> dict[str, bytes | Reused]:
+    """Every file of site_src/, by its path there; each unit through `run`, if given."""
+    files: dict[str, bytes | Reused] = {}
     files.update(static_files())
     pages: set[str] = set()
-    run: Callable[[Hashable, Callable[[FactBase], Outputs]], Given]
-    if memo is not None and digests is not None and on_disk is not None:
-        known = Digests(facts, digests)
-        store = memo.piece_store(known)
-        run = partial(_memoised, memo, known, on_disk)
-    else:
-        store = pieces.PieceStore(_entity_identities(facts))
-        run = partial(_plain, facts)
-    with pieces.active(store):
-        for key, kind, render in _units(facts, options):
-            outputs = run(key, render)
-            files.update(outputs)
-            if kind == "page":
-                pages.update(outputs)
+    for key, kind, render in _units(facts, options):
+        outputs = run(key, render) if run is not None else render(facts)
+        files.update(outputs)
+        if kind == "page":
+            pages.update(outputs)
     files[links.DATA_PAGE] = _page_bytes(data_page(files))
     pages.add(links.DATA_PAGE)
     clashes = sorted(pages & set(options.extra_pages))
@@ -139,47 +131,14 @@ def render_site(
     return dict(sorted(files.items()))
 
 
-def _memoised(
-    memo: RenderMemo,
-    known: Digests,
-    on_disk: Current,
-    key: Hashable,
-    render: Callable[[FactBase], Outputs],
-) -> Given:
-    return memo.run(key, known, render, on_disk)
-
-
-def _plain(facts: FactBase, _key: Hashable, render: Callable[[FactBase], Outputs]) -> Outputs:
-    return render(facts)
-
-
-def _entity_identities(facts: FactBase) -> dict[int, str]:
-    """For a build without a memo: entities stand for themselves, for this build only."""
-    return {
-        id(entity): f"object:{id(entity)}"
-        for kind in ENTITY_KINDS
-        for entity in getattr(facts, kind).values()
-    }
-
-
-Unit = tuple[Hashable, str, Callable[[FactBase], Outputs]]
+Unit = tuple[Hashable, str, Render]
 
 
 def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
     """The site's units, as `render_pages`, `render_figures` and `data_files` make it."""
     yield ("data",), "data", data_files
-    if facts.events:
-        yield _figure(TIMELINE_BY_TOPIC, _timeline_by_topic)
-        yield _figure(TIMELINE_BY_COUNTRY, _timeline_by_country)
-    if facts.relationships:
-        yield _figure(NETWORK_FIGURE, network_figure)
-    yield _figure(MAP_FIGURE, map_figure)
-    for topic in facts.topics_in_order:
-        if facts.events_of_topic(topic.id):
-            yield _figure(topic_figure_name(topic.id), partial(_topic_timeline, topic.id))
-    for actor_id in sorted(facts.actors):
-        if facts.events_of_actor(actor_id):
-            yield _figure(actor_figure_name(actor_id), partial(_actor_timeline, actor_id))
+    for name, make in figure_makers(facts):
+        yield _figure(name, make)
 
     edit_base = options.edit_base
     yield _page(links.HOME, home_page)
@@ -215,7 +174,8 @@ def _render_figure(name: str, render: Callable[[FactBase], Figure], facts: FactB
     return {figure_path(name): figure_json(render(facts))}
 
 
-# Each unit looks its entity up in the fact base it is given, so that the lookup is recorded.
+# Each unit looks its entity up in the fact base it is given, so that what it reads is
+# all in that fact base (the incremental layer records those reads).
 
 
 def _timeline_by_topic(facts: FactBase) -> Figure:
