@@ -25,6 +25,7 @@ from generator.schema import (
 )
 
 T = TypeVar("T")
+K = TypeVar("K", str, int)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,22 @@ class FactBase:
 
     def file_of(self, kind: str, entity_id: str) -> str:
         return self.files.get((kind, entity_id), f"content/{kind}/{entity_id}.yaml")
+
+    def events_in_year(self, year: int) -> list[Event]:
+        """The events that began in `year` (as far as their date is known), in date order."""
+        return self._events_by_year.get(year, [])
+
+    def events_per_year(self) -> dict[int, int]:
+        """How many events began in each year, in year order."""
+        return {year: len(events) for year, events in self._events_by_year.items()}
+
+    def events_at(self, lat: float, lon: float) -> list[Event]:
+        """The events at these coordinates (to four decimals, about 11 m), in date order."""
+        return self._events_by_coordinates.get((round(lat, 4), round(lon, 4)), [])
+
+    def latest_events(self, count: int) -> list[Event]:
+        """The last `count` events in date order, latest first."""
+        return list(reversed(self.events_in_order[-count:]))
 
     def events_of_topic(self, topic_id: str) -> list[Event]:
         return self._events_by_topic.get(topic_id, [])
@@ -167,6 +184,19 @@ class FactBase:
         return _grouped((a.claim.claimant, a) for a in self.all_claims)
 
     @cached_property
+    def _events_by_year(self) -> dict[int, list[Event]]:
+        return _grouped((event.date.year, event) for event in self.events_in_order)
+
+    @cached_property
+    def _events_by_coordinates(self) -> dict[tuple[float, float], list[Event]]:
+        groups: dict[tuple[float, float], list[Event]] = defaultdict(list)
+        for event in self.events_in_order:
+            location = event.location
+            if location is not None and location.lat is not None and location.lon is not None:
+                groups[round(location.lat, 4), round(location.lon, 4)].append(event)
+        return dict(groups)
+
+    @cached_property
     def _events_by_topic(self) -> dict[str, list[Event]]:
         return _grouped(pair for event in self.events_in_order for pair in _topic_pairs(event))
 
@@ -222,10 +252,9 @@ class FactBase:
         return f"{self.label(relation.from_)} {verb} {self.label(relation.to)}"
 
 
-def _grouped(pairs: Iterable[tuple[str, T]]) -> dict[str, list[T]]:
-    """The members of each group, in the order given, and the groups in key order: in the
-    same order however the index was made (a digest of the whole reads it in order)."""
-    groups: dict[str, list[T]] = defaultdict(list)
+def _grouped(pairs: Iterable[tuple[K, T]]) -> dict[K, list[T]]:
+    """The members of each group, in the order given, and the groups in key order."""
+    groups: dict[K, list[T]] = defaultdict(list)
     for group, member in pairs:
         groups[group].append(member)
     return dict(sorted(groups.items()))

@@ -19,7 +19,8 @@ from generator.render.figures_map import (
     SEVERAL_KINDS,
     SEVERAL_KINDS_COLOUR,
     map_figure,
-    map_table,
+    place_page,
+    places_list,
     marker_size,
     places,
 )
@@ -279,7 +280,7 @@ def test_the_map_groups_events_at_one_place_into_one_marker(facts: FactBase) -> 
     assert [t["name"] for t in figure["data"]] == [SEVERAL_KINDS]
     (trace,) = figure["data"]
     assert (trace["lat"], trace["lon"]) == ([12.64], [-8.0])  # the true coordinates
-    assert trace["customdata"] == ["map/#place-bamako"]
+    assert trace["customdata"] == ["map/bamako/"]
     assert trace["marker"]["color"] == SEVERAL_KINDS_COLOUR
     assert trace["marker"]["size"] == [marker_size(2)] and marker_size(2) > marker_size(1)
     indent = "\u00a0" * 3
@@ -336,13 +337,23 @@ def test_map_places_group_by_exact_coordinates_and_link_single_events(facts: Fac
         ["events/kati/"],
     )
     assert single["marker"]["size"] == [marker_size(1)]
-    assert several["customdata"] == ["map/#place-bamako"]
+    assert several["customdata"] == ["map/bamako/"]
     assert several["marker"]["size"] == [marker_size(3)]
     assert "&lt;b&gt;x&lt;/b&gt; &amp; y (attack)" in several["text"][0]
-    table = map_table(big, "map.md")
-    assert '| <span id="place-bamako"></span>Bamako |' in table
-    assert '| <span id="place-kati"></span>Kati |' in table
-    assert table.count('<span id="place-bamako">') == 1
+    # The map's data in words links the place with several events to its page, which lists
+    # them in date order; a place with one event has no page (its marker opens the event).
+    listed = places_list(big, "map.md")
+    assert "- [Bamako](map/bamako.md): 3 events" in listed
+    assert "Kati" not in listed
+    page = place_page(big, "place-bamako", 12.64, -8.0)
+    assert page.startswith("# Bamako\n\n3 events at Bamako, Mali (12.6400, -8.0000; ")
+    rows = [line for line in page.splitlines() if line.startswith("| ") and "events/" in line]
+    assert [row.split("](../events/")[1].split(".md")[0] for row in rows] == [
+        "liptako-gourma-charter-2023",
+        "bamako-attack-2024",
+        "evil",
+    ]
+    assert "| [&lt;b&gt;x&lt;/b&gt; &amp; y](../events/evil.md) | attack |" in page
 
 
 def test_a_timeline_figure_changed_by_its_caller_leaves_the_kept_layout_alone(

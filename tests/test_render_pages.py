@@ -17,7 +17,13 @@ from generator.render import links, pages_events
 from generator.render.data_export import csv_files, data_files, factbase_json
 from generator.render.pages_actors import actor_page, actors_index
 from generator.render.pages_events import event_page
-from generator.render.pages_index import home_page, map_page, network_page, timeline_page
+from generator.render.pages_index import (
+    home_page,
+    map_page,
+    network_page,
+    timeline_page,
+    timeline_part_page,
+)
 from generator.render.pages_ledgers import claims_page, relationships_page, sources_page
 from generator.render.pages_topics import topic_page
 from generator.render.site import RenderOptions, render_pages, render_site
@@ -165,7 +171,19 @@ def test_figure_pages_embed_their_figures_and_text_alternatives(facts: FactBase)
     timeline = timeline_page(facts)
     assert '=== "By storyline"' in timeline and '=== "By country"' in timeline
     assert 'data-figure="figures/timeline-country.json"' in timeline
-    assert '??? info "The chart&#x27;s data as a table"' in timeline
+    # The charts' data is a table a year a page, linked from the timeline page.
+    assert '??? info "The chart&#x27;s data, year by year"' in timeline
+    assert timeline.endswith(
+        "## Year by year\n\n- [2021](timeline/2021.md): 1 event\n"
+        "- [2023](timeline/2023.md): 2 events\n- [2024](timeline/2024.md): 2 events\n"
+    )
+    year = timeline_part_page(facts, 2024)
+    assert year.startswith("# 2024\n\n2 events that began in 2024, in date order.")
+    assert (
+        "| 17 September 2024 | [JNIM attack on Bamako](../events/bamako-attack-2024.md) "
+        "| [The Bamako attack of 17 September 2024](../topics/bamako-attack.md) | Bamako, Mali |"
+        in year
+    )
     assert 'data-figure="figures/network.json"' in network_page(facts)
     assert (
         "| [Mali](actors/mali.md) | member of | [Alliance of Sahel States](actors/aes.md) "
@@ -173,10 +191,7 @@ def test_figure_pages_embed_their_figures_and_text_alternatives(facts: FactBase)
     )
     map_text = map_page(facts)
     assert 'data-bundle="geo"' in map_text
-    assert (
-        "| [JNIM attack on Bamako](events/bamako-attack-2024.md) | 17 September 2024 "
-        "| Bamako | Mali | attack |" in map_text
-    )
+    assert "    - [Bamako](map/bamako.md): 2 events" in map_text
 
 
 def test_relationships_sources_and_claims_ledgers(facts: FactBase) -> None:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import compress, islice, repeat
+from itertools import compress, repeat
 from operator import attrgetter, is_not
 from typing import Any
 
@@ -267,11 +267,10 @@ def marker_size(events: int) -> float:
 
 def _url(positions: tuple[int, ...], anchor: str, ids: tuple[str, ...]) -> str:
     """The link of the place of the located events at these positions (`ids` are those
-    events' ids): a single event's page; for a place with several, its rows in the map
-    page's table."""
+    events' ids): a single event's page; for a place with several, the place's page."""
     if len(positions) == 1:
         return links.site_url(links.event_page(ids[positions[0]]))
-    return f"{links.site_url(links.MAP)}#{anchor}"
+    return links.site_url(links.place_page(anchor))
 
 
 def _hovers(located: _Located, numbers: Sequence[int]) -> list[str]:
@@ -359,29 +358,47 @@ def _layout(layout: PlaceLayout) -> dict[str, Any]:
     }
 
 
-def map_table(facts: FactBase, from_page: str) -> str:
-    """One row per event, grouped by place; a place's first row carries its anchor."""
-    rows = ["| Event | Date | Place | Country | Kind |", "| --- | --- | --- | --- | --- |"]
-    located = _located(facts.events_in_order)
-    grouped = [position for _, _, positions, _, _ in located.layout for position in positions]
-    # Looked up in one go, not place by place: most places have a single event.
-    halves = iter([_table_row(located.events[position], from_page) for position in grouped])
-    for _, _, positions, anchor, _ in located.layout:
-        before, after = next(halves)
-        rows.append(f'{before}<span id="{anchor}"></span>{after}')
-        rows.extend(before + after for before, after in islice(halves, len(positions) - 1))
-    return "\n".join(rows) + "\n"
+def shared_places(facts: FactBase) -> list[Place]:
+    """The places with several events, which have a page each, in order of first event."""
+    return [place for place in places(facts.events_in_order) if len(place.events) > 1]
 
 
-def _table_row(event: Event, from_page: str) -> tuple[str, str]:
-    """The event's row, in two: the place's anchor, if any, goes between them."""
-    assert event.location is not None
-    country = event.location.country
-    link = md.page_link(event.title, links.relative(from_page, links.event_page(event.id)))
-    before = f"| {link} | {md.cell(human_span(event.date, event.end))} | "
-    after = "{} | {} | {} |".format(
-        md.cell(event.location.place),
-        md.cell(countries.name(country) if country else ""),
-        event.kind.value.replace("_", " "),
+def places_list(facts: FactBase, from_page: str) -> str:
+    """The map's data in words: where the events are listed, and a link to each place
+    with several events."""
+    intro = (
+        "Every event with coordinates is listed with its place in the "
+        f"[year-by-year tables]({links.relative(from_page, links.TIMELINE)}#year-by-year); "
+        "a point with a single event links to its page."
     )
-    return before, after
+    shared = shared_places(facts)
+    if not shared:
+        return intro + "\n"
+    items = [
+        f"- {md.page_link(place.name, links.relative(from_page, links.place_page(place.anchor)))}"
+        f": {len(place.events)} events"
+        for place in shared
+    ]
+    return intro + " These places have several events:\n\n" + "\n".join(items) + "\n"
+
+
+def place_page(facts: FactBase, anchor: str, lat: float, lon: float) -> str:
+    """A place with several events: their list, in date order."""
+    page = links.place_page(anchor)
+    events = facts.events_at(lat, lon)
+    first = events[0].location
+    assert first is not None
+    country = f", {countries.name(first.country)}" if first.country else ""
+    rows = ["| Date | Event | Kind |", "| --- | --- | --- |"]
+    rows.extend(
+        f"| {md.cell(human_span(e.date, e.end))} "
+        f"| {md.page_link(e.title, links.relative(page, links.event_page(e.id)))} "
+        f"| {e.kind.value.replace('_', ' ')} |"
+        for e in events
+    )
+    return (
+        f"# {md.text(first.place)}\n\n"
+        f"{len(events)} events at {md.text(first.place)}{md.text(country)} "
+        f"({lat:.4f}, {lon:.4f}; precision: {first.precision.value}). "
+        f"[Back to the map]({links.relative(page, links.MAP)}).\n\n" + "\n".join(rows) + "\n"
+    )

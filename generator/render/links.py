@@ -27,6 +27,15 @@ def event_page(event_id: str) -> str:
     return f"events/{event_id}.md"
 
 
+def timeline_part(year: int, month: int | None = None) -> str:
+    return f"timeline/{year}.md" if month is None else f"timeline/{year}-{month:02}.md"
+
+
+def place_page(anchor: str) -> str:
+    """The page of a place with several events, by the place's anchor on the map."""
+    return f"map/{anchor.removeprefix('place-')}.md"
+
+
 def actor_page(actor_id: str) -> str:
     return f"actors/{actor_id}.md"
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+
+from generator import countries
 from generator.dates import human_span
 from generator.model import FactBase
 from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, embed
-from generator.render.figures_map import located_count, map_table
+from generator.render.figures_map import located_count, places_list
 from generator.render.figures_network import network_table
-from generator.render.figures_timeline import Lane, lanes_by_country, lanes_by_topic, timeline_table
+from generator.render.figures_timeline import Lane, lanes_by_country, lanes_by_topic
+from generator.schema import Event
 
 LATEST_EVENTS = 10
 TIMELINE_BY_TOPIC = "timeline-topic"
@@ -48,8 +53,8 @@ def home_page(facts: FactBase) -> str:
                 TIMELINE_BY_TOPIC,
                 CHARTS_BUNDLE,
                 "Timeline of every event by storyline",
-                timeline_table(topic_timeline_lanes(facts), page),
-                "The chart's data as a table",
+                years_list(facts, page),
+                "The chart's data, year by year",
             )
             + f"\nSee the [full timeline]({links.relative(page, links.TIMELINE)}), the "
             f"[actor network]({links.relative(page, links.NETWORK)}) and the "
@@ -75,7 +80,7 @@ def _storylines(facts: FactBase, page: str) -> str:
 
 
 def _latest(facts: FactBase, page: str) -> str:
-    latest = list(reversed(facts.events_in_order[-LATEST_EVENTS:]))
+    latest = facts.latest_events(LATEST_EVENTS)
     items = [
         f"- **{md.text(human_span(e.date, e.end))}**: "
         f"{md.page_link(e.title, links.relative(page, links.event_page(e.id)))}"
@@ -96,20 +101,107 @@ def timeline_page(facts: FactBase) -> str:
     if not facts.events:
         return intro + "\nNo events yet.\n"
     tabs = []
-    for title, name, lanes in (
-        ("By storyline", TIMELINE_BY_TOPIC, topic_timeline_lanes(facts)),
-        ("By country", TIMELINE_BY_COUNTRY, country_timeline_lanes(facts)),
-    ):
+    years = years_list(facts, page)
+    for title, name in (("By storyline", TIMELINE_BY_TOPIC), ("By country", TIMELINE_BY_COUNTRY)):
         block = embed(
             name,
             CHARTS_BUNDLE,
             f"Timeline of every event, {title.lower()}",
-            timeline_table(lanes, page),
-            "The chart's data as a table",
+            years,
+            "The chart's data, year by year",
         )
         indented = "\n".join(f"    {line}" if line else "" for line in block.splitlines())
         tabs.append(f'=== "{title}"\n\n{indented}\n')
-    return intro + "\n" + "\n".join(tabs)
+    return intro + "\n" + "\n".join(tabs) + "\n## Year by year\n\n" + years
+
+
+def years_list(facts: FactBase, page: str) -> str:
+    """A link to each year's list of events, with how many there are."""
+    items = [
+        f"- [{year}]({links.relative(page, links.timeline_part(year))}): "
+        f"{count} event{'s' * (count != 1)}"
+        for year, count in facts.events_per_year().items()
+    ]
+    return "\n".join(items) + "\n"
+
+
+# A year with more events than this is listed a month a page, so that no page grows with
+# the fact base.
+YEAR_PAGE_LIMIT = 250
+
+
+def timeline_parts(facts: FactBase) -> Iterator[tuple[int, int | None]]:
+    """Each page of the timeline's data: (year, None) for a year, (year, month) for a
+    month of a year too large for one page."""
+    for year, count in facts.events_per_year().items():
+        yield year, None
+        if count > YEAR_PAGE_LIMIT:
+            months = sorted({e.date.month for e in facts.events_in_year(year) if e.date.month})
+            yield from ((year, month) for month in months)
+
+
+def timeline_part_page(facts: FactBase, year: int, month: int | None = None) -> str:
+    """The events that began in one year (or one month of it), as a table."""
+    page = links.timeline_part(year, month)
+    events = facts.events_in_year(year)
+    split = len(events) > YEAR_PAGE_LIMIT
+    if month is not None:
+        events = [e for e in events if e.date.month == month]
+        heading = dt.date(year, month, 1).strftime("%B %Y")
+        up = f"[{year}]({links.relative(page, links.timeline_part(year))})"
+    else:
+        heading = str(year)
+        up = f"[All years]({links.relative(page, links.TIMELINE)})"
+    out = [f"# {heading}\n"]
+    if split and month is None:
+        known = [e for e in events if e.date.month]
+        events = [e for e in events if not e.date.month]
+        out.append(f"{len(known) + len(events)} events began in {year}. {up}.\n")
+        out.append(_months_list(facts, year, known, page))
+        if events:
+            out.append(f"## Month not known\n\n{_year_table(facts, events, page)}")
+        return "\n".join(out)
+    count = len(events)
+    out.append(f"{count} event{'s' * (count != 1)} that began in {heading}, in date order. {up}.\n")
+    out.append(_year_table(facts, events, page))
+    return "\n".join(out)
+
+
+def _months_list(facts: FactBase, year: int, events: list[Event], page: str) -> str:
+    counts: dict[int, int] = {}
+    for event in events:
+        assert event.date.month is not None
+        counts[event.date.month] = counts.get(event.date.month, 0) + 1
+    items = [
+        f"- [{dt.date(year, month, 1).strftime('%B')}]"
+        f"({links.relative(page, links.timeline_part(year, month))}): "
+        f"{count} event{'s' * (count != 1)}"
+        for month, count in sorted(counts.items())
+    ]
+    return "\n".join(items) + "\n"
+
+
+def _place(event: Event) -> str:
+    location = event.location
+    if location is None:
+        return ""
+    country = countries.name(location.country) if location.country else ""
+    return ", ".join(part for part in (location.place, country) if part)
+
+
+def _year_table(facts: FactBase, events: list[Event], page: str) -> str:
+    rows = ["| Date | Event | Storylines | Place |", "| --- | --- | --- | --- |"]
+    for event in events:
+        storylines = ", ".join(
+            md.page_link(facts.topics[t].title, links.relative(page, links.topic_page(t)))
+            for t in event.topics
+        )
+        rows.append(
+            f"| {md.cell(human_span(event.date, event.end))} "
+            f"| {md.page_link(event.title, links.relative(page, links.event_page(event.id)))} "
+            f"| {storylines} | {md.cell(_place(event))} |"
+        )
+    return "\n".join(rows) + "\n"
 
 
 def network_page(facts: FactBase) -> str:
@@ -145,7 +237,7 @@ def map_page(facts: FactBase) -> str:
         "Where the events took place, coloured by kind of event. A point is a place: the more "
         "events took place there, the larger it is, and a place whose events are of several "
         "kinds is grey. Hover a point to list its events; click it to open the event, or, "
-        "for a place with several, their rows in the table below (grouped by place). A point "
+        "for a place with several, the page that lists them. A point "
         "is only as precise as its source: many mark a city or a region, not the exact "
         "site.\n",
     ]
@@ -155,8 +247,8 @@ def map_page(facts: FactBase) -> str:
                 MAP_FIGURE,
                 GEO_BUNDLE,
                 "Map of event locations in the Sahel",
-                map_table(facts, page),
-                "The located events as a table",
+                places_list(facts, page),
+                "The map's data in words",
             )
         )
     if missing:

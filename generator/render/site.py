@@ -17,7 +17,7 @@ from generator.render import links
 from generator.render.assets import static_files
 from generator.render.data_export import data_files, data_page
 from generator.render.figures_common import Figure, figure_json, figure_path
-from generator.render.figures_map import map_figure
+from generator.render.figures_map import map_figure, place_page, shared_places
 from generator.render.figures_network import network_figure
 from generator.render.figures_timeline import timeline_figure
 from generator.render.pages_actors import (
@@ -37,6 +37,8 @@ from generator.render.pages_index import (
     map_page,
     network_page,
     timeline_page,
+    timeline_part_page,
+    timeline_parts,
     topic_timeline_lanes,
 )
 from generator.render.pages_ledgers import claims_page, relationships_page, sources_page
@@ -143,8 +145,14 @@ def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
     edit_base = options.edit_base
     yield _page(links.HOME, home_page)
     yield _page(links.TIMELINE, timeline_page)
+    for year, month in timeline_parts(facts):
+        render = partial(timeline_part_page, year=year, month=month)
+        yield _page(links.timeline_part(year, month), render)
     yield _page(links.NETWORK, network_page)
     yield _page(links.MAP, map_page)
+    for place in shared_places(facts):
+        render = partial(place_page, anchor=place.anchor, lat=place.lat, lon=place.lon)
+        yield _page(links.place_page(place.anchor), render)
     yield _page(links.RELATIONSHIPS_INDEX, relationships_page)
     yield _page(links.SOURCES_INDEX, sources_page)
     yield _page(links.CLAIMS_INDEX, claims_page)
