@@ -165,14 +165,10 @@ def _generate(
     with build_lock(out):
         recover(out)
         on_disk = Current(out)
-        memo = session.memo if session is not None else None
-        if memo is not None and memo.settings != repr(edit_base):
-            memo = session.memo = incremental.RenderMemo(repr(edit_base))  # type: ignore[union-attr]
-        run = (
-            memo.runner(incremental.Answers(corpus.facts, corpus.digests), on_disk)
-            if memo
-            else None
-        )
+        memo = _memo_for(session, repr(edit_base)) if session is not None else None
+        run = None
+        if memo is not None:
+            run = memo.runner(incremental.Answers(corpus.facts, corpus.digests), on_disk)
         try:
             files = render_site(corpus.facts, options, run)
         except PageConflict as conflict:

@@ -6,15 +6,12 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache
-from itertools import compress, repeat
-from operator import attrgetter, is_not
-from typing import Any, cast
+from typing import Any
 
 from generator.model import FactBase
 from generator.render import links
-from generator.schema import MODELS, Entity, Event, FileKind, json_schema
+from generator.schema import MODELS, Entity, FileKind, json_schema
 
 DATA_DIR = "data"
 # The event parts that are lists of records get their own CSV, one row per record.
@@ -26,22 +23,13 @@ def _dump(entity: Entity) -> dict[str, Any]:
 
 
 def _entities(facts: FactBase, kind: FileKind) -> list[Entity]:
-    # One read of the whole collection (a look-up by id would be a read of each entity).
-    collection: dict[str, Entity] = dict(getattr(facts, kind).items())
-    return list(map(collection.__getitem__, sorted(collection)))
+    entities: dict[str, Entity] = getattr(facts, kind)
+    return [entities[entity_id] for entity_id in sorted(entities)]
 
 
-# Each kind's entities in id order, as the data files hold them, and each one's piece.
-# Two lists rather than pairs: the files are made from whole columns, at C speed.
-Records = dict[FileKind, tuple[list[Entity], list["Exported"]]]
-
-
-def _records(facts: FactBase) -> Records:
-    return {
-        kind: (entities, [exported(item, kind) for item in entities])
-        for kind in sorted(MODELS)
-        for entities in [_entities(facts, kind)]
-    }
+def _dumped(facts: FactBase) -> dict[FileKind, list[dict[str, Any]]]:
+    """Each kind's entities as the data files hold them, in id order."""
+    return {kind: [_dump(entity) for entity in _entities(facts, kind)] for kind in sorted(MODELS)}
 
 
 def _json(data: Any) -> str:
@@ -49,63 +37,13 @@ def _json(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
 
 
-@dataclass(frozen=True)
-class Exported:
-    """One entity as the data files hold it (a piece: see generator/render/pieces.py).
-
-    In UTF-8 already: the files are joined from 17,500 of these in one pass over bytes,
-    where joining text, then encoding it, would copy the 10 MB of the files four times.
-    """
-
-    json: bytes  # its record in factbase.json
-    row: bytes  # its line in <kind>.csv
-    # For an event, the fields used by its records of each of NESTED_EVENT_PARTS, in that
-    # order; None for a part it has no records of.
-    part_fields: tuple[frozenset[str] | None, ...]
-
-
-def exported(entity: Entity, kind: FileKind) -> Exported:
-    data = _dump(entity)
-    if kind == "events":
-        row = _csv_line(_columns(kind), _event_row(data))
-        fields = tuple(
-            frozenset(key for record in data[part] for key in record) if data.get(part) else None
-            for part in NESTED_EVENT_PARTS
-        )
-    else:
-        row, fields = _csv_line(_columns(kind), data), ()
-    return Exported(_json(data).encode("utf-8"), row.encode("utf-8"), fields)
-
-
 def factbase_json(facts: FactBase) -> bytes:
-    """Every entity by kind, in id order: what json.dumps of the whole gives, built by parts."""
-    return _factbase_json(_records(facts))
+    """Every entity by kind, in id order."""
+    return _factbase_json(_dumped(facts))
 
 
-def _factbase_json(records: Records) -> bytes:
-    parts = [b"{"]
-    for number, kind in enumerate(sorted(records)):
-        if number:
-            parts.append(b",")
-        parts.append(_json(kind).encode("utf-8") + b":[")
-        parts.extend(_separated(b",", list(map(_JSON_OF, records[kind][1]))))
-        parts.append(b"]")
-    parts.append(b"}\n")
-    return b"".join(parts)
-
-
-_JSON_OF = attrgetter("json")
-_ROW_OF = attrgetter("row")
-_PART_FIELDS_OF = attrgetter("part_fields")
-
-
-def _separated(separator: bytes, items: list[bytes]) -> list[bytes]:
-    """The items with the separator between each two: for one join of a whole file."""
-    if not items:
-        return []
-    out = [separator] * (2 * len(items) - 1)
-    out[::2] = items
-    return out
+def _factbase_json(dumped: dict[FileKind, list[dict[str, Any]]]) -> bytes:
+    return (_json(dumped) + "\n").encode("utf-8")
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(...)`,
@@ -144,8 +82,9 @@ def _csv_line(header: Sequence[str], row: dict[str, Any]) -> str:
     return _csv_values([_cell(row.get(column)) for column in header])
 
 
-def _csv(header: Sequence[str], lines: list[bytes]) -> bytes:
-    return b"".join([_csv_values(header).encode("utf-8"), *lines])
+def _csv(header: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
+    lines = [_csv_values(header), *(_csv_line(header, row) for row in rows)]
+    return "".join(lines).encode("utf-8")
 
 
 @cache
@@ -170,44 +109,24 @@ def _event_row(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def part_lines(event: Event, part: str, header: tuple[str, ...]) -> bytes:
-    """The CSV lines of one of an event's nested parts, one per record, under `header`."""
-    records = getattr(event, part)
-    text = "".join(
-        _csv_line(
-            header,
-            {
-                "event": event.id,
-                "position": index,
-                **record.model_dump(mode="json", by_alias=True, exclude_none=True),
-            },
-        )
-        for index, record in enumerate(records, 1)
-    )
-    return text.encode("utf-8")
-
-
 def csv_files(facts: FactBase) -> dict[str, bytes]:
-    return _csv_files(_records(facts))
+    return _csv_files(_dumped(facts))
 
 
-def _csv_files(records: Records) -> dict[str, bytes]:
+def _csv_files(dumped: dict[FileKind, list[dict[str, Any]]]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for kind in MODELS:
-        rows = list(map(_ROW_OF, records[kind][1]))
+        rows = [_event_row(row) for row in dumped[kind]] if kind == "events" else dumped[kind]
         files[f"{DATA_DIR}/{kind}.csv"] = _csv(_columns(kind), rows)
-    events, pieces = records["events"]
-    # Each part's column of fields: one tuple per part, an item per event.
-    columns = list(zip(*map(_PART_FIELDS_OF, pieces), strict=True)) or [()] * len(
-        NESTED_EVENT_PARTS
-    )
-    for part, found in zip(NESTED_EVENT_PARTS, columns, strict=True):
-        having = cast(list[Event], list(compress(events, map(is_not, found, repeat(None)))))
-        # Most events use the same few sets of fields: each distinct set is joined once.
-        used: set[str] = set().union(*(f for f in set(found) if f is not None))
+    for part in NESTED_EVENT_PARTS:
+        records = [
+            {"event": event["id"], "position": index, **record}
+            for event in dumped["events"]
+            for index, record in enumerate(event.get(part, ()), 1)
+        ]
+        used: set[str] = set().union(*records)
         header = ("event", "position", *sorted(used - {"event", "position"}))
-        lines = [part_lines(item, part, header) for item in having]
-        files[f"{DATA_DIR}/event-{part}.csv"] = _csv(header, lines)
+        files[f"{DATA_DIR}/event-{part}.csv"] = _csv(header, records)
     return files
 
 
@@ -230,10 +149,10 @@ def _schema_files() -> tuple[tuple[str, bytes], ...]:
 
 
 def data_files(facts: FactBase) -> dict[str, bytes]:
-    records = _records(facts)
+    dumped = _dumped(facts)
     return {
-        f"{DATA_DIR}/factbase.json": _factbase_json(records),
-        **_csv_files(records),
+        f"{DATA_DIR}/factbase.json": _factbase_json(dumped),
+        **_csv_files(dumped),
         **schema_files(),
     }
 

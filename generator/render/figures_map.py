@@ -100,16 +100,13 @@ class _Located:
 
 
 def _located(events: Sequence[Event]) -> _Located:
-    # The map page and the map figure both ask: worked out once.
     return _places(tuple(events))
 
 
 def _places(events: tuple[Event, ...]) -> _Located:
-    # Each event's fields as a piece: a rebuild after an edit reads them from the last one.
     fields = [_fields_if_located(item) for item in events]
     located = tuple(compress(events, map(is_not, fields, repeat(None))))
-    # Which events make a place, and its anchor, depend on these fields alone: worked out
-    # again only when one of them changes, not when a title does.
+    # Which events make a place, and its anchor, depend on these fields alone.
     layout = _place_layout(tuple(found for found in fields if found is not None))
     return _Located(located, layout, tuple(map(_ID_OF, located)))
 
@@ -170,8 +167,7 @@ def _slug(value: str) -> str:
 
 def map_figure(facts: FactBase) -> Figure:
     located = _located(facts.events_in_order)
-    # All but the hover labels follow from the places' layout and their events' ids: an
-    # edited title finds the traces' coordinates, sizes and links kept.
+    # All but the hover labels follow from the places' layout and their events' ids.
     drawn = _map_traces((located.layout, located.ids))
     traces = []
     for trace in drawn:

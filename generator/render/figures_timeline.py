@@ -52,7 +52,7 @@ class Lane:
 
 
 def timeline_item(event: Event) -> TimelineItem:
-    """The event as every timeline draws it (a piece: see generator/render/pieces.py)."""
+    """The event as every timeline draws it."""
     last = (event.end or event.date).last_day
     is_point = event.date.precision is Precision.DAY and (event.end in (None, event.date))
     when = human_span(event.date, event.end)
@@ -92,13 +92,10 @@ def _grouped(labels: tuple[tuple[str, ...], ...], last: str) -> Grouping:
 
 def lanes_by_topic(facts: FactBase, events: Sequence[Event]) -> list[Lane]:
     """One lane per storyline, in the storylines' order; an event may be in several."""
-    # The timeline page, the home page and the timeline figure all ask: worked out once.
     return list(_lanes_by_topic(tuple(facts.topics_in_order), tuple(events)))
 
 
 def _lanes_by_topic(topics: tuple[Topic, ...], events: tuple[Event, ...]) -> tuple[Lane, ...]:
-    # Which lanes an event is in depends on its topics alone: an event's edited title
-    # leaves them as they were.
     storylines = tuple((t.id, t.title) for t in topics)
     topic_ids = tuple([_topics_of(item) for item in events])
     return _lanes(events, _topic_grouping((storylines, topic_ids)))
@@ -125,7 +122,6 @@ def _topic_grouping(
 
 
 def lanes_by_country(events: Sequence[Event]) -> list[Lane]:
-    # The timeline page and the timeline figure both ask: worked out once.
     return list(_lanes_by_country(tuple(events)))
 
 
@@ -204,8 +200,7 @@ def timeline_figure(lanes: Sequence[Lane]) -> Figure:
     if not any(lane.items for lane in lanes):
         return {"data": [], "layout": _layout([], 0)}
     # The rows and the traces' coordinates depend only on the lanes' labels and their
-    # events' dates and ids: worked out once for as long as those stay the same (an event's
-    # edited title leaves them alone). Each item's label and link are then filled in.
+    # events' dates and ids; each item's label and link are then filled in.
     shape = _timeline_shape(tuple(_lane_shape(lane) for lane in lanes))
     traces: list[dict[str, Any]] = []
     labels: list[dict[str, Any]] = []
@@ -219,7 +214,7 @@ LaneShape = tuple[str, tuple[tuple[int, int, bool, str], ...]]
 
 
 def _lane_shape(lane: Lane) -> LaneShape:
-    """What the lane's rows and coordinates depend on, as plain data (see `by_value`)."""
+    """What the lane's rows and coordinates depend on, as plain data."""
     return (lane.label, tuple(map(_PLACED, lane.items)))
 
 
@@ -242,8 +237,7 @@ class _LaneDrawing:
 
 @dataclass(frozen=True)
 class _TimelineShape:
-    """The figure but for its items' labels and links: immutable, since it is kept as a
-    piece and shared by every figure that draws the same lanes."""
+    """The figure but for its items' labels and links."""
 
     kind: str  # scatter or scattergl
     lanes: tuple[_LaneDrawing, ...]
