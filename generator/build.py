@@ -21,11 +21,12 @@ import yaml
 from generator import diagnostics, incremental
 from generator.corpus import CorpusResult, Progress, load_corpus
 from generator.diagnostics import Diagnostic, error
+from generator.lock import build_lock
 from generator.render import links
 from generator.render.pages_topics import storyline_pages
 from generator.render.site import PageConflict, RenderOptions, render_site
 from generator.runtime import collector_paused
-from generator.write import Current, WriteReport, build_lock, recover, write_site
+from generator.write import Current, WriteReport, recover, write_site
 
 EXIT_OK = 0
 EXIT_CONTENT = 1

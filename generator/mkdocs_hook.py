@@ -29,7 +29,7 @@ from generator.build import (  # noqa: E402
     generate,
     summary_line,
 )
-from generator.write import WAITING_MESSAGE, build_lock  # noqa: E402
+from generator.lock import WAITING_MESSAGE, build_lock  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generator")
 

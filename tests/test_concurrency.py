@@ -18,14 +18,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator.write import WAITING_MESSAGE, build_lock
+from generator.lock import WAITING_MESSAGE, build_lock
 from tests.conftest import subprocess_env
 from tests.test_kill import Project
 
 HOLD_LOCK = """
 import sys
 from pathlib import Path
-from generator.write import build_lock
+from generator.lock import build_lock
 with build_lock(Path(sys.argv[1])):
     print("held", flush=True)
     sys.stdin.readline()

@@ -19,10 +19,10 @@ from generator.render.figures_map import (
     SEVERAL_KINDS,
     SEVERAL_KINDS_COLOUR,
     map_figure,
-    place_page,
-    places_list,
     marker_size,
+    place_page,
     places,
+    places_list,
 )
 from generator.render.figures_timeline import (
     NO_COUNTRY,

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 from generator import write
 from generator.build import generate, run_build_command
+from generator.lock import build_lock
 from generator.write import (
     MANIFEST,
-    build_lock,
     exchange,
     recover,
     spare_dir,
