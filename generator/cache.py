@@ -114,6 +114,7 @@ _PARSE_MODULES = (
     "dates.py",
     "diagnostics.py",
     "load.py",
+    "provenance.py",
     "render/markdown.py",
     "schema.py",
     "validate.py",

@@ -23,6 +23,7 @@ from pydantic_core import ErrorDetails
 from generator.dates import PartialDate
 from generator.diagnostics import Diagnostic, closest, did_you_mean, error, warning
 from generator.load import Document, Loc
+from generator.provenance import provenance_warnings
 from generator.render.markdown import markdown_problems
 from generator.schema import (
     MODELS,
@@ -31,6 +32,7 @@ from generator.schema import (
     Event,
     FileKind,
     Relationship,
+    Topic,
     bare_type,
     markdown_fields,
 )
@@ -345,7 +347,12 @@ def check_corpus(
             own,
             unique=not problems,
         )
-    return [*problems, *own, *_unused_sources(by_kind["sources"], cited.__contains__)]
+    return [
+        *problems,
+        *own,
+        *_unused_sources(by_kind["sources"], cited.__contains__),
+        *provenance_warnings(by_kind),
+    ]
 
 
 def _unused_sources(
@@ -357,8 +364,8 @@ def _unused_sources(
             1,
             1,
             "unused-source",
-            f"source '{source_id}' is not cited by any actor, event, claim, figure "
-            "or relationship; cite it or remove the file",
+            f"source '{source_id}' is not cited by any actor, event, claim, figure, "
+            "relationship or storyline; cite it or remove the file",
         )
         for source_id, item in sources.items()
         if not is_cited(source_id)
@@ -412,7 +419,8 @@ def _patched_check(last: _LastCheck, load: LoadOf) -> tuple[list[Diagnostic], _L
         unique=True,
         cited=cited,
     )
-    return [*own, *_unused_sources(by_kind["sources"], lambda s: cited[s] > 0)], patched
+    unused = _unused_sources(by_kind["sources"], lambda s: cited[s] > 0)
+    return [*own, *unused, *provenance_warnings(by_kind)], patched
 
 
 def _by_id(parsed: Sequence[Parsed]) -> tuple[dict[str, dict[str, Parsed]], list[Diagnostic]]:
@@ -567,7 +575,7 @@ def _references(entity: Entity) -> Iterator[Reference]:
 
 
 def _sources_of(entity: Entity) -> Iterable[str]:
-    if isinstance(entity, (Actor, Event, Relationship)):
+    if isinstance(entity, (Actor, Event, Relationship, Topic)):
         return entity.sources
     return ()
 
@@ -632,6 +640,21 @@ def _within_existence(
             column,
             "outside-existence",
             f"relationship starts ({relation.start}) before '{actor.id}' was founded "
+            f"({actor.founded}, {actor_item.document.path})",
+        )
+    if (
+        actor.founded is not None
+        and relation.start is None  # with a start, the start is the mistake said above
+        and relation.end is not None
+        and relation.end.last_day < actor.founded.first_day
+    ):
+        line, column = item.document.positions.of_value(("end",))
+        yield error(
+            path,
+            line,
+            column,
+            "outside-existence",
+            f"relationship ends ({relation.end}) before '{actor.id}' was founded "
             f"({actor.founded}, {actor_item.document.path})",
         )
     if actor.dissolved is not None and relation.end is None:
