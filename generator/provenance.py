@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from generator.dates import PartialDate
 from generator.diagnostics import Diagnostic, warning
@@ -59,6 +59,17 @@ def provenance_warnings(by_kind: ByKind) -> list[Diagnostic]:
     ]
 
 
+E = TypeVar("E", bound=Entity)
+
+
+def _each(items: Mapping[str, Filed], kind: type[E]) -> Iterator[tuple[Filed, E]]:
+    """Each item with its entity, typed as the kind of file it came from."""
+    for item in items.values():
+        entity = item.entity
+        assert isinstance(entity, kind)
+        yield item, entity
+
+
 def _at(item: Filed, loc: Loc, code: str, message: str) -> Diagnostic:
     line, column = item.document.positions.of_value(loc)
     return warning(item.document.path, line, column, code, message)
@@ -68,9 +79,8 @@ def _at(item: Filed, loc: Loc, code: str, message: str) -> Diagnostic:
 
 
 def unfindable_sources(sources: Mapping[str, Filed]) -> Iterator[Diagnostic]:
-    for source_id, item in sources.items():
-        source = item.entity
-        assert isinstance(source, Source)
+    for item, source in _each(sources, Source):
+        source_id = source.id
         if source.url is None and source.title is None and source.needs_review is None:
             yield _at(
                 item,
@@ -89,9 +99,7 @@ def cited_before_it_happened(
     events: Mapping[str, Filed], sources: Mapping[str, Filed]
 ) -> Iterator[Diagnostic]:
     """A source cited for a dated figure or claim, but published before that date."""
-    for item in events.values():
-        event = item.entity
-        assert isinstance(event, Event)
+    for item, event in _each(events, Event):
         dated = [("claims", i, claim.date, claim.sources) for i, claim in enumerate(event.claims)]
         dated += [("figures", i, f.date, f.sources) for i, f in enumerate(event.figures)]
         for part, index, date, cited in dated:
@@ -128,9 +136,7 @@ def maybe_outside_existence(
     The certain cases (a start before the founding day, an end after the dissolution) are
     `outside-existence` errors, reported by validate.py; these are the possible ones.
     """
-    for item in relationships.values():
-        relation = item.entity
-        assert isinstance(relation, Relationship)
+    for item, relation in _each(relationships, Relationship):
         for actor_id in dict.fromkeys((relation.from_, relation.to)):
             actor_item = actors.get(actor_id)
             if actor_item is None or not isinstance(actor_item.entity, Actor):
@@ -192,20 +198,14 @@ def marks_start(event: Event, actor: Actor) -> bool:
 
 
 def events_marking_start(actor: Actor, events: Mapping[str, Filed]) -> list[Event]:
-    found = [
-        item.entity
-        for item in events.values()
-        if isinstance(item.entity, Event) and marks_start(item.entity, actor)
-    ]
+    found = [event for _, event in _each(events, Event) if marks_start(event, actor)]
     return sorted(found, key=lambda event: (event.date.sort_key(), event.id))
 
 
 def missing_founding_dates(
     actors: Mapping[str, Filed], events: Mapping[str, Filed]
 ) -> Iterator[Diagnostic]:
-    for item in actors.values():
-        actor = item.entity
-        assert isinstance(actor, Actor)
+    for item, actor in _each(actors, Actor):
         if actor.kind is ActorKind.PERSON or actor.founded is not None:
             continue
         marking = events_marking_start(actor, events)

@@ -627,57 +627,36 @@ def _within_existence(
 ) -> Iterator[Diagnostic]:
     actor = actor_item.entity
     assert isinstance(actor, Actor)
-    path = item.document.path
-    if (
-        actor.founded is not None
-        and relation.start is not None
-        and relation.start.last_day < actor.founded.first_day
-    ):
-        line, column = item.document.positions.of_value(("start",))
-        yield error(
-            path,
-            line,
-            column,
-            "outside-existence",
-            f"relationship starts ({relation.start}) before '{actor.id}' was founded "
-            f"({actor.founded}, {actor_item.document.path})",
+    founded, dissolved, where = actor.founded, actor.dissolved, actor_item.document.path
+    start, end = relation.start, relation.end
+    if founded is not None and start is not None and start.last_day < founded.first_day:
+        yield _outside(
+            item,
+            "start",
+            f"relationship starts ({start}) before '{actor.id}' was founded ({founded}, {where})",
         )
-    if (
-        actor.founded is not None
-        and relation.start is None  # with a start, the start is the mistake said above
-        and relation.end is not None
-        and relation.end.last_day < actor.founded.first_day
-    ):
-        line, column = item.document.positions.of_value(("end",))
-        yield error(
-            path,
-            line,
-            column,
-            "outside-existence",
-            f"relationship ends ({relation.end}) before '{actor.id}' was founded "
-            f"({actor.founded}, {actor_item.document.path})",
+    # With a start, a start too early is the one mistake, said above.
+    elif founded is not None and end is not None and end.last_day < founded.first_day:
+        yield _outside(
+            item,
+            "end",
+            f"relationship ends ({end}) before '{actor.id}' was founded ({founded}, {where})",
         )
-    if actor.dissolved is not None and relation.end is None:
-        line, column = item.document.positions.of_value((field,))
-        yield error(
-            path,
-            line,
-            column,
-            "outside-existence",
-            f"'{actor.id}' was dissolved on {actor.dissolved}, but this relationship "
-            "has no 'end'; add one",
+    if dissolved is not None and end is None:
+        yield _outside(
+            item,
+            field,
+            f"'{actor.id}' was dissolved on {dissolved}, but this relationship has no 'end'; "
+            "add one",
         )
-    elif (
-        actor.dissolved is not None
-        and relation.end is not None
-        and relation.end.first_day > actor.dissolved.last_day
-    ):
-        line, column = item.document.positions.of_value(("end",))
-        yield error(
-            path,
-            line,
-            column,
-            "outside-existence",
-            f"relationship ends ({relation.end}) after '{actor.id}' was dissolved "
-            f"({actor.dissolved}, {actor_item.document.path})",
+    elif dissolved is not None and end is not None and end.first_day > dissolved.last_day:
+        yield _outside(
+            item,
+            "end",
+            f"relationship ends ({end}) after '{actor.id}' was dissolved ({dissolved}, {where})",
         )
+
+
+def _outside(item: Parsed, field: str, message: str) -> Diagnostic:
+    line, column = item.document.positions.of_value((field,))
+    return error(item.document.path, line, column, "outside-existence", message)

@@ -10,21 +10,11 @@ import re
 
 import pytest
 
-from generator.corpus import CorpusResult, load_corpus
 from generator.model import FactBase
 from generator.schema import Figure
-from tests.conftest import REPO
+from tests.test_content import facts, result
 
-
-@pytest.fixture(scope="module")
-def result() -> CorpusResult:
-    return load_corpus(REPO / "content")
-
-
-@pytest.fixture(scope="module")
-def facts(result: CorpusResult) -> FactBase:
-    assert result.facts is not None, [d.format_text() for d in result.diagnostics]
-    return result.facts
+__all__ = ["facts", "result"]  # the real fact base, loaded once, as test_content loads it
 
 
 def _figure(facts: FactBase, event: str, measure: str, value: int) -> Figure:
