@@ -395,6 +395,11 @@ class Figure(Strict):
     claimant: Id | None = Field(
         default=None, description="Id of the actor, when a party to the events gave it."
     )
+    date: Date | None = Field(
+        default=None,
+        description="When the figure was first given, if a source says; a source published "
+        "before this date cannot carry it.",
+    )
     sources: RequiredSources
     needs_review: ReviewNote
 
@@ -490,12 +495,18 @@ class Source(Entity):
         default=None, description="The news agency whose story a publisher carried, if any."
     )
     title: ShortText | None = Field(
-        default=None, description="The title exactly as published; leave out if unknown."
+        default=None,
+        description="The headline exactly as the published page shows it; leave out if you "
+        "could not read it there. Never write one from a summary or an excerpt.",
     )
     url: Url | None = Field(
         default=None, description="The exact address; leave out if unknown. Never guess one."
     )
-    published: Date | None = Field(default=None, description="When it was published.")
+    published: Date | None = Field(
+        default=None,
+        description="When it was published, only as far as the page states it: YYYY, "
+        "YYYY-MM or YYYY-MM-DD.",
+    )
     language: Language | None = Field(default=None, description="ISO 639-1 code, such as 'en'.")
     accessed: Date | None = Field(default=None, description="When an editor last read it.")
     notes: Markdown | None = Field(
@@ -508,6 +519,7 @@ class Topic(Entity):
     title: ShortText = Field(description="The storyline's title, such as 'The coups'.")
     order: int = Field(default=100, description="Position among the storylines.")
     introduction: Markdown = Field(description="The storyline's introduction, in Markdown.")
+    sources: SourceRefs = Field(default_factory=list)
     needs_review: ReviewNote
 
 

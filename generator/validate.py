@@ -19,6 +19,7 @@ from pydantic_core import ErrorDetails
 from generator.dates import PartialDate
 from generator.diagnostics import Diagnostic, closest, did_you_mean, error, warning
 from generator.load import Document, Loc
+from generator.provenance import provenance_warnings
 from generator.render.markdown import markdown_problems
 from generator.schema import (
     MODELS,
@@ -27,6 +28,7 @@ from generator.schema import (
     Event,
     FileKind,
     Relationship,
+    Topic,
     bare_type,
     markdown_fields,
 )
@@ -284,7 +286,11 @@ def check_corpus(parsed: Sequence[Parsed]) -> list[Diagnostic]:
             if target not in ids[target_kind]:
                 problems.append(_dangling(item, loc, target_kind, target, ids[target_kind]))
         problems.extend(_date_problems(item, by_kind["actors"]))
-    return [*problems, *_unused_sources(by_kind["sources"], cited.__contains__)]
+    return [
+        *problems,
+        *_unused_sources(by_kind["sources"], cited.__contains__),
+        *provenance_warnings(by_kind),
+    ]
 
 
 def _unused_sources(
@@ -296,8 +302,8 @@ def _unused_sources(
             1,
             1,
             "unused-source",
-            f"source '{source_id}' is not cited by any actor, event, claim, figure "
-            "or relationship; cite it or remove the file",
+            f"source '{source_id}' is not cited by any actor, event, claim, figure, "
+            "relationship or storyline; cite it or remove the file",
         )
         for source_id, item in sources.items()
         if not is_cited(source_id)
@@ -370,7 +376,7 @@ def _references(entity: Entity) -> Iterator[Reference]:
 
 
 def _sources_of(entity: Entity) -> Iterable[str]:
-    if isinstance(entity, (Actor, Event, Relationship)):
+    if isinstance(entity, (Actor, Event, Relationship, Topic)):
         return entity.sources
     return ()
 
@@ -422,42 +428,36 @@ def _within_existence(
 ) -> Iterator[Diagnostic]:
     actor = actor_item.entity
     assert isinstance(actor, Actor)
-    path = item.document.path
-    if (
-        actor.founded is not None
-        and relation.start is not None
-        and relation.start.last_day < actor.founded.first_day
-    ):
-        line, column = item.document.positions.of_value(("start",))
-        yield error(
-            path,
-            line,
-            column,
-            "outside-existence",
-            f"relationship starts ({relation.start}) before '{actor.id}' was founded "
-            f"({actor.founded}, {actor_item.document.path})",
+    founded, dissolved, where = actor.founded, actor.dissolved, actor_item.document.path
+    start, end = relation.start, relation.end
+    if founded is not None and start is not None and start.last_day < founded.first_day:
+        yield _outside(
+            item,
+            "start",
+            f"relationship starts ({start}) before '{actor.id}' was founded ({founded}, {where})",
         )
-    if actor.dissolved is not None and relation.end is None:
-        line, column = item.document.positions.of_value((field,))
-        yield error(
-            path,
-            line,
-            column,
-            "outside-existence",
-            f"'{actor.id}' was dissolved on {actor.dissolved}, but this relationship "
-            "has no 'end'; add one",
+    # With a start, a start too early is the one mistake, said above.
+    elif founded is not None and end is not None and end.last_day < founded.first_day:
+        yield _outside(
+            item,
+            "end",
+            f"relationship ends ({end}) before '{actor.id}' was founded ({founded}, {where})",
         )
-    elif (
-        actor.dissolved is not None
-        and relation.end is not None
-        and relation.end.first_day > actor.dissolved.last_day
-    ):
-        line, column = item.document.positions.of_value(("end",))
-        yield error(
-            path,
-            line,
-            column,
-            "outside-existence",
-            f"relationship ends ({relation.end}) after '{actor.id}' was dissolved "
-            f"({actor.dissolved}, {actor_item.document.path})",
+    if dissolved is not None and end is None:
+        yield _outside(
+            item,
+            field,
+            f"'{actor.id}' was dissolved on {dissolved}, but this relationship has no 'end'; "
+            "add one",
         )
+    elif dissolved is not None and end is not None and end.first_day > dissolved.last_day:
+        yield _outside(
+            item,
+            "end",
+            f"relationship ends ({end}) after '{actor.id}' was dissolved ({dissolved}, {where})",
+        )
+
+
+def _outside(item: Parsed, field: str, message: str) -> Diagnostic:
+    line, column = item.document.positions.of_value((field,))
+    return error(item.document.path, line, column, "outside-existence", message)

@@ -162,13 +162,15 @@ def test_usage_error_exits_2(project: Path) -> None:
 
 def test_unused_source_is_a_warning_not_an_error(project: Path) -> None:
     (project / "content" / "sources" / "spare.yaml").write_text(
-        "id: spare\nkind: research\npublisher: Someone\n", encoding="utf-8"
+        "id: spare\nkind: research\npublisher: Someone\nurl: https://example.org/spare\n",
+        encoding="utf-8",
     )
     run = run_generator("check", cwd=project)
     assert run.status == 0
     assert run.stdout == (
         "content/sources/spare.yaml:1:1: warning: source 'spare' is not cited by any actor, "
-        "event, claim, figure or relationship; cite it or remove the file [unused-source]\n"
+        "event, claim, figure, relationship or storyline; cite it or remove the file "
+        "[unused-source]\n"
     )
 
 

@@ -30,6 +30,7 @@ id: lebrief-niger-coup
 kind: news_report
 publisher: lebrief.ma
 language: fr
+needs_review: Only a listing page was read; the article's address and headline are unknown.
 """,
 }
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from html.parser import HTMLParser
+from urllib.parse import quote
 
 # The Markdown configuration MkDocs renders pages with (mkdocs.yml `markdown_extensions`;
 # a test keeps the two equal). Used to check fields whose code spans we keep verbatim.
@@ -112,11 +113,41 @@ def is_safe_url(url: str) -> bool:
     return bool(_SAFE_URL.match(url))
 
 
+# Characters an address may not hold even encoded: they could close the link or the
+# attribute it is written into, so an address with one is not linked at all.
+_UNSAFE_IN_URL = re.compile(r"[\s\"<>`\\]")
+
+
+@lru_cache(maxsize=1 << 12)
+def safe_href(url: str) -> str | None:
+    """The address as an href that every Markdown and HTML context takes, or None when it is
+    not an http(s) address that is safe to link.
+
+    Addresses are kept as their pages give them, and some hold an apostrophe or accents
+    (`.../2020_Malian_coup_d'état`), which `is_safe_url` refuses: those are percent-encoded
+    (`d%27%C3%A9tat`), which browsers read as the same address, and a host in another script
+    is written in its ASCII (IDNA) form. Parentheses need nothing: the link is written
+    `[label](<address>)`.
+    """
+    if not url.isprintable() or _UNSAFE_IN_URL.search(url) or not re.match(r"(?i)https?://", url):
+        return None
+    scheme, _, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    try:
+        host = host if host.isascii() else host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    encoded_path = "".join(quote(c) if c == "'" or not c.isascii() else c for c in path)
+    encoded = f"{scheme}://{host}{slash}{encoded_path}"
+    return encoded if is_safe_url(encoded) else None
+
+
 def external_link(label: str, url: str | None) -> str:
     """A link only for an http(s) address; otherwise the label alone, as text."""
-    if url is None or not is_safe_url(url):
+    href = safe_href(url) if url is not None else None
+    if href is None:
         return text(label)
-    return f"[{text(label)}](<{url}>)"
+    return f"[{text(label)}](<{href}>)"
 
 
 def page_link(label: str, target: str) -> str:
@@ -220,13 +251,15 @@ def _token(match: re.Match[str], notes: list[str]) -> str:
     if kind == "link":
         label = _clean_prose(match.group("label"), notes)
         url = match.group("angle_url") if match.group("angle_url") is not None else match["url"]
-        if is_safe_url(url):
-            return f"[{label}](<{url}>)"
+        href = safe_href(url)
+        if href is not None:
+            return f"[{label}](<{href}>)"
         notes.append(f"link to '{url}' removed: only http(s) links are allowed")
         return label
     if kind == "autolink":
         url = match.group("auto_url")
-        return f"[{text(url)}](<{url}>)" if is_safe_url(url) else "&lt;" + text(url) + "&gt;"
+        href = safe_href(url)
+        return f"[{text(url)}](<{href}>)" if href is not None else "&lt;" + text(url) + "&gt;"
     if kind == "html":
         notes.append("raw HTML is shown as text; use Markdown instead")
         return "&lt;"

@@ -48,10 +48,14 @@ def topic_page(facts: FactBase, topic: Topic) -> str:
     page = links.topic_page(topic.id)
     events = facts.events_of_topic(topic.id)
     notes = [("Storyline", topic.needs_review)] if topic.needs_review else []
+    introduction = md.markdown_field(topic.introduction)
+    if topic.sources:
+        # The sources of the introduction as a whole, cited at its end as events cite theirs.
+        introduction += " " + parts.footnote_refs(topic.sources)
     out = [
         f"# {md.text(topic.title)}\n",
         parts.review_admonition(notes),
-        md.markdown_field(topic.introduction) + "\n",
+        introduction + "\n",
     ]
     if events:
         out.append(
@@ -68,6 +72,7 @@ def topic_page(facts: FactBase, topic: Topic) -> str:
         out.append(f"## Events ({len(events)})\n\n" + "\n".join(items) + "\n")
     else:
         out.append("No events are filed under this storyline yet.\n")
+    out.append(parts.footnotes(facts, topic.sources, page))
     return "\n".join(s for s in out if s)
 
 

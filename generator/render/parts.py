@@ -79,7 +79,7 @@ def source_citation(source: Source, from_page: str) -> str:
     parts = [publisher]
     if source.title:
         parts.append(f"“{md.external_link(source.title, source.url)}”")
-    elif source.url and md.is_safe_url(source.url):
+    elif source.url and md.safe_href(source.url):
         parts.append(md.external_link("online", source.url))
     if source.published:
         parts.append(source.published.human())
