@@ -9,8 +9,14 @@ import pytest
 
 from generator.corpus import load_corpus
 from generator.model import FactBase
+from generator.render import links
 from generator.render import markdown as md
-from generator.render.pages_ledgers import relationships_page, source_label, sources_page
+from generator.render.pages_ledgers import (
+    publisher_page,
+    relationships_of_kind_page,
+    source_label,
+    sources_page,
+)
 from generator.render.pages_topics import topic_page
 from generator.schema import Source
 from tests.conftest import FIXTURES, REPO
@@ -30,21 +36,24 @@ def real() -> FactBase:
     return result.facts
 
 
-def _headings(page: str) -> list[str]:
-    return [line for line in page.splitlines() if line.startswith("#")]
+def _listed(page: str) -> list[str]:
+    """The publishers the sources page lists, in its order."""
+    return re.findall(r"^- \[(.+?)\]\(sources/", page, flags=re.MULTILINE)
 
 
-def test_the_sources_page_has_one_heading_per_publisher(real: FactBase) -> None:
-    page = sources_page(real)
-    headings = _headings(page)
-    assert len(headings) == len(set(headings))
-    publishers = {s.publisher.casefold() for s in real.sources.values()}
-    assert len(headings) == 1 + len(publishers)  # the page title, then one per publisher
-    assert sum(h.startswith("## AllAfrica ") for h in headings) == 1
+def _page_of(facts: FactBase, publisher: str) -> str:
+    return publisher_page(facts, links.publisher_page(publisher))
+
+
+def test_the_sources_page_lists_each_publisher_once(real: FactBase) -> None:
+    listed = _listed(sources_page(real))
+    assert len(listed) == len(set(listed))
+    assert len(listed) == len({s.publisher.casefold() for s in real.sources.values()})
+    assert listed.count("AllAfrica") == 1
 
 
 def test_publishers_are_filed_a_to_z_without_the_article(small: FactBase) -> None:
-    names = [h.removeprefix("## ").split(" { #")[0] for h in _headings(sources_page(small))[1:]]
+    names = _listed(sources_page(small))
     keys = [n.casefold().removeprefix("the ") for n in names]
     assert keys == sorted(keys)
     assert names.index("The Daily Star") < names.index("GhanaWeb")
@@ -53,7 +62,8 @@ def test_publishers_are_filed_a_to_z_without_the_article(small: FactBase) -> Non
 def test_a_bibliography_entry_gives_headline_publisher_date_language_and_citers(
     small: FactBase,
 ) -> None:
-    page = sources_page(small)
+    page = _page_of(small, "WTOP")
+    assert page.startswith("# WTOP\n\n[All sources](../sources.md).\n")
     entry = page[page.index('id="wtop-ap-bamako-attack-2024-09-17"') :].split("</div>")[0]
     assert entry.splitlines()[2:4] == [
         "**[Page at wtop.com](<https://wtop.com/world/2024/09/a-military-training-camp-in-"
@@ -62,7 +72,7 @@ def test_a_bibliography_entry_gives_headline_publisher_date_language_and_citers(
     ]
     assert "Cited by 4 facts:" in entry
     assert (
-        "- [JNIM attack on Bamako](events/bamako-attack-2024.md) "
+        "- [JNIM attack on Bamako](../events/bamako-attack-2024.md) "
         "(event; claims 5, 9, 12; figure: suspects arrested)"
     ) in entry
 
@@ -80,7 +90,7 @@ def test_a_source_with_a_headline_links_the_headline() -> None:
         }
     )
     facts = FactBase({}, {}, {}, {"x": source}, {})
-    page = sources_page(facts)
+    page = _page_of(facts, "RFI")
     assert "**[“ECOWAS suspends Mali \\(again\\)”](<https://www.rfi.fr/en/africa/x>)**<br>" in page
     assert "RFI · 31 May 2021 · English · news report" in page
     assert "Not cited by any fact yet." in page
@@ -88,9 +98,8 @@ def test_a_source_with_a_headline_links_the_headline() -> None:
 
 
 def test_sources_are_in_date_order_within_a_publisher_undated_last(real: FactBase) -> None:
-    page = sources_page(real)
-    section = page[page.index("## Jeune Afrique") :].split("\n## ")[0]
-    ids = re.findall(r'<div class="sahel-source" id="([^"]+)"', section)
+    page = _page_of(real, "Jeune Afrique")
+    ids = re.findall(r'<div class="sahel-source" id="([^"]+)"', page)
     assert ids == [
         "jeuneafrique-g5-sahel-2022",  # May 2022
         "jeuneafrique-traore-takes-mpsr",  # October 2022
@@ -98,21 +107,27 @@ def test_sources_are_in_date_order_within_a_publisher_undated_last(real: FactBas
     ]
 
 
-def test_the_relationships_page_names_sources_by_label_never_by_id(small: FactBase) -> None:
-    page = relationships_page(small)
-    links = re.findall(r"\[([^\]]+)\]\(sources\.md#([^)]+)\)", page)
-    assert links
-    assert all(label != source_id for label, source_id in links)
+def _relationship_pages(facts: FactBase) -> str:
+    kinds = sorted({r.kind for r in facts.relationships.values()})
+    return "\n".join(relationships_of_kind_page(facts, kind) for kind in kinds)
+
+
+def test_the_relationships_pages_name_sources_by_label_never_by_id(small: FactBase) -> None:
+    page = _relationship_pages(small)
+    found = re.findall(r"\[([^\]]+)\]\(\.\./sources/[a-z0-9-]+\.md#([^)]+)\)", page)
+    assert found
+    assert all(label != source_id for label, source_id in found)
     assert (
-        "[BBC News, 17 September 2024](sources.md#bbc-bamako-attack-2024-09-17)" in page
-        and "[WTOP \\(AP\\), 17 September 2024](sources.md#wtop-ap-bamako-attack-2024-09-17)"
+        "[BBC News, 17 September 2024](../sources/bbc-news.md#bbc-bamako-attack-2024-09-17)" in page
+        and "[WTOP \\(AP\\), 17 September 2024]"
+        "(../sources/wtop.md#wtop-ap-bamako-attack-2024-09-17)"
         in page
     )
 
 
-def test_every_source_link_on_the_relationships_page_is_clickable(real: FactBase) -> None:
-    html = md.render_page_markdown(relationships_page(real))
-    hrefs = re.findall(r'<a href="(sources/#[^"]+|sources\.md#[^"]+)"', html)
+def test_every_source_link_on_the_relationships_pages_is_clickable(real: FactBase) -> None:
+    html = md.render_page_markdown(_relationship_pages(real))
+    hrefs = re.findall(r'<a href="\.\./sources/[a-z0-9-]+\.md#[^"]+"', html)
     cited = sum(len(r.sources) for r in real.relationships.values())
     assert len(hrefs) == cited
 
@@ -120,7 +135,7 @@ def test_every_source_link_on_the_relationships_page_is_clickable(real: FactBase
 def test_the_wikipedia_address_with_an_apostrophe_is_a_live_link(real: FactBase) -> None:
     source = real.sources["wikipedia-2020-malian-coup"]
     assert source.url == "https://en.wikipedia.org/wiki/2020_Malian_coup_d'état"
-    html = md.render_page_markdown(sources_page(real))
+    html = md.render_page_markdown(_page_of(real, source.publisher))
     assert '<a href="https://en.wikipedia.org/wiki/2020_Malian_coup_d%27%C3%A9tat">' in html
 
 

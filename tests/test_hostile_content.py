@@ -34,6 +34,7 @@ from tests.test_security_corpus import (
     corpus,
     expected_text,
     h1_texts,
+    one_publisher_page,
     placeholder,
     structure,
     to_html,
@@ -53,9 +54,9 @@ def build(tmp_path: Path, texts: Texts, name: str) -> dict[str, bytes]:
 
 
 def pages_html(files: dict[str, bytes]) -> dict[str, str]:
-    return {
-        path: to_html(data.decode("utf-8")) for path, data in files.items() if path.endswith(".md")
-    }
+    return one_publisher_page(
+        {path: to_html(data.decode()) for path, data in files.items() if path.endswith(".md")}
+    )
 
 
 @pytest.fixture(scope="module")

@@ -24,9 +24,17 @@ from generator.render.pages_index import (
     timeline_page,
     timeline_part_page,
 )
-from generator.render.pages_ledgers import claims_page, relationships_page, sources_page
+from generator.render.pages_ledgers import (
+    claims_of_status_page,
+    claims_page,
+    publisher_page,
+    relationships_of_kind_page,
+    relationships_page,
+    sources_page,
+)
 from generator.render.pages_topics import topic_page
 from generator.render.site import RenderOptions, render_pages, render_site
+from generator.schema import ClaimStatus, RelationshipKind
 
 CONTENT = Path(__file__).parent / "fixtures" / "site_small" / "content"
 EDIT = "https://github.com/example/sahel/edit/main/"
@@ -185,30 +193,33 @@ def test_figure_pages_embed_their_figures_and_text_alternatives(facts: FactBase)
         in year
     )
     assert 'data-figure="figures/network.json"' in network_page(facts)
-    assert (
-        "| [Mali](actors/mali.md) | member of | [Alliance of Sahel States](actors/aes.md) "
-        "| 16 September 2023 | — |" in network_page(facts)
-    )
+    # The network's data: the relationships, a kind a page.
+    assert "    - [Membership](relationships/member-of.md): " in network_page(facts)
     map_text = map_page(facts)
     assert 'data-bundle="geo"' in map_text
     assert "    - [Bamako](map/bamako.md): 2 events" in map_text
 
 
 def test_relationships_sources_and_claims_ledgers(facts: FactBase) -> None:
-    relations = relationships_page(facts)
+    # Each ledger is an index of small pages: a kind, a publisher or a status a page.
+    assert "- [Membership](relationships/member-of.md): " in relationships_page(facts)
+    relations = relationships_of_kind_page(facts, RelationshipKind.MEMBER_OF)
     assert (
-        '| <span id="mali-member-of-aes"></span>[Mali](actors/mali.md) member of '
-        "[Alliance of Sahel States](actors/aes.md) | 16 September 2023 | still holds |" in relations
+        '| <span id="mali-member-of-aes"></span>[Mali](../actors/mali.md) member of '
+        "[Alliance of Sahel States](../actors/aes.md) | 16 September 2023 | still holds |"
+        in relations
     )
-    sources = sources_page(facts)
+    assert "- [AFP](sources/afp.md): " in sources_page(facts)
+    sources = publisher_page(facts, "sources/afp.md")
     assert '<div class="sahel-source" id="afp-2024-09-18-bamako-attack" markdown>' in sources
-    assert "- [Mali](actors/mali.md) (description)" in sources
-    cited = "[JNIM attack on Bamako](events/bamako-attack-2024.md) (event; claims 1, 2, 3, 6,"
+    assert "- [Mali](../actors/mali.md) (description)" in sources
+    cited = "[JNIM attack on Bamako](../events/bamako-attack-2024.md) (event; claims 1, 2, 3, 6,"
     assert cited in sources
     claims = claims_page(facts)
-    for status in ("claimed", "confirmed", "disputed", "denied", "unverified"):
-        assert f"{{ #{status} }}" in claims and f"](#{status})" in claims
-    assert claims.count("sahel-badge--") == len(facts.all_claims)
+    for status in ClaimStatus:
+        assert f"](claims/{status}.md): " in claims
+    ledger = "".join(claims_of_status_page(facts, status) for status in ClaimStatus)
+    assert ledger.count("sahel-badge--") == len(facts.all_claims)
 
 
 def test_data_exports(facts: FactBase) -> None:

@@ -437,3 +437,10 @@ def test_the_page_renderer_has_mkdocs_yml_s_markdown_configuration() -> None:
 def test_the_payload_list_is_readable_and_has_no_duplicates() -> None:
     assert len(PAYLOADS) == len(set(PAYLOADS)) > 50
     assert all(isinstance(p, str) and p for p in PAYLOADS)
+
+
+def one_publisher_page(pages: dict[str, str]) -> dict[str, str]:
+    """`pages`, with the publisher's bibliography page (its address is made from the
+    publisher's name) under one name whatever the name."""
+    (publisher,) = [path for path in pages if path.startswith("sources/")]
+    return {("sources/<the publisher>.md" if p == publisher else p): t for p, t in pages.items()}

@@ -25,6 +25,7 @@ from tests.test_security_corpus import (
     expected_text,
     fact_base,
     h1_texts,
+    one_publisher_page,
     placeholder,
     structure,
     to_html,
@@ -60,7 +61,8 @@ markdown_texts = st.fixed_dictionaries(dict.fromkeys(sorted(MARKDOWN_FIELDS), fi
 
 def rendered_pages(texts: dict[str, str]) -> dict[str, str]:
     facts = fact_base(corpus(lambda field: texts.get(field) or placeholder(field)))
-    return {path: to_html(page) for path, page in render_pages(facts, OPTIONS).items()}
+    pages = render_pages(facts, OPTIONS)
+    return one_publisher_page({path: to_html(page) for path, page in pages.items()})
 
 
 REFERENCE = rendered_pages({})

@@ -453,24 +453,3 @@ def _slider(steps: Sequence[Step]) -> dict[str, Any]:
 
 
 # --- the text alternative -------------------------------------------------------------------
-
-
-def network_table(facts: FactBase, from_page: str) -> str:
-    rows = ["| From | Relationship | To | Since | Until |", "| --- | --- | --- | --- | --- |"]
-    for relation in facts.relationships_in_order:
-        rows.append(
-            "| {} | {} | {} | {} | {} |".format(
-                _actor_link(facts, relation.from_, from_page),
-                kind_label(relation.kind),
-                _actor_link(facts, relation.to, from_page),
-                relation.start.human() if relation.start else "—",
-                relation.end.human() if relation.end else "—",
-            )
-        )
-    return "\n".join(rows) + "\n"
-
-
-def _actor_link(facts: FactBase, actor_id: str, from_page: str) -> str:
-    return md.page_link(
-        facts.actors[actor_id].name, links.relative(from_page, links.actor_page(actor_id))
-    )

@@ -8,6 +8,8 @@ carries site-root-relative URLs (`events/bamako-attack/`), which the loader reso
 from __future__ import annotations
 
 import posixpath
+import re
+import unicodedata
 
 from generator.render.markdown import is_safe_url
 
@@ -29,6 +31,31 @@ def event_page(event_id: str) -> str:
 
 def timeline_part(year: int, month: int | None = None) -> str:
     return f"timeline/{year}.md" if month is None else f"timeline/{year}-{month:02}.md"
+
+
+def publisher_page(publisher: str) -> str:
+    """The bibliography page of a publisher's sources (publishers whose names differ only in
+    case or punctuation share one)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", _ascii(publisher.casefold())).strip("-")
+    return f"sources/{slug or 'publisher'}.md"
+
+
+def source_entry(source_id: str, publisher: str) -> str:
+    return f"{publisher_page(publisher)}#{source_id}"
+
+
+def relationships_part(kind: str) -> str:
+    """The page listing the relationships of one kind (`member_of`, …)."""
+    return f"relationships/{kind.replace('_', '-')}.md"
+
+
+def claims_part(status: str) -> str:
+    """The page of the claims ledger listing the claims of one status."""
+    return f"claims/{status}.md"
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 def place_page(anchor: str) -> str:

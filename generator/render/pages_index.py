@@ -12,8 +12,8 @@ from generator.render import links
 from generator.render import markdown as md
 from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, embed
 from generator.render.figures_map import located_count, places_list
-from generator.render.figures_network import network_table
 from generator.render.figures_timeline import Lane, lanes_by_country, lanes_by_topic
+from generator.render.pages_ledgers import relationship_kinds_list
 from generator.schema import Event
 
 LATEST_EVENTS = 10
@@ -219,8 +219,8 @@ def network_page(facts: FactBase) -> str:
                 NETWORK_FIGURE,
                 CHARTS_BUNDLE,
                 "Network of actors and their relationships",
-                network_table(facts, page),
-                "The relationships as a table",
+                relationship_kinds_list(facts, page),
+                "The relationships, kind by kind",
             )
         )
     else:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pycountry
 
-from generator.model import AttributedClaim, Citation, FactBase
+from generator.model import Citation, FactBase
 from generator.render import links, parts
 from generator.render import markdown as md
 from generator.render.pages_actors import relationship_sentence
@@ -26,34 +26,63 @@ RELATIONSHIP_HEADINGS: dict[RelationshipKind, str] = {
 
 
 def relationships_page(facts: FactBase) -> str:
+    """The relationships' index: how many of each kind, each kind on a page of its own."""
     page = links.RELATIONSHIPS_INDEX
-    out = [
-        "# Relationships\n",
+    return (
+        "# Relationships\n\n"
         f"{len(facts.relationships)} relationships between actors, with when they began and "
-        "ended. See them drawn on the [network](" + links.relative(page, links.NETWORK) + ").\n",
+        "ended, one page per kind. See them drawn on the "
+        f"[network]({links.relative(page, links.NETWORK)}).\n\n"
+        + relationship_kinds_list(facts, page)
+    )
+
+
+def relationship_kinds_list(facts: FactBase, page: str) -> str:
+    """A link to the page of each kind of relationship, with how many there are."""
+    counts = dict.fromkeys(RelationshipKind, 0)
+    for relation in facts.relationships.values():
+        counts[relation.kind] += 1
+    items = [
+        f"- [{RELATIONSHIP_HEADINGS[kind]}]({links.relative(page, links.relationships_part(kind))})"
+        f": {count} relationship{'s' * (count != 1)}"
+        for kind, count in counts.items()
+        if count
     ]
-    for kind in RelationshipKind:
-        relations = [r for r in facts.relationships_in_order if r.kind is kind]
-        if not relations:
-            continue
-        rows = ["| Relationship | Since | Until | Sources |", "| --- | --- | --- | --- |"]
-        for relation in relations:
-            anchor = f'<span id="{relation.id}"></span>'
-            review = " (needs review)" if relation.needs_review else ""
-            rows.append(
-                f"| {anchor}{relationship_sentence(facts, relation, page, '')}{review} | "
-                f"{parts.human(relation.start)} | "
-                f"{relation.end.human() if relation.end else 'still holds'} | "
-                f"{_source_links(facts, relation.sources, page)} |"
-            )
-        out.append(f"## {RELATIONSHIP_HEADINGS[kind]}\n\n" + "\n".join(rows) + "\n")
-    return "\n".join(out)
+    return "\n".join(items) + "\n"
+
+
+def relationships_of_kind_page(facts: FactBase, kind: RelationshipKind) -> str:
+    page = links.relationships_part(kind)
+    relations = [r for r in facts.relationships_in_order if r.kind is kind]
+    rows = ["| Relationship | Since | Until | Sources |", "| --- | --- | --- | --- |"]
+    for relation in relations:
+        anchor = f'<span id="{relation.id}"></span>'
+        review = " (needs review)" if relation.needs_review else ""
+        rows.append(
+            f"| {anchor}{relationship_sentence(facts, relation, page, '')}{review} | "
+            f"{parts.human(relation.start)} | "
+            f"{relation.end.human() if relation.end else 'still holds'} | "
+            f"{_source_links(facts, relation.sources, page)} |"
+        )
+    back = links.relative(page, links.RELATIONSHIPS_INDEX)
+    return (
+        f"# {RELATIONSHIP_HEADINGS[kind]}\n\n"
+        f"{len(relations)} relationship{'s' * (len(relations) != 1)} of this kind, in order "
+        f"of when they began. [All relationships]({back}).\n\n" + "\n".join(rows) + "\n"
+    )
+
+
+def relationship_target(facts: FactBase, relationship_id: str) -> str:
+    """Where a relationship is listed, by its anchor."""
+    kind = facts.relationships[relationship_id].kind
+    return f"{links.relationships_part(kind)}#{relationship_id}"
 
 
 def _source_links(facts: FactBase, source_ids: list[str], page: str) -> str:
     return ", ".join(
         md.page_link(
-            source_label(facts.sources[s]), links.relative(page, f"{links.SOURCES_INDEX}#{s}")
+            source_label(facts.sources[s]),
+            links.relative(page, links.source_entry(s, facts.sources[s].publisher)),
         )
         for s in source_ids
     )
@@ -75,22 +104,41 @@ def source_label(source: Source) -> str:
 
 
 def sources_page(facts: FactBase) -> str:
-    """The bibliography: one heading per publisher, A to Z; under each, its sources by date."""
+    """The bibliography's index: each publisher, A to Z, with a page of its sources."""
     page = links.SOURCES_INDEX
     groups = _by_publisher(facts.sources.values())
-    out = [
-        "# Sources\n",
-        f"{len(facts.sources)} sources from {len(groups)} publishers, A to Z, and under each "
-        "publisher by date of publication. Each entry gives the headline as published "
-        "(linked to the page where its address is known), the date, the language and the "
-        "facts that cite it.\n",
+    items = [
+        f"- [{md.text(publisher)}]({links.relative(page, links.publisher_page(publisher))}): "
+        f"{len(sources)} source{'s' * (len(sources) != 1)}"
+        for publisher, sources in groups
     ]
-    cited_by = _citations_by_source(facts)
-    anchors: set[str] = set()
-    for publisher, sources in groups:
-        anchor = _unique_anchor("publisher-" + _slug(publisher), anchors)
-        out.append(f"## {md.text(publisher)} {{ #{anchor} }}\n")
-        out.extend(_bibliography_entry(s, cited_by.get(s.id, []), page) for s in sources)
+    return (
+        "# Sources\n\n"
+        f"{len(facts.sources)} sources from {len(groups)} publishers, A to Z. Each publisher's "
+        "page lists its sources by date of publication, each with the headline as published "
+        "(linked to the page where its address is known), the date, the language and the "
+        "facts that cite it.\n\n" + "\n".join(items) + "\n"
+    )
+
+
+def publisher_pages(facts: FactBase) -> list[str]:
+    """The bibliography's pages, one per publisher (see links.publisher_page)."""
+    return sorted({links.publisher_page(s.publisher) for s in facts.sources.values()})
+
+
+def publisher_page(facts: FactBase, path: str) -> str:
+    """The sources of the publishers whose page this is, by date of publication."""
+    mine = [s for s in facts.sources.values() if links.publisher_page(s.publisher) == path]
+    out: list[str] = []
+    for publisher, sources in _by_publisher(mine):
+        if not out:
+            back = links.relative(path, links.SOURCES_INDEX)
+            out.append(f"# {md.text(publisher)}\n\n[All sources]({back}).\n")
+        else:
+            out.append(f"## {md.text(publisher)}\n")
+        out.extend(
+            _bibliography_entry(facts, s, _cited_by_source(facts, s.id), path) for s in sources
+        )
     return "\n".join(out)
 
 
@@ -129,13 +177,15 @@ def _unique_anchor(anchor: str, taken: set[str]) -> str:
     return candidate
 
 
-def _bibliography_entry(source: Source, citations: list[Citation], page: str) -> str:
+def _bibliography_entry(
+    facts: FactBase, source: Source, citations: list[Citation], page: str
+) -> str:
     body = [f"{_headline(source)}<br>\n{_facts_line(source)}"]
     if source.notes:
         body.append(md.markdown_field(source.notes))
     if source.needs_review:
         body.append(f"**Needs review:** {md.text(source.needs_review)}")
-    body.append(_cited_by(citations, page))
+    body.append(_cited_by(facts, citations, page))
     inner = "\n\n".join(body)
     opening = f'<div class="sahel-source" id="{md.attribute(source.id)}" markdown>'
     return f"{opening}\n\n{inner}\n\n</div>\n"
@@ -171,20 +221,16 @@ def language_name(code: str) -> str:
     return md.text(str(language.name)) if language is not None else md.text(code)
 
 
-def _citations_by_source(facts: FactBase) -> dict[str, list[Citation]]:
-    """What cites each source: the fact base's citations, then the storylines'."""
-    cited: dict[str, list[Citation]] = {
-        source_id: list(facts.citations_of(source_id)) for source_id in facts.sources
-    }
+def _cited_by_source(facts: FactBase, source_id: str) -> list[Citation]:
+    """What cites the source: the fact base's citations, then the storylines'."""
+    cited = list(facts.citations_of(source_id))
     for topic in facts.topics_in_order:
-        for source_id in dict.fromkeys(topic.sources):
-            cited.setdefault(source_id, []).append(
-                Citation("topics", topic.id, topic.title, "introduction")
-            )
+        if source_id in topic.sources:
+            cited.append(Citation("topics", topic.id, topic.title, "introduction"))
     return cited
 
 
-def _cited_by(citations: list[Citation], page: str) -> str:
+def _cited_by(facts: FactBase, citations: list[Citation], page: str) -> str:
     if not citations:
         return "Not cited by any fact yet."
     # One line per fact, with the parts of it the source backs.
@@ -193,7 +239,7 @@ def _cited_by(citations: list[Citation], page: str) -> str:
         key = (citation.kind, citation.entity_id)
         by_fact.setdefault(key, (citation, []))[1].append(citation.part)
     listed = "\n".join(
-        f"- {_citation(first, page)} ({md.text(_parts_cited(cited_parts))})"
+        f"- {_citation(facts, first, page)} ({md.text(_parts_cited(cited_parts))})"
         for first, cited_parts in by_fact.values()
     )
     count = len(by_fact)
@@ -217,9 +263,9 @@ def _parts_cited(cited: list[str]) -> str:
     return "; ".join(plain)
 
 
-def _citation(citation: Citation, page: str) -> str:
+def _citation(facts: FactBase, citation: Citation, page: str) -> str:
     if citation.kind == "relationships":
-        target = f"{links.RELATIONSHIPS_INDEX}#{citation.entity_id}"
+        target = relationship_target(facts, citation.entity_id)
     elif citation.kind == "actors":
         target = links.actor_page(citation.entity_id)
     elif citation.kind == "topics":
@@ -233,34 +279,44 @@ def _citation(citation: Citation, page: str) -> str:
 
 
 def claims_page(facts: FactBase) -> str:
+    """The claims ledger's index: how many claims of each status, each status a page."""
     page = links.CLAIMS_INDEX
-    by_status: dict[ClaimStatus, list[AttributedClaim]] = {s: [] for s in ClaimStatus}
+    counts = dict.fromkeys(ClaimStatus, 0)
     for item in facts.all_claims:
-        by_status[item.claim.status].append(item)
-    jump = " · ".join(
-        f"[{parts.STATUS_LABELS[s]} ({len(items)})](#{s.value})" for s, items in by_status.items()
-    )
-    out = [
-        "# Claims\n",
+        counts[item.claim.status] += 1
+    items = [
+        f"- [{parts.STATUS_LABELS[status]}]({links.relative(page, links.claims_part(status))})"
+        f": {count} statement{'s' * (count != 1)}"
+        for status, count in counts.items()
+    ]
+    return (
+        "# Claims\n\n"
         "Every attributed statement in the fact base: who made it, what kind of statement it "
         "is (a party's claim, an official statement, a news report or an analyst's "
-        "assessment) and its status. One section per status.\n",
-        f'<div class="sahel-status-filter" markdown>\n\n{jump}\n\n</div>\n',
+        "assessment) and its status. One page per status.\n\n" + "\n".join(items) + "\n"
+    )
+
+
+def claims_of_status_page(facts: FactBase, status: ClaimStatus) -> str:
+    page = links.claims_part(status)
+    items = [item for item in facts.all_claims if item.claim.status is status]
+    back = links.relative(page, links.CLAIMS_INDEX)
+    out = [
+        f"# Claims: {parts.STATUS_LABELS[status].lower()}\n",
+        f"{len(items)} statement{'s' * (len(items) != 1)} of this status, by the date of the "
+        f"event they are about. [The whole ledger]({back}).\n",
     ]
-    for status, items in by_status.items():
-        out.append(f"## {parts.STATUS_LABELS[status]} {{ #{status.value} }}\n")
-        if not items:
-            out.append("None.\n")
-            continue
-        rows = ["| Event | Claimant | Kind | Statement | Date |", "| --- | --- | --- | --- | --- |"]
-        for item in items:
-            target = links.relative(page, links.event_page(item.event.id)) + f"#{item.anchor}"
-            claimant = facts.actors[item.claim.claimant]
-            who = md.page_link(claimant.name, links.relative(page, links.actor_page(claimant.id)))
-            rows.append(
-                f"| {md.page_link(item.event.title, target)} | {who} | "
-                f"{parts.statement_badge(item.claim.kind)} | {md.text(item.claim.statement)} | "
-                f"{parts.human(item.claim.date)} |"
-            )
-        out.append(parts.stacked_table(rows))
+    if not items:
+        return "\n".join(out)
+    rows = ["| Event | Claimant | Kind | Statement | Date |", "| --- | --- | --- | --- | --- |"]
+    for item in items:
+        target = links.relative(page, links.event_page(item.event.id)) + f"#{item.anchor}"
+        claimant = facts.actors[item.claim.claimant]
+        who = md.page_link(claimant.name, links.relative(page, links.actor_page(claimant.id)))
+        rows.append(
+            f"| {md.page_link(item.event.title, target)} | {who} | "
+            f"{parts.statement_badge(item.claim.kind)} | {md.text(item.claim.statement)} | "
+            f"{parts.human(item.claim.date)} |"
+        )
+    out.append(parts.stacked_table(rows))
     return "\n".join(out)

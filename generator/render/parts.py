@@ -83,7 +83,7 @@ def source_citation(source: Source, from_page: str) -> str:
         parts.append(md.external_link("online", source.url))
     if source.published:
         parts.append(source.published.human())
-    entry = links.relative(from_page, f"{links.SOURCES_INDEX}#{source.id}")
+    entry = links.relative(from_page, links.source_entry(source.id, source.publisher))
     return ", ".join(parts) + f". [Bibliography entry]({entry})"
 
 

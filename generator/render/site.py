@@ -41,13 +41,22 @@ from generator.render.pages_index import (
     timeline_parts,
     topic_timeline_lanes,
 )
-from generator.render.pages_ledgers import claims_page, relationships_page, sources_page
+from generator.render.pages_ledgers import (
+    claims_of_status_page,
+    claims_page,
+    publisher_page,
+    publisher_pages,
+    relationships_of_kind_page,
+    relationships_page,
+    sources_page,
+)
 from generator.render.pages_topics import (
     topic_figure_name,
     topic_lanes,
     topic_page,
     topics_index,
 )
+from generator.schema import ClaimStatus
 
 
 @dataclass(frozen=True)
@@ -154,8 +163,14 @@ def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
         render = partial(place_page, anchor=place.anchor, lat=place.lat, lon=place.lon)
         yield _page(links.place_page(place.anchor), render)
     yield _page(links.RELATIONSHIPS_INDEX, relationships_page)
+    for kind in sorted({r.kind for r in facts.relationships.values()}):
+        yield _page(links.relationships_part(kind), partial(relationships_of_kind_page, kind=kind))
     yield _page(links.SOURCES_INDEX, sources_page)
+    for path in publisher_pages(facts):
+        yield _page(path, partial(publisher_page, path=path))
     yield _page(links.CLAIMS_INDEX, claims_page)
+    for status in ClaimStatus:
+        yield _page(links.claims_part(status), partial(claims_of_status_page, status=status))
     yield _page(links.TOPICS_INDEX, topics_index)
     for topic in facts.topics_in_order:
         yield _page(links.topic_page(topic.id), partial(_topic_page, topic.id))
