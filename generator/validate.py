@@ -19,8 +19,8 @@ from pydantic_core import ErrorDetails
 from generator.dates import PartialDate
 from generator.diagnostics import Diagnostic, closest, did_you_mean, error, warning
 from generator.load import Document, Loc
+from generator.markdown import markdown_problems
 from generator.provenance import provenance_warnings
-from generator.render.markdown import markdown_problems
 from generator.schema import (
     MODELS,
     Actor,

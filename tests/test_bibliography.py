@@ -7,10 +7,10 @@ import re
 
 import pytest
 
+from generator import markdown as md
 from generator.corpus import load_corpus
 from generator.model import FactBase
 from generator.render import links
-from generator.render import markdown as md
 from generator.render.pages_ledgers import (
     publisher_page,
     relationships_of_kind_page,

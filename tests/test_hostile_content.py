@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
+from generator import markdown as md
 from generator.build import generate
-from generator.render import markdown as md
 from generator.render.data_export import FORMULA_STARTS, spreadsheet_safe
 from tests.test_security_corpus import (
     EDIT_BASE,

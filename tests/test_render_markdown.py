@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from generator.render import markdown as md
+from generator import markdown as md
 
 
 def rendered(text: str) -> str:

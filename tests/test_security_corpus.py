@@ -19,10 +19,10 @@ import pydantic
 import yaml
 from pydantic.fields import FieldInfo
 
+from generator import markdown as md
 from generator.build import _TolerantLoader
 from generator.corpus import load_corpus
 from generator.model import FactBase
-from generator.render import markdown as md
 from generator.schema import (
     INVISIBLE_CHARACTERS,
     MODELS,

@@ -14,7 +14,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.render import markdown as md
+from generator import markdown as md
 from generator.render.site import RenderOptions, render_figures, render_pages
 from generator.schema import INVISIBLE_CHARACTERS
 from tests.test_security_corpus import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.render import markdown as md
+from generator import markdown as md
 
 Figure = dict[str, Any]
 

@@ -19,10 +19,10 @@ from operator import attrgetter, is_not
 from typing import Any
 
 from generator import countries
+from generator import markdown as md
 from generator.dates import human_span
 from generator.model import FactBase
 from generator.render import links
-from generator.render import markdown as md
 from generator.render.figures_common import PALETTE, Figure
 from generator.schema import Event, EventKind
 

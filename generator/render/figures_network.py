@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator import markdown as md
 from generator.dates import PartialDate, Precision
 from generator.model import FactBase
 from generator.render import links
-from generator.render import markdown as md
 from generator.render.figures_common import Figure, colour
 from generator.schema import Actor, ActorKind, Relationship, RelationshipKind
 

@@ -15,10 +15,10 @@ from operator import attrgetter
 from typing import Any, Protocol
 
 from generator import countries
+from generator import markdown as md
 from generator.dates import Precision, human_span
 from generator.model import FactBase
 from generator.render import links
-from generator.render import markdown as md
 from generator.render.figures_common import Figure, colour, scatter_type
 from generator.schema import Event, Topic
 

@@ -11,7 +11,7 @@ import posixpath
 import re
 import unicodedata
 
-from generator.render.markdown import is_safe_url
+from generator.markdown import is_safe_url
 
 HOME = "index.md"
 TIMELINE = "timeline.md"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from generator import markdown as md
 from generator.dates import human_span
 from generator.model import FactBase
 from generator.render import links, parts
-from generator.render import markdown as md
 from generator.schema import Event
 
 

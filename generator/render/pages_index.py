@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Iterator
 
 from generator import countries
+from generator import markdown as md
 from generator.dates import human_span
 from generator.model import FactBase
 from generator.render import links
-from generator.render import markdown as md
 from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, embed
 from generator.render.figures_map import located_count, places_list
 from generator.render.figures_timeline import Lane, lanes_by_country, lanes_by_topic

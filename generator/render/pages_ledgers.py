@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 import pycountry
 
+from generator import markdown as md
 from generator.model import Citation, FactBase
 from generator.render import links, parts
-from generator.render import markdown as md
 from generator.render.pages_actors import relationship_sentence
 from generator.schema import ClaimStatus, RelationshipKind, Source
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from generator import markdown as md
 from generator.dates import human_span
 from generator.model import FactBase
 from generator.render import links, parts
-from generator.render import markdown as md
 from generator.render.figures_common import CHARTS_BUNDLE, embed
 from generator.render.figures_timeline import Lane, single_lane, timeline_table
 from generator.schema import Event, Topic

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from generator import countries
+from generator import markdown as md
 from generator.dates import PartialDate
 from generator.model import FactBase
 from generator.render import links
-from generator.render import markdown as md
 from generator.schema import (
     ClaimStatus,
     Figure,
