@@ -113,6 +113,9 @@
     return layout;
   }
 
+  var PHONE_LABEL_SIZE = 9;
+  var PHONE_MARKER_SIZE = 9;
+
   function isNarrow(element) {
     return element.clientWidth > 0 && element.clientWidth < NARROW;
   }
@@ -126,6 +129,20 @@
       layout.height = Math.round(width * 0.62) + 110;
     }
     if (isNarrow(element)) layout.dragmode = false;
+  }
+
+  // On a phone the network's actors sit closer together: smaller markers and names leave
+  // room for the names of more of them (see declutter), where the desktop sizes would hide
+  // even the busiest actors' names.
+  function fitLabelsToWidth(element, data) {
+    if (!isNarrow(element)) return;
+    data.forEach(function (trace) {
+      if (!trace.meta || !trace.meta.label_priority) return;
+      trace.textfont = Object.assign({}, trace.textfont, { size: PHONE_LABEL_SIZE });
+      if (trace.marker && typeof trace.marker.size === 'number') {
+        trace.marker = Object.assign({}, trace.marker, { size: PHONE_MARKER_SIZE });
+      }
+    });
   }
 
   // --- labels that do not overlap ------------------------------------------------------
@@ -371,6 +388,7 @@
       var figure = results[1];
       var layout = applyTo(figure.layout || {}, themeUpdate(figure.layout || {}));
       fitToWidth(element, layout);
+      fitLabelsToWidth(element, figure.data);
       var config = {
         responsive: true,
         displaylogo: false,
