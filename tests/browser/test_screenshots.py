@@ -56,7 +56,9 @@ def test_screenshot(open_tab: Callable[..., Tab], name: str, device: str) -> Non
     tab.traffic.assert_clean()
 
 
-@pytest.mark.parametrize("path", ["/events/bamako-attack-2024/", "/claims/", "/actors/jnim/"])
+@pytest.mark.parametrize(
+    "path", ["/events/bamako-attack-2024/", "/claims/unverified/", "/actors/jnim/"]
+)
 def test_statement_tables_are_cards_on_a_phone(open_tab: Callable[..., Tab], path: str) -> None:
     """At 390 px a statement table must not push its statements behind a sideways scroll."""
     tab = open_tab(**PHONE)
