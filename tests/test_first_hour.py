@@ -30,8 +30,10 @@ REPO = Path(__file__).resolve().parent.parent
 THIS_TEST = "tests/test_first_hour.py::test_the_readmes_two_commands_build_and_test_a_fresh_clone"
 # Each block installs into fresh environments before it builds or tests; a hang must end.
 BLOCK_TIMEOUT_S = 40 * 60
-# What the machine, not the project, decides: the package index, proxies, certificates.
+# What the machine, not the project, decides: the package index, proxies, certificates, and
+# where a Python built with a shared libpython finds it.
 MACHINE_SETTINGS = (
+    "LD_LIBRARY_PATH",
     "PIP_",
     "HTTP_PROXY",
     "HTTPS_PROXY",
