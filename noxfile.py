@@ -1,8 +1,8 @@
 """Developer and editor tasks: `nox -s <session>`; `nox --list` shows them all.
 
 Every session installs what it needs into its own virtual environment, so a machine with only
-Python and `pip install nox` can run all of them. Arguments after `--` are passed through, as in
-`nox -s tests -- -k fmt` or `nox -s check -- --format github`.
+Python and nox (which the README installs into .venv/) can run all of them. Arguments after
+`--` are passed through, as in `nox -s tests -- -k fmt` or `nox -s check -- --format github`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,12 @@ import nox
 
 # uv is not installed everywhere; the standard library's venv is.
 nox.options.default_venv_backend = "venv"
+# Re-use a session's environment between runs; each session still installs its requirements,
+# which pip skips when they are already met.
+nox.options.reuse_venv = "yes"
+# A session that runs a tool it did not install is a bug: it would pass here and fail elsewhere.
+nox.options.error_on_external_run = True
+nox.options.sessions = ["lint", "typecheck", "tests"]
 
 
 def _not_the_uv_search(record: logging.LogRecord) -> bool:
@@ -23,12 +29,6 @@ def _not_the_uv_search(record: logging.LogRecord) -> bool:
 
 
 logging.getLogger("nox").addFilter(_not_the_uv_search)
-# Re-use a session's environment between runs; each session still installs its requirements,
-# which pip skips when they are already met.
-nox.options.reuse_venv = "yes"
-# A session that runs a tool it did not install is a bug: it would pass here and fail elsewhere.
-nox.options.error_on_external_run = True
-nox.options.sessions = ["lint", "typecheck", "tests"]
 
 ROOT = Path(__file__).parent
 # Linters are pinned so that a new release cannot fail a build that passed yesterday.

@@ -60,13 +60,15 @@ def run_new_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     folder = FOLDERS[kind]
     target = content / folder / f"{entity_id}.yaml"
-    shown = target.as_posix()
     try:
         write_new_file(target, template(folder, entity_id))
     except FileExistsError:
-        print(f"error: {shown} already exists; edit it, or choose another id", file=sys.stderr)
+        print(
+            f"error: {target.as_posix()} already exists; edit it, or choose another id",
+            file=sys.stderr,
+        )
         return EXIT_EXISTS
-    print(shown)
+    print(target.as_posix())
     return EXIT_OK
 
 
