@@ -538,7 +538,8 @@ def _deeper_than_the_line_above(lines: list[str], at: yaml.Mark) -> _Slip:
         at.line + 1,
         indent + 1,
         f"this line is indented by {_spaces(indent)}{where}, so it is read as part of the value "
-        "above it; indent the fields of one mapping alike",
+        "above it: indent a field like the other fields of its mapping, and put a value that "
+        "contains ': ' in quotes",
     )
 
 
