@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     schema = commands.add_parser("schema", help="write the JSON Schemas editors' tools use")
-    schema.add_argument("--out", type=Path, default=Path("schemas"), help="default: schemas/")
+    schema.add_argument("--out", type=Path, help="default: the project's schemas/")
     schema.add_argument(
         "--check", action="store_true", help="only report whether the files are up to date"
     )
@@ -53,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         "build", help="check content/, then write the site's pages into site_src/"
     )
     _add_content_option(build)
-    build.add_argument("--out", type=Path, default=Path("site_src"), help="default: site_src/")
+    build.add_argument("--out", type=Path, help="default: site_src/ beside the content folder")
     _add_cache_option(build)
 
     new = commands.add_parser("new", help="write a commented template for a new entity")
@@ -72,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_content_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--content", type=Path, default=Path("content"), help="content folder (default: content/)"
+        "--content",
+        type=Path,
+        help="content folder (default: the content/ folder of the project you are in)",
     )
 
 
@@ -165,4 +168,61 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    problem = fill_in_project_paths(args, Path.cwd())
+    if problem is not None:
+        print(f"python -m generator {args.command}: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     return COMMANDS[args.command](args)
+
+
+# --- the project a command works on --------------------------------------------------------------
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder, from `start` up, that holds a content/ folder: the project's root.
+
+    So a command typed in content/events/ or in pages/ works on the project's content/, not
+    on a content/ folder of its own making.
+    """
+    for folder in (start, *start.parents):
+        if (folder / "content").is_dir():
+            return folder
+    return None
+
+
+def fill_in_project_paths(args: argparse.Namespace, cwd: Path) -> str | None:
+    """Set the folders a command was not given from the project it runs in; why not, if not.
+
+    Paths the user typed are kept as typed. `build --out` defaults to site_src/ beside the
+    content folder, as build reads pages/ and mkdocs.yml from beside it.
+    """
+    if _left_to_find_the_project(args):
+        root = find_project(cwd)
+        if root is None:
+            option = "--out" if args.command == "schema" else "--content"
+            return (
+                f"no content/ folder in {cwd} or in any folder above it; run the command "
+                f"inside the project, or give {option}"
+            )
+        root = _as_typed_from(root, cwd)
+        if args.command == "schema":
+            args.out = root / "schemas"
+        elif args.content is None:
+            args.content = root / "content"
+    if args.command == "build" and args.out is None:
+        args.out = args.content.parent / "site_src"
+    return None
+
+
+def _left_to_find_the_project(args: argparse.Namespace) -> bool:
+    if args.command == "schema":
+        return args.out is None
+    if args.command == "fmt" and args.paths:
+        return False  # the files to format were named
+    return args.content is None
+
+
+def _as_typed_from(root: Path, cwd: Path) -> Path:
+    """`root` as the path the editor would type from `cwd` (`.`, `../..`), so that the paths
+    a command prints can be opened from where it was typed."""
+    return Path(os.path.relpath(root, cwd))

@@ -6,13 +6,16 @@ What it changes:
 - quoting: a string is written plain unless it must be quoted, and then ruamel.yaml's
   choice of quotes is used;
 - dates: ISO (`2021-5-24` → `2021-05-24`; a quoted `'2021'` → `2021`);
-- indentation: 2 spaces, list dashes indented by 2 under their key.
+- indentation: 2 spaces, list dashes indented by 2 under their key;
+- white space: a tab between a key and its value (YAML allows it) becomes a space.
 
 What it keeps: comments (a full-line comment moves with the key below it), blank lines,
 block scalars (`|`, `>`), and what the file says: before writing, the new text is read back with
 the checker's own loader (libyaml, YAML 1.1), and a file whose data would change is left alone.
-A file that does not parse is reported as `path:line:column: error: ...` and left alone too, and
-files are replaced through a temporary file and os.replace, so no crash leaves half a file.
+The file is read with the checker's loader first, so a file that `check` cannot read is
+reported with the very diagnostic `check` gives, and left alone; and every file `check` reads,
+fmt reads too. Files are replaced through a temporary file and os.replace, so no crash leaves
+half a file.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import argparse
 import contextlib
 import datetime as dt
 import io
+import json
 import os
 import re
 import sys
@@ -143,7 +147,7 @@ def format_file(path: Path, shown: str) -> tuple[str, str]:
     if document.problems:
         raise FormatRefused(document.problems[0])
     text = raw.decode("utf-8")
-    return text, format_text(text.removeprefix("\ufeff"), model, shown)
+    return text, _format_loaded(text.removeprefix("\ufeff"), document, model, shown)
 
 
 def _model_for(path: Path, shown: str) -> type[BaseModel]:
@@ -182,8 +186,19 @@ def replace_file(path: Path, text: str) -> None:
 
 
 def format_text(text: str, model: type[BaseModel], shown: str = "<text>") -> str:
-    """`text` laid out the fmt way; FormatRefused if it cannot be, or the data would change."""
-    tree = _parse(text, shown)
+    """`text` laid out the fmt way; FormatRefused if it cannot be, or the data would change.
+
+    The checker's loader reads the file first, so fmt refuses exactly the files `check`
+    refuses, with the same diagnostic.
+    """
+    document = load.load_text(text, shown)
+    if document.problems:
+        raise FormatRefused(document.problems[0])
+    return _format_loaded(text, document, model, shown)
+
+
+def _format_loaded(text: str, document: load.Document, model: type[BaseModel], shown: str) -> str:
+    tree = _parse(_readable_by_ruamel(text), shown)
     if not isinstance(tree, CommentedMap):
         raise FormatRefused(
             diagnostics.error(shown, 1, 1, "not-a-mapping", "the file must be a mapping of fields")
@@ -194,7 +209,7 @@ def format_text(text: str, model: type[BaseModel], shown: str = "<text>") -> str
     # Blank lines are moved with the keys they follow; one left by an empty block scalar
     # (`summary: |` then a blank line) can end up first, and would move again next time.
     formatted = "\n".join(lines).strip("\n") + "\n"
-    _check_same_data(text, formatted, model, shown)
+    _check_same_data(document, formatted, model, shown)
     return formatted
 
 
@@ -210,19 +225,80 @@ def _yaml() -> YAML:
 
 
 def _parse(text: str, shown: str) -> Any:
+    """The round-trip tree of a file the checker's loader has read without a problem.
+
+    Should ruamel.yaml still refuse it, the two parsers disagree about the file: that is a
+    bug of fmt, not a mistake of the editor, and it is reported as one.
+    """
     try:
         return _yaml().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+    # ruamel.yaml raises NotImplementedError on some comment placements libyaml reads fine.
+    except (YAMLError, ValueError, NotImplementedError) as exc:
+        mark = exc.problem_mark if isinstance(exc, MarkedYAMLError) else None
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        message = f"YAML syntax error: {problem}; the file was not formatted"
-        raise FormatRefused(
-            diagnostics.error(shown, line, column, "yaml-syntax", message)
-        ) from None
-    except (YAMLError, ValueError) as exc:
-        message = f"cannot read the file ({exc}); it was not formatted"
-        raise FormatRefused(diagnostics.error(shown, 1, 1, "yaml-syntax", message)) from None
+        problem = (exc.problem if isinstance(exc, MarkedYAMLError) else None) or str(exc)
+        message = (
+            f"the checker reads this file, but the formatter cannot ({problem}), so it was left "
+            "as it is; please report this file to the developers"
+        )
+        raise FormatRefused(diagnostics.error(shown, line, column, "fmt-unsafe", message)) from None
+
+
+def _readable_by_ruamel(text: str) -> str:
+    """`text` as ruamel.yaml can read it, saying to the checker's loader what it said.
+
+    libyaml, like the YAML specification, takes a tab as white space after a colon or a dash,
+    before a comment or inside a plain value; ruamel.yaml refuses a tab anywhere outside
+    quotes and block scalars. So a tab between tokens becomes a space, and a plain value that
+    holds a tab is written in double quotes, where a tab is allowed. (fmt writes a value plain
+    again wherever it can, so the quotes added here do not show in what it writes.)
+    """
+    if "\t" not in text and "#" not in text:
+        return text
+    pieces: list[str] = []
+    done = 0
+    previous: pyyaml.Token | None = None
+    for token in load.tokens(text):
+        start, end = token.start_mark.index, token.end_mark.index
+        if start < done:
+            continue  # a token of no width, such as the start of a mapping
+        between = text[done:start]
+        pieces.append(_spaces_for_tabs(between))
+        # ruamel.yaml stops with NotImplementedError on `key: # comment`, then the value on
+        # the next line, then a blank line; it reads the same value in quotes.
+        value_after_comment = isinstance(previous, pyyaml.ValueToken) and "#" in between
+        pieces.append(_token_for_ruamel(token, text[start:end], value_after_comment))
+        done = end
+        previous = token
+    pieces.append(_spaces_for_tabs(text[done:]))
+    return "".join(pieces)
+
+
+def _token_for_ruamel(token: pyyaml.Token, written: str, after_comment: bool) -> str:
+    if not isinstance(token, pyyaml.ScalarToken):
+        return written
+    header, newline, body = written.partition("\n")
+    if token.plain and ("\t" in written or after_comment):
+        return json.dumps(token.value, ensure_ascii=False)
+    if token.style == ">" and "\t" in body:
+        # ruamel.yaml folds a line that starts with a tab into the line above; YAML does not.
+        # A block scalar runs to the start of the next line that holds something: keep its
+        # line breaks, so the lines below stay where they were.
+        return json.dumps(token.value, ensure_ascii=False) + "\n" * written.count("\n")
+    if token.style in ("|", ">") and "\t" in header:
+        # A tab after `|` or `>-` and before the line break; the text below is kept as it is.
+        return _spaces_for_tabs(header) + newline + body
+    return written
+
+
+def _spaces_for_tabs(between_tokens: str) -> str:
+    """White space and comments between tokens: tabs become spaces, except inside comments."""
+    lines = between_tokens.split("\n")
+    for number, line in enumerate(lines):
+        comment = line.find("#")
+        code, rest = (line, "") if comment < 0 else (line[:comment], line[comment:])
+        lines[number] = code.replace("\t", " ") + rest
+    return "\n".join(lines)
 
 
 def _dump(tree: CommentedMap) -> str:
@@ -431,8 +507,7 @@ def _set_prefix(line: str, column: int, prefix: str) -> str:
 # --- the safety net ------------------------------------------------------------------------------
 
 
-def _check_same_data(before: str, after: str, model: type[BaseModel], shown: str) -> None:
-    old = load.load_text(before, shown)
+def _check_same_data(old: load.Document, after: str, model: type[BaseModel], shown: str) -> None:
     new = load.load_text(after, shown)
     if new.problems or _with_iso_dates(old.data, model) != new.data:
         raise FormatRefused(

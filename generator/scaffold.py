@@ -17,8 +17,10 @@ lay it out, so formatting a fresh template changes nothing.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
+import unicodedata
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -33,6 +35,8 @@ EXIT_USAGE = 2
 
 COMMENT_WIDTH = 100
 INDENT = "  "
+
+_NOT_IN_AN_ID = re.compile(r"[^a-z0-9]+")
 
 # The command takes the singular ('new event'); the folder under content/ is plural.
 FOLDERS: dict[str, schema.FileKind] = {
@@ -50,7 +54,9 @@ def run_new_command(args: argparse.Namespace) -> int:
     content: Path = args.content
     problem = id_problem(entity_id)
     if problem is not None:
-        print(f"error: {problem}", file=sys.stderr)
+        suggestion = suggested_id(entity_id)
+        hint = f" (did you mean '{suggestion}'?)" if suggestion is not None else ""
+        print(f"error: {problem}{hint}", file=sys.stderr)
         return EXIT_USAGE
     folder = FOLDERS[kind]
     target = content / folder / f"{entity_id}.yaml"
@@ -64,6 +70,16 @@ def run_new_command(args: argparse.Namespace) -> int:
         return EXIT_EXISTS
     print(target.as_posix())
     return EXIT_OK
+
+
+def suggested_id(wanted: str) -> str | None:
+    """A safe id close to what the editor typed ('Niger-Coup' → 'niger-coup'), if there is one."""
+    ascii_text = unicodedata.normalize("NFKD", wanted).encode("ascii", "ignore").decode("ascii")
+    slug = _NOT_IN_AN_ID.sub("-", ascii_text.lower()).strip("-")
+    slug = slug[: schema.ID_MAX_LENGTH].rstrip("-")
+    if not slug or slug == wanted or id_problem(slug) is not None:
+        return None
+    return slug
 
 
 def id_problem(entity_id: str) -> str | None:

@@ -148,9 +148,10 @@ def test_a_file_that_does_not_parse_is_reported_and_left_alone(
     monkeypatch.chdir(tmp_path)
     assert main(["fmt", "content/events/e.yaml"]) == 1
     out, err = capsys.readouterr()
+    # The checker's own diagnostic, at the bracket that is never closed.
     assert out == (
-        "content/events/e.yaml:3:5: error: YAML syntax error: did not find expected ',' or ']'"
-        " (while parsing a flow sequence) [yaml-syntax]\n"
+        "content/events/e.yaml:2:8: error: YAML syntax error: the '[' here is never closed; end it"
+        " with ']' [yaml-syntax]\n"
     )
     assert err == (
         "fmt: 0 files reformatted, 0 files unchanged, 1 file not formatted (errors above)\n"

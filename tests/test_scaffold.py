@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import diagnostics, fmt, scaffold, schema
 from generator.cli import main
@@ -110,30 +112,51 @@ def test_a_fresh_template_is_already_formatted(kind: str) -> None:
     assert fmt.format_text(text, schema.MODELS[folder]) == text
 
 
+UNSAFE = (
+    "is not a safe id: use lower-case ASCII letters, digits and single hyphens, such as "
+    "'mali-coup-2021'"
+)
+
+
 @pytest.mark.parametrize(
     ("entity_id", "message"),
     [
-        (
-            "Niger_Coup",
-            "'Niger_Coup' is not a safe id: use lower-case ASCII letters, digits and single "
-            "hyphens, such as 'mali-coup-2021'",
-        ),
-        (
-            "../escape",
-            "'../escape' is not a safe id: use lower-case ASCII letters, digits and single "
-            "hyphens, such as 'mali-coup-2021'",
-        ),
+        ("Niger_Coup", f"'Niger_Coup' {UNSAFE} (did you mean 'niger-coup'?)"),
+        ("Niger-Coup-2023", f"'Niger-Coup-2023' {UNSAFE} (did you mean 'niger-coup-2023'?)"),
+        ("Coup d'État 2023", f"'Coup d'État 2023' {UNSAFE} (did you mean 'coup-d-etat-2023'?)"),
+        ("../escape", f"'../escape' {UNSAFE} (did you mean 'escape'?)"),
+        ("@@", f"'@@' {UNSAFE}"),
+        # 'con' is what 'CON' would become, and it is reserved too: no suggestion.
+        ("CON", f"'CON' {UNSAFE}"),
         ("con", "'con' is a reserved file name on Windows; choose another id"),
-        ("a" * 81, "id is longer than 80 characters"),
+        ("a" * 81, f"id is longer than 80 characters (did you mean '{'a' * 80}'?)"),
     ],
 )
-def test_unsafe_ids_are_refused(
+def test_unsafe_ids_are_refused_with_a_safe_suggestion(
     entity_id: str, message: str, content: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = sorted(p.as_posix() for p in content.rglob("*"))
     assert main(["new", "event", entity_id, "--content", str(content)]) == 2
     assert capsys.readouterr() == ("", f"error: {message}\n")
     assert sorted(p.as_posix() for p in content.rglob("*")) == before
+
+
+@given(st.text())
+def test_a_suggested_id_is_always_a_safe_id(wanted: str) -> None:
+    suggestion = scaffold.suggested_id(wanted)
+    assert suggestion is None or scaffold.id_problem(suggestion) is None
+    assert suggestion != wanted
+
+
+def test_new_typed_inside_a_kind_folder_writes_into_the_projects_content(
+    content: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It once wrote content/events/content/events/niger-coup-2023.yaml.
+    monkeypatch.chdir(content / "events")
+    assert main(["new", "event", "niger-coup-2023"]) == 0
+    assert capsys.readouterr() == ("../../content/events/niger-coup-2023.yaml\n", "")
+    assert (content / "events" / "niger-coup-2023.yaml").is_file()
+    assert not (content / "events" / "content").exists()
 
 
 def test_an_existing_file_is_never_overwritten(

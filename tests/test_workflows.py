@@ -1,7 +1,9 @@
-"""CI, nox, pre-commit and editor settings agree with each other and with the README."""
+"""CI, nox, pre-commit and editor settings agree with each other and with the README, and the
+README and docs/ document every nox session and every command."""
 
 from __future__ import annotations
 
+import argparse
 import ast
 import json
 import os
@@ -12,12 +14,14 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.cli import schema_texts
+from generator.cli import _parser, schema_texts
 from generator.schema import MODELS
+from tests.readme import commands, quick_start_blocks
 
 ROOT = Path(__file__).parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 CI_RUN = ROOT / ".ci" / "run"
+DOCS = ROOT / "docs"
 NOX_COMMAND = re.compile(r"\bnox -s ([a-z_]+(?: [a-z_]+)*)")
 
 
@@ -51,18 +55,6 @@ def _steps(workflow: dict[Any, Any]) -> list[tuple[str, dict[str, Any], dict[str
 def _commands(text: str) -> list[str]:
     """Shell lines that are not comments."""
     return [line.strip() for line in text.splitlines() if not line.strip().startswith("#")]
-
-
-def _readme_code_lines() -> list[str]:
-    readme = ROOT / "README.md"
-    assert readme.is_file(), "README.md is missing: it must say how to set up and test"
-    lines, fenced = [], False
-    for line in readme.read_text(encoding="utf-8").splitlines():
-        if line.strip().startswith("```"):
-            fenced = not fenced
-        elif fenced:
-            lines.append(line.strip())
-    return lines
 
 
 # --- nox ---------------------------------------------------------------------------------------
@@ -216,19 +208,45 @@ def test_ci_run_is_a_strict_executable_bash_script() -> None:
     assert os.access(CI_RUN, os.X_OK)
 
 
-def test_ci_run_runs_the_readmes_test_command() -> None:
-    test_commands = [line for line in _readme_code_lines() if line == "nox -s tests"]
-    assert test_commands, "the README must give `nox -s tests` in a fenced code block"
-    assert any(line.endswith(test_commands[0]) for line in _commands(CI_RUN.read_text("utf-8")))
+def _ci_run_lines() -> list[str]:
+    return _commands(CI_RUN.read_text("utf-8"))
 
 
-def test_ci_run_builds_the_site_the_way_the_readme_says() -> None:
-    assert any(line.endswith("nox -s site") for line in _readme_code_lines())
-    assert any(line.endswith("nox -s site") for line in _commands(CI_RUN.read_text("utf-8")))
+def test_the_readme_sets_nox_up_inside_the_project() -> None:
+    """Never into the system's Python, which pip refuses under PEP 668 (Debian 12)."""
+    set_up, tests = quick_start_blocks()
+    venv, install, build = commands(set_up)
+    assert venv == "python3 -m venv .venv"
+    assert install == ".venv/bin/pip install nox"
+    assert build == ".venv/bin/nox -s site"
+    assert commands(tests) == [".venv/bin/nox -s tests"]
+    for command in [*commands(set_up), *commands(tests)]:
+        assert not re.search(r"\bsudo\b|--user|--break-system-packages", command)
+
+
+def test_ci_run_sets_nox_up_the_readmes_way() -> None:
+    set_up, _ = quick_start_blocks()
+    *preparation, _ = commands(set_up)
+    lines = _ci_run_lines()
+    positions = [lines.index(command) for command in preparation]
+    assert positions == sorted(positions)
+
+
+def test_ci_run_builds_and_tests_with_the_readmes_commands() -> None:
+    set_up, tests = quick_start_blocks()
+    steps = [line.removeprefix("step ") for line in _ci_run_lines() if line.startswith("step ")]
+    assert commands(set_up)[-1] in steps
+    assert commands(tests)[0] in steps
+
+
+def test_ci_run_runs_every_session_with_the_readmes_nox() -> None:
+    nox_calls = [line for line in _ci_run_lines() if re.search(r"\bnox -s\b", line)]
+    assert nox_calls
+    assert all(line.startswith("step .venv/bin/nox -s ") for line in nox_calls)
 
 
 def test_ci_run_runs_lint_typecheck_check_and_browser() -> None:
-    named = _nox_sessions_named_in("\n".join(_commands(CI_RUN.read_text("utf-8"))))
+    named = _nox_sessions_named_in("\n".join(_ci_run_lines()))
     assert {"lint", "typecheck", "check", "tests", "site", "browser"} <= named
 
 
@@ -255,13 +273,37 @@ def test_pre_commit_formats_content_yaml_files() -> None:
     assert not re.match(hook["files"], "tests/fixtures/valid/content/events/x.yaml")
 
 
-def test_pre_commit_runs_the_same_ruff_as_nox() -> None:
-    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    ruff = next(repo for repo in config["repos"] if repo["repo"].endswith("/ruff-pre-commit"))
+def _pinned_ruff() -> str:
     pinned = re.search(r'RUFF = "ruff==([0-9.]+)"', (ROOT / "noxfile.py").read_text("utf-8"))
     assert pinned is not None
-    assert ruff["rev"] == f"v{pinned.group(1)}"
-    assert {hook["id"] for hook in ruff["hooks"]} == {"ruff-check", "ruff-format"}
+    return pinned.group(1)
+
+
+def test_pre_commit_fetches_nothing() -> None:
+    """Every hook runs a tool of the environment: commits work offline."""
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    assert {hook["language"] for hook in _hooks().values()} == {"system"}
+
+
+def test_pre_commit_runs_ruff_as_ruffs_own_hooks_do() -> None:
+    hooks = _hooks()
+    assert hooks["ruff-check"]["entry"] == "ruff check --force-exclude"
+    assert hooks["ruff-format"]["entry"] == "ruff format --force-exclude"
+    for name in ("ruff-check", "ruff-format"):
+        assert hooks[name]["types_or"] == ["python", "pyi"]
+
+
+def test_every_pinned_ruff_is_the_one_nox_pins() -> None:
+    """The pre-commit install line installs the ruff `nox -s lint` runs."""
+    texts = [ROOT / "README.md", ROOT / ".pre-commit-config.yaml", *sorted(DOCS.glob("*.md"))]
+    pins = {
+        path.name: set(re.findall(r"ruff==([0-9][0-9.]*[0-9])", path.read_text("utf-8")))
+        for path in texts
+    }
+    assert pins["README.md"] == {_pinned_ruff()}
+    assert pins[".pre-commit-config.yaml"] == {_pinned_ruff()}
+    assert set().union(*pins.values()) == {_pinned_ruff()}
 
 
 # --- VS Code -------------------------------------------------------------------------------------
@@ -277,3 +319,46 @@ def test_vscode_maps_every_kind_to_its_generated_schema() -> None:
 def test_vscode_recommends_the_yaml_extension() -> None:
     extensions = json.loads((ROOT / ".vscode" / "extensions.json").read_text(encoding="utf-8"))
     assert extensions["recommendations"] == ["redhat.vscode-yaml"]
+
+
+# --- the documentation ---------------------------------------------------------------------------
+
+README_MAX_LINES = 200
+
+
+def _documentation() -> str:
+    return "\n".join(path.read_text("utf-8") for path in [ROOT / "README.md", *DOCS.glob("*.md")])
+
+
+def test_the_readme_is_short_enough_to_read_first() -> None:
+    lines = (ROOT / "README.md").read_text("utf-8").splitlines()
+    assert len(lines) <= README_MAX_LINES
+
+
+def test_the_readme_shows_the_site_and_points_to_the_design() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    screenshots = re.findall(r"!\[[^\]]+\]\(([^)]+\.png)\)", readme)
+    assert screenshots
+    assert all((ROOT / shot).is_file() for shot in screenshots)
+    for linked in ("docs/design.md", "docs/security.md"):
+        assert f"]({linked}" in readme
+
+
+@pytest.mark.parametrize("name", sorted(_session_functions()))
+def test_every_nox_session_is_documented(name: str) -> None:
+    assert f"nox -s {name}" in _documentation()
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    actions = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(actions[0].choices)
+
+
+@pytest.mark.parametrize("command", sorted(_subcommands()))
+def test_every_command_and_its_options_are_documented(command: str) -> None:
+    documentation = _documentation()
+    assert f"python -m generator {command}" in documentation
+    for action in _subcommands()[command]._actions:
+        for option in action.option_strings:
+            if option.startswith("--") and option != "--help":
+                assert f"`{option}" in documentation or f" {option}" in documentation, option
