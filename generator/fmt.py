@@ -49,7 +49,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from generator import diagnostics, load, schema
+from generator import diagnostics, load, schema, slips
 from generator.diagnostics import Diagnostic
 from generator.guide import FieldDoc, fields_of
 
@@ -258,7 +258,7 @@ def _readable_by_ruamel(text: str) -> str:
     pieces: list[str] = []
     done = 0
     previous: pyyaml.Token | None = None
-    for token in load.tokens(text):
+    for token in slips.tokens(text):
         start, end = token.start_mark.index, token.end_mark.index
         if start < done:
             continue  # a token of no width, such as the start of a mapping

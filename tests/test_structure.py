@@ -18,6 +18,7 @@ GENERATOR = Path(__file__).parent.parent / "generator"
 # a package (render) by its folder.
 LAYERS: list[set[str]] = [
     {"diagnostics", "dates", "countries", "markdown", "runtime"},  # values and text
+    {"slips"},
     {"load", "schema"},
     {"provenance", "guide"},
     {"validate"},
