@@ -1,15 +1,13 @@
-"""A small version of the benchmark: generation must stay about linear in the fact base.
+"""A small version of the benchmark, and what it checks that does not depend on the clock.
 
-Not a wall-time threshold: the ratio of the generation times at two sizes, which a
-quadratic step (a page or a figure that scans the whole fact base per entity) would push
-well past the ratio of the sizes (16× for 4× the events, against a bound of 6×). The two
-sizes are timed in turn, so a burst of load from elsewhere falls on both, and the fastest
-run of each is compared: the best estimate of the work itself on a shared machine.
+Speed is measured by the benchmark (`nox -s bench`), never asserted here: a timed test on a
+shared machine fails for reasons of its own. What a quadratic step would also change is the
+output: a page that lists the whole fact base on every entity's page grows the site faster
+than the fact base, and that is counted here, in bytes.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -19,28 +17,27 @@ from generator import incremental
 from tests.test_incremental import tree
 
 SMALL, LARGE = 200, 800
-RUNS = 3
-# Four times the events; half as much again for noise and the fixed costs' share shrinking.
-MAX_RATIO = (LARGE / SMALL) * 1.5
+# Four times the events; a fifth more for the pages whose number does not grow (the home
+# page, the indexes) weighing less in the larger site.
+MAX_RATIO = (LARGE / SMALL) * 1.2
 
 
-def _generation_seconds(project: Path) -> float:
-    started = time.perf_counter()
-    generate_project(project, cache=False)
-    return time.perf_counter() - started
+def _site_bytes(project: Path) -> int:
+    return sum(len(data) for data in tree(project / "site_src").values())
 
 
 @pytest.mark.slow
-def test_generation_time_grows_about_linearly(tmp_path: Path) -> None:
+def test_the_generated_site_grows_about_linearly_with_the_fact_base(tmp_path: Path) -> None:
     small = make_project(tmp_path / "small", SMALL)
     large = make_project(tmp_path / "large", LARGE)
-    _generation_seconds(small)  # warm up imports and the page cache
-    small_runs, large_runs = [], []
-    for _ in range(RUNS):
-        small_runs.append(_generation_seconds(small))
-        large_runs.append(_generation_seconds(large))
-    ratio = min(large_runs) / min(small_runs)
-    assert ratio < MAX_RATIO, f"{LARGE} events took {ratio:.1f}× as long as {SMALL}"
+    generate_project(small, cache=False)
+    generate_project(large, cache=False)
+    ratio = _site_bytes(large) / _site_bytes(small)
+    assert ratio < MAX_RATIO, f"{LARGE} events made {ratio:.1f}× the bytes of {SMALL}"
+    page_sizes = [
+        len(data) for path, data in tree(large / "site_src").items() if path.endswith(".md")
+    ]
+    assert max(page_sizes) < 200_000  # no page holds the whole fact base
 
 
 def test_the_benchmark_runs_and_reports(tmp_path: Path) -> None:
