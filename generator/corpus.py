@@ -138,6 +138,7 @@ def load_corpus(
     """Load and check every content file, then build the fact base if nothing is wrong."""
     files, problems = content_files(content_dir)
     parsed: list[Parsed] = []
+    broken: list[tuple[str, str]] = []  # files with errors of their own, by kind and name
     digests: dict[tuple[str, str], str] = {}
     for done, (kind, path) in enumerate(files, start=1):
         shown = f"{content_dir.name}/{kind}/{os.path.basename(path)}"  # noqa: PTH119
@@ -148,9 +149,11 @@ def load_corpus(
             # read by validation, which this entity has passed.
             parsed.append(Parsed(kind, result.entity, Document(shown, {}, result.text)))
             digests[kind, result.entity.id] = result.digest
+        else:
+            broken.append((kind, os.path.basename(path).removesuffix(".yaml")))  # noqa: PTH119
         if progress is not None:
             progress(done, len(files))
-    problems.extend(check_corpus(parsed))
+    problems.extend(check_corpus(parsed, broken))
     problems.sort()
     if has_errors(problems):
         return CorpusResult(None, problems, len(files))

@@ -273,11 +273,20 @@ def _choices_at(model: type[pydantic.BaseModel], loc: Loc) -> list[str]:
 # --- corpus checks ------------------------------------------------------------------------------
 
 
-def check_corpus(parsed: Sequence[Parsed]) -> list[Diagnostic]:
+def check_corpus(
+    parsed: Sequence[Parsed], broken: Iterable[tuple[str, str]] = ()
+) -> list[Diagnostic]:
     """The problems no single file can show: ids used twice, references to ids that do not
-    exist, dates that contradict an actor's, and sources nobody cites."""
+    exist, dates that contradict an actor's, and sources nobody cites.
+
+    `broken` names the files, by kind and id (their file name), that have errors of their
+    own: they exist, so a reference to one is not reported as unknown; their own
+    diagnostics say what to fix.
+    """
     by_kind, problems = _by_id(parsed)
     ids = {kind: set(items) for kind, items in by_kind.items()}
+    for kind, entity_id in broken:
+        ids[kind].add(entity_id)
     cited: set[str] = set()
     for item in parsed:
         for loc, target_kind, target in _references(item.entity):
