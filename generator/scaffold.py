@@ -85,7 +85,7 @@ def suggested_id(wanted: str) -> str | None:
 def id_problem(entity_id: str) -> str | None:
     """Why `entity_id` cannot name a file, in the checker's own words; None if it can."""
     try:
-        schema._check_id(entity_id)
+        schema.check_id(entity_id)
     except PydanticCustomError as error:
         return error.message()
     return None

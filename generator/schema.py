@@ -49,7 +49,7 @@ RESERVED_IDS = frozenset(
 )
 
 
-def _check_id(value: str) -> str:
+def check_id(value: str) -> str:
     if not _ID_RE.match(value):
         raise PydanticCustomError(
             "unsafe_id",
@@ -72,7 +72,7 @@ def _check_id(value: str) -> str:
 
 Id = Annotated[
     str,
-    AfterValidator(_check_id),
+    AfterValidator(check_id),
     WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": ID_MAX_LENGTH}),
 ]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pydantic
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from generator.dates import PartialDate
 from generator.diagnostics import Diagnostic, closest, did_you_mean, error, warning
@@ -30,6 +30,7 @@ from generator.schema import (
     Relationship,
     Topic,
     bare_type,
+    check_id,
     markdown_fields,
 )
 
@@ -64,10 +65,19 @@ def validate_document(
                 column,
                 "id-mismatch",
                 f"id '{entity.id}' does not match the file name '{stem}.yaml'; "
-                f"rename the file to '{entity.id}.yaml' or change the id to '{stem}'",
+                f"rename the file to '{entity.id}.yaml'{_or_change_the_id_to(stem)}",
             )
         )
     return Parsed(kind, entity, document), problems
+
+
+def _or_change_the_id_to(stem: str) -> str:
+    """The other fix of a mismatched id, where the file's name would be a valid id."""
+    try:
+        check_id(stem)
+    except PydanticCustomError:
+        return " (the file name is not a valid id)"
+    return f" or change the id to '{stem}'"
 
 
 def _markdown_warnings(kind: FileKind, document: Document) -> Iterator[Diagnostic]:

@@ -167,7 +167,7 @@ def actor_yaml(actor_id: str) -> str:
             "Mali.yaml",
             "mali",
             "content/actors/Mali.yaml:1:5: error: id 'mali' does not match the file name "
-            "'Mali.yaml'; rename the file to 'mali.yaml' or change the id to 'Mali' "
+            "'Mali.yaml'; rename the file to 'mali.yaml' (the file name is not a valid id) "
             "[id-mismatch]",
         ),
         (
