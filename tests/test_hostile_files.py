@@ -180,7 +180,7 @@ def actor_yaml(actor_id: str) -> str:
             "m\u0430li.yaml",
             "mali",
             "content/actors/m\u0430li.yaml:1:5: error: id 'mali' does not match the file name "
-            "'m\u0430li.yaml'; rename the file to 'mali.yaml' or change the id to 'm\u0430li' "
+            "'m\u0430li.yaml'; rename the file to 'mali.yaml' (the file name is not a valid id) "
             "[id-mismatch]",
         ),
         (
