@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="default: mkdocs.yml"
     )
+    serve.add_argument(
+        "--poll", action="store_true", help="look for changes every half second, as mkdocs serve"
+    )
     return parser
 
 

@@ -2,13 +2,10 @@
 
 MkDocs' own live-reload server watches content/, pages/, mkdocs.yml and the theme's
 custom_dir (never site_src/, whose writes would set off a second build) and calls
-`Preview.rebuild` once per save. It generates site_src/, which keeps the modification time of
-every file whose bytes did not change, then runs a dirty MkDocs build: only the pages whose
-Markdown is newer than their HTML are rendered. What a dirty build leaves out comes from the
-last build (`_Memory`): the other pages' search entries and navigation titles; the HTML of
-pages that are gone is removed. A change to the settings or the navigation rebuilds in full.
-A failed build is served, in place of every page, as a page listing the problems until a save
-fixes it. docs/preview.md describes the mechanism.
+`Preview.rebuild` once per save. It generates site_src/ once, then renders only the pages
+whose Markdown changed (generator/preview_build.py). A failed build is served, in place of
+every page, as a page listing the problems until a save fixes it. docs/preview.md describes
+the mechanism.
 """
 
 from __future__ import annotations
@@ -16,7 +13,6 @@ from __future__ import annotations
 import argparse
 import errno
 import html
-import json
 import logging
 import shutil
 import socket
@@ -30,11 +26,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.config.base import Config
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from watchdog.events import (
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from generator import diagnostics
 from generator.build import (
@@ -45,14 +48,21 @@ from generator.build import (
     generate,
 )
 from generator.diagnostics import Diagnostic
-from generator.mkdocs_hook import PREVIEW_PLUGIN, fill_nav
+from generator.preview_build import (
+    Built,
+    CompiledTemplates,
+    NavigationChanged,
+    SiteMemory,
+    Stamps,
+    build_site,
+    stamps,
+)
 from generator.write import WAITING_MESSAGE, build_lock
 
 EXIT_OK = 0
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
 PROG = "python -m generator serve"
-SEARCH_INDEX = Path("search") / "search_index.json"
 
 log = logging.getLogger("generator.serve")
 
@@ -65,60 +75,55 @@ class Failure:
     problems: list[tuple[str, str]]  # (path:line:column or "", what is wrong)
 
 
-@dataclass(frozen=True)
-class _Memory:
-    """What the last complete MkDocs build left, for the next dirty build to fill in from."""
-
-    settings: dict[str, tuple[int, int]]  # the stamp of each file a change of which rebuilds all
-    pages: dict[str, tuple[Any, Any]]  # src_uri → (title, meta), for pages not rendered again
-    navigation: list[Any]
-    search: dict[str, list[Any]]  # page URL → its search index entries
-    outputs: set[str]  # the site files MkDocs wrote or copied
+# Only changes to files count: the generator reading a content file is not one.
+_CHANGES: list[type[FileSystemEvent]] = [
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+]
 
 
-class _NavigationChanged(Exception):
-    """Every page shows the navigation: a dirty build cannot bring it up to date."""
-
-
-class _NoSettings(Config):  # type: ignore[no-untyped-call]
-    """The preview plugin is added by the preview, not named in mkdocs.yml: it has none."""
-
-
-class _PreviewPlugin(BasePlugin[_NoSettings]):  # type: ignore[no-untyped-call]
-    """Added to each build's plugins: fills the navigation in and notes what was rendered."""
-
-    def __init__(self, storylines: list[str], memory: _Memory | None) -> None:
+class _OneFile(FileSystemEventHandler):
+    def __init__(self, path: str, handler: FileSystemEventHandler) -> None:
         super().__init__()
-        self.storylines = storylines
-        self.memory = memory  # None: a full build
-        self.nav: Any = None
-        self.files: Any = None
-        self.rendered: list[Any] = []  # pages
+        self.path = path
+        self.handler = handler
 
-    def on_config(self, config: Any) -> Any:
-        fill_nav(config, Path(config.docs_dir), self.storylines)
-        return config
+    def dispatch(self, event: FileSystemEvent) -> None:
+        if self.path in (event.src_path, event.dest_path):
+            self.handler.dispatch(event)
 
-    def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
-        self.nav = nav
-        return nav
 
-    def on_env(self, env: Any, config: Any, files: Any) -> Any:
-        self.files = files
-        if self.memory is None:
-            log.info(f"Building {len(files.documentation_pages()):,} pages…")
-            return env
-        for file in files.documentation_pages():
-            # A page the dirty build did not read has no title; the navigation shows it.
-            if file.page.content is None and file.src_uri in self.memory.pages:
-                file.page.title, file.page.meta = self.memory.pages[file.src_uri]
-        if _signature(self.nav.items) != self.memory.navigation:
-            raise _NavigationChanged
-        return env
+class _Notifications:
+    """LiveReloadServer's observer, told of changes by the operating system (inotify, FSEvents)
+    instead of polling: MkDocs' polling observer reads the status of every watched file twice a
+    second, which at 10,000 events takes a large share of a core, and of the build's time."""
 
-    def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        self.rendered.append(page)
-        return output
+    def __init__(self) -> None:
+        self.observer = Observer()
+
+    def schedule(
+        self, handler: FileSystemEventHandler, path: str, *, recursive: bool = False
+    ) -> ObservedWatch:
+        if Path(path).is_dir():
+            return self.observer.schedule(handler, path, recursive=recursive, event_filter=_CHANGES)
+        # A file's folder: an editor that saves by renaming a new file over the old one would
+        # end a watch on the file itself.
+        folder = str(Path(path).parent)
+        return self.observer.schedule(_OneFile(path, handler), folder, event_filter=_CHANGES)
+
+    def unschedule(self, watch: ObservedWatch) -> None:
+        self.observer.unschedule(watch)
+
+    def start(self) -> None:
+        self.observer.start()
+
+    def stop(self) -> None:
+        self.observer.stop()
+
+    def join(self, timeout: float | None = None) -> None:
+        self.observer.join(timeout)
 
 
 class _PreviewServer(LiveReloadServer):
@@ -162,15 +167,23 @@ class _PreviewServer(LiveReloadServer):
 class Preview:
     """The site, built into a temporary folder and served, rebuilt on every save."""
 
-    def __init__(self, config_file: Path, host: str, port: int, mount_path: str) -> None:
+    def __init__(
+        self, config_file: Path, host: str, port: int, mount_path: str, *, poll: bool = False
+    ) -> None:
         self.config_file = config_file
         self.root = config_file.parent
         self.site_dir = Path(tempfile.mkdtemp(prefix="generator-serve-"))
         self.host = host
         self.server = _PreviewServer(self.rebuild, host, port, str(self.site_dir), mount_path)
-        self.memory: _Memory | None = None
+        if not poll:
+            self.server.observer = _Notifications()  # type: ignore[assignment]
+        self.memory: SiteMemory | None = None
+        self.templates = CompiledTemplates()
         self.config: Any = None  # the last one loaded
         self.rendered: list[str] = []  # the pages the last build rendered, by path in site_src/
+        # The last build's start (time.perf_counter) and seconds: "generation" and "total".
+        self.timings: dict[str, float] = {}
+        self.warnings: list[str] = []  # the generator's, from the last build
         self._started = False
 
     def listen(self) -> None:
@@ -196,6 +209,7 @@ class Preview:
     def rebuild(self) -> None:
         """One save: site_src/ generated once, then only its changed pages rendered."""
         started = time.perf_counter()
+        self.timings = {"started": started}
         with _errors_logged_by_mkdocs() as errors:
             try:
                 failure = self._rebuild(started)
@@ -218,34 +232,26 @@ class Preview:
                 log.error(problem.format_text())
             heading = f"Content errors ({diagnostics.summary(problems)})"
             return Failure(heading, [_located(problem) for problem in problems])
-        generation = time.perf_counter() - started
-        settings = _stamps([self.config_file, self.root / "pages", self._custom_dir()])
+        generation = self.timings["generation"] = time.perf_counter() - started
+        settings = stamps([self.config_file, self.root / "pages", self._custom_dir()])
         previous, self.memory = self.memory, None  # set again once this build is complete
         full = previous is None or previous.settings != settings
         assert result.report is not None
         changed = result.report.written or result.report.removed
         if previous is not None and not full and not changed:
             self.memory, self.rendered = previous, []
+            self.timings["total"] = time.perf_counter() - started
             log.info(f"No page changed (generation {generation:.2f} s)")
             return None
         try:
-            plugin = self._build(config, result.storylines, None if full else previous)
-        except _NavigationChanged:
+            built = self._build(config, result.storylines, settings, None if full else previous)
+        except NavigationChanged:
             log.info("The navigation changed, and every page shows it: building them all")
             full = True
-            plugin = self._build(self._load_config(), result.storylines, None)
-        self.memory = _remember(plugin, settings, None if full else previous, self.site_dir)
-        self.rendered = [page.file.src_uri for page in plugin.rendered]
-        total = len(plugin.files.documentation_pages())
-        seconds = time.perf_counter() - started
-        if full:
-            log.info(f"Built {total:,} pages in {seconds:.2f} s (generation {generation:.2f} s)")
-        else:
-            names = ", ".join(self.rendered[:4]) + (", …" if len(self.rendered) > 4 else "")
-            log.info(
-                f"Rebuilt {len(self.rendered)} of {total:,} pages in {seconds:.2f} s "
-                f"(generation {generation:.2f} s): {names}"
-            )
+            built = self._build(self._load_config(), result.storylines, settings, None)
+        self.memory, self.rendered = built.memory, built.rendered
+        seconds = self.timings["total"] = time.perf_counter() - started
+        log.info(_summary(built, full, seconds, generation))
         return None
 
     def _load_config(self) -> Any:
@@ -272,97 +278,30 @@ class Preview:
                 edit_base=edit_base_from_settings(config.repo_url, config.extra),
             )
         if result.report is not None:
-            for problem in result.diagnostics:
-                log.warning(problem.format_text())
-            for line in [
-                *foreign_file_warnings(out, result.report),
-                *edited_file_warnings(out, result.report),
-            ]:
-                log.warning(line)
+            warnings = [problem.format_text() for problem in result.diagnostics]
+            warnings += foreign_file_warnings(out, result.report)
+            warnings += edited_file_warnings(out, result.report)
+            if warnings != self.warnings:  # not the same lines again after every save
+                for line in warnings:
+                    log.warning(line)
+            self.warnings = warnings
         return result
 
-    def _build(self, config: Any, storylines: list[str], memory: _Memory | None) -> _PreviewPlugin:
-        plugin = _PreviewPlugin(storylines, memory)
-        config.plugins[PREVIEW_PLUGIN] = plugin
-        build(config, serve_url=self.server.url, dirty=memory is not None)
-        return plugin
+    def _build(
+        self, config: Any, storylines: list[str], settings: Stamps, previous: SiteMemory | None
+    ) -> Built:
+        if previous is None:
+            pages = sum(1 for _ in Path(config.docs_dir).rglob("*.md"))
+            log.info(f"Building {pages:,} pages…")
+        return build_site(config, storylines, previous, settings, self.templates)
 
 
-# --- what a dirty build leaves out --------------------------------------------------------------
-
-
-def _remember(
-    plugin: _PreviewPlugin,
-    settings: dict[str, tuple[int, int]],
-    previous: _Memory | None,
-    site_dir: Path,
-) -> _Memory:
-    """Complete what a dirty build left out, and keep what the next one will need."""
-    pages = [file.page for file in plugin.files.documentation_pages()]
-    outputs = {file.abs_dest_path for file in plugin.files}
-    if previous is not None:
-        _remove(previous.outputs - outputs, site_dir)
-    search = _merge_search_index(
-        site_dir / SEARCH_INDEX,
-        [page.url for page in pages],
-        {page.url for page in plugin.rendered},
-        previous.search if previous is not None else None,
-    )
-    return _Memory(
-        settings,
-        {page.file.src_uri: (page.title, page.meta) for page in pages},
-        _signature(plugin.nav.items),
-        search,
-        outputs,
-    )
-
-
-def _merge_search_index(
-    path: Path, urls: list[str], rendered: set[str], previous: dict[str, list[Any]] | None
-) -> dict[str, list[Any]]:
-    """Each page's search entries: this build's for the pages it rendered, the last build's
-    for the others. The search plugin wrote only the rendered pages' (a full build: all)."""
-    if not path.is_file():
-        return {}  # no search plugin
-    index = json.loads(path.read_text(encoding="utf-8"))
-    fresh: dict[str, list[Any]] = {}
-    for entry in index["docs"]:
-        fresh.setdefault(entry["location"].partition("#")[0], []).append(entry)
-    if previous is None:
-        return fresh
-    merged = {url: (fresh if url in rendered else previous).get(url, []) for url in urls}
-    index["docs"] = [entry for url in urls for entry in merged[url]]
-    path.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")
-    return merged
-
-
-def _remove(outputs: Iterable[str], site_dir: Path) -> None:
-    """The files of pages that are gone, and the folders they leave empty."""
-    for output in outputs:
-        path = Path(output)
-        path.unlink(missing_ok=True)
-        for folder in path.parents:
-            if folder == site_dir or not folder.is_relative_to(site_dir) or any(folder.iterdir()):
-                break
-            folder.rmdir()
-
-
-def _signature(items: Iterable[Any]) -> list[Any]:
-    """The navigation as every page shows it: titles and addresses, in order."""
-    return [
-        (item.title, getattr(item, "url", None), _signature(item.children or [])) for item in items
-    ]
-
-
-def _stamps(paths: Iterable[Path | None]) -> dict[str, tuple[int, int]]:
-    """The modification time and size of each file at or under `paths`."""
-    stamps = {}
-    for path in paths:
-        for file in (sorted(path.rglob("*")) if path.is_dir() else [path]) if path else []:
-            if file.is_file():
-                stat = file.stat()
-                stamps[file.as_posix()] = (stat.st_mtime_ns, stat.st_size)
-    return stamps
+def _summary(built: Built, full: bool, seconds: float, generation: float) -> str:
+    timing = f"in {seconds:.2f} s (generation {generation:.2f} s)"
+    if full:
+        return f"Built {built.pages:,} pages {timing}"
+    names = ", ".join(built.rendered[:4]) + (", …" if len(built.rendered) > 4 else "")
+    return f"Rebuilt {len(built.rendered)} of {built.pages:,} pages {timing}: {names}"
 
 
 # --- problems -----------------------------------------------------------------------------------
@@ -458,7 +397,7 @@ def run_serve_command(args: argparse.Namespace) -> int:
     if not host or not port.isdigit() or int(port) > 65535:
         return _usage_error(f"-a {address}: give a host and a port, such as 127.0.0.1:8000")
     mount_path = urlsplit(config.site_url or "/").path
-    preview = Preview(config_file, host.strip("[]"), int(port), mount_path)
+    preview = Preview(config_file, host.strip("[]"), int(port), mount_path, poll=args.poll)
     try:
         preview.listen()
     except OSError as problem:
