@@ -327,3 +327,23 @@ def test_plain_mkdocs_serve_watches_the_sources_instead_of_site_src(tmp_path: Pa
     server.watch(config.docs_dir)  # as `mkdocs serve` does before the plugins' on_serve
     mkdocs_hook.on_serve(server, config, builder=None)
     assert server.watched == [str(project / "content"), str(project / "pages")]
+
+
+def test_the_preview_benchmark_runs_and_reports(tmp_path: Path) -> None:
+    from benchmarks.preview import EDITS, measure, table
+    from benchmarks.run import EDITED_EVENT, make_project
+
+    project = make_project(tmp_path / "project", 40)
+    event = project / "content" / "events" / f"{EDITED_EVENT}.yaml"
+    original = event.read_text(encoding="utf-8")
+    result = measure("40 events", project, event, 1)
+    assert event.read_text(encoding="utf-8") == original  # put back
+    assert result["search_found"] == 1
+    assert (
+        result["search_pages"] == result["pages"] == len(list((project / "site_src").rglob("*.md")))
+    )
+    # A role is shown on the event's page and its actor's; a title on every list of events.
+    assert result["save_role"]["rendered"] == 2
+    assert result["save_title"]["rendered"] > 2
+    assert [run["edit"] for run in result["raw"]["saves"]] == list(EDITS)
+    assert "| save a participant's role → page visible |" in table([result])
