@@ -84,17 +84,6 @@ _CHANGES: list[type[FileSystemEvent]] = [
 ]
 
 
-class _OneFile(FileSystemEventHandler):
-    def __init__(self, path: str, handler: FileSystemEventHandler) -> None:
-        super().__init__()
-        self.path = path
-        self.handler = handler
-
-    def dispatch(self, event: FileSystemEvent) -> None:
-        if self.path in (event.src_path, event.dest_path):
-            self.handler.dispatch(event)
-
-
 class _Notifications:
     """LiveReloadServer's observer, told of changes by the operating system (inotify, FSEvents)
     instead of polling: MkDocs' polling observer reads the status of every watched file twice a
@@ -106,12 +95,7 @@ class _Notifications:
     def schedule(
         self, handler: FileSystemEventHandler, path: str, *, recursive: bool = False
     ) -> ObservedWatch:
-        if Path(path).is_dir():
-            return self.observer.schedule(handler, path, recursive=recursive, event_filter=_CHANGES)
-        # A file's folder: an editor that saves by renaming a new file over the old one would
-        # end a watch on the file itself.
-        folder = str(Path(path).parent)
-        return self.observer.schedule(_OneFile(path, handler), folder, event_filter=_CHANGES)
+        return self.observer.schedule(handler, path, recursive=recursive, event_filter=_CHANGES)
 
     def unschedule(self, watch: ObservedWatch) -> None:
         self.observer.unschedule(watch)

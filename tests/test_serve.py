@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 import socket
 import subprocess
@@ -71,6 +72,14 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def save_by_rename(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    saved = path.with_name(path.name + ".new")
+    saved.write_text(text.replace(old, new), encoding="utf-8")
+    saved.replace(path)
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -134,14 +143,17 @@ def page_urls(site_src: Path) -> set[str]:
 
 
 @pytest.fixture
-def preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Preview]:
+def preview(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Preview]:
+    """The preview of a copy of the project; `poll` (indirect parameter): MkDocs' observer."""
     (tmp_path / "project").mkdir()
     project = mkdocs_project(tmp_path / "project", SMALL_CONTENT)
     monkeypatch.chdir(project)
     # The sitemap's dates and its .gz header: the same in the preview and the full build.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    server = Preview(Path("mkdocs.yml"), "127.0.0.1", 0, "/")
+    server = Preview(Path("mkdocs.yml"), "127.0.0.1", 0, "/", poll=getattr(request, "param", False))
     server.listen()
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
@@ -158,6 +170,7 @@ def test_the_preview_watches_the_sources_not_site_src(preview: Preview) -> None:
     assert len(preview.rendered) == len(list(Path("site_src").rglob("*.md")))
 
 
+@pytest.mark.parametrize("preview", [False, True], ids=["notified", "polling"], indirect=True)
 def test_a_save_renders_only_the_pages_it_changed_and_search_keeps_every_page(
     preview: Preview, tmp_path: Path
 ) -> None:
@@ -180,6 +193,53 @@ def test_a_save_renders_only_the_pages_it_changed_and_search_keeps_every_page(
     assert set(index) == page_urls(site_src)
     assert index["events/niger-coup-2023/"][0] == "The Niamey coup of 26 July"
     assert_site_is_whole(preview, tmp_path)
+
+
+def build_summaries(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What each build ended with, as the terminal shows it, without its seconds."""
+    return [
+        re.sub(r" in [0-9.]+ s.*| \(generation .*|;.*", "", record.getMessage())
+        for record in caplog.records
+        if record.name == "generator.serve"
+        and record.getMessage().startswith(("Built ", "Rebuilt ", "No page", "Content errors"))
+    ]
+
+
+def settle(caplog: pytest.LogCaptureFixture, quiet: float = 2.0) -> None:
+    """Wait until no build has ended for `quiet` seconds: a build that a save's own build set
+    off would start within a tenth of a second of its end."""
+    count, since = len(build_summaries(caplog)), time.monotonic()
+    deadline = since + TIMEOUT
+    while time.monotonic() - since < quiet:
+        if time.monotonic() > deadline:
+            pytest.fail("the preview kept building")
+        time.sleep(0.1)
+        if len(build_summaries(caplog)) != count:
+            count, since = len(build_summaries(caplog)), time.monotonic()
+
+
+def test_each_save_is_built_once(preview: Preview, caplog: pytest.LogCaptureFixture) -> None:
+    """Neither the generator's writes (site_src/ is not watched) nor its reading content/ and
+    mkdocs.yml (only changes count) set off another build, with or without content errors."""
+    caplog.set_level(logging.INFO, logger="generator.serve")
+    before = "Military coup in Niger"
+    for title in ("The Niamey coup", "A coup in Niger, July 2023"):
+        edit(EVENT, f"title: {before}", f"title: {title}")
+        wait_for(shows(preview, "events/niger-coup-2023/", title))
+        settle(caplog)
+        before = title
+    edit(EVENT, "kind: coup", "kind: putsch")
+    wait_for(lambda: fetch(preview, "events/niger-coup-2023/")[0] == 500)
+    settle(caplog)
+    edit(EVENT, "kind: putsch", "kind: coup")
+    wait_for(shows(preview, "events/niger-coup-2023/", before))
+    settle(caplog)
+    assert build_summaries(caplog) == [
+        "Rebuilt 7 of 37 pages",
+        "Rebuilt 7 of 37 pages",
+        "Content errors (1 error, 0 warnings)",
+        "No page changed",  # the content is as before the error
+    ]
 
 
 def test_a_new_page_and_a_removed_one_leave_the_site_as_a_full_build_would(
@@ -218,9 +278,12 @@ def test_a_change_to_the_navigation_renders_every_page_again(
 
 def test_settings_and_hand_written_pages_rebuild_in_full(preview: Preview, tmp_path: Path) -> None:
     every_page = len(list(Path("site_src").rglob("*.md")))
-    edit(Path("mkdocs.yml"), "site_description: A sourced", "site_description: A checked")
-    wait_for(shows(preview, "", 'content="A checked timeline'))
-    assert len(preview.rendered) == every_page
+    # Saved twice as some editors save: a new file renamed over the old one, which ends a
+    # watch on the file itself.
+    for old, new in (("A sourced", "A checked"), ("A checked", "A twice-checked")):
+        save_by_rename(Path("mkdocs.yml"), f"site_description: {old}", f"site_description: {new}")
+        wait_for(shows(preview, "", f'content="{new} timeline'))
+        assert len(preview.rendered) == every_page
 
     about = Path("pages/about/index.md")
     about.write_text(about.read_text(encoding="utf-8") + "\nA sentence added to the about page.\n")
