@@ -175,6 +175,7 @@ class Preview:
 
     def serve(self) -> None:
         """Build, then serve, rebuilding on every change, until interrupted or shut down."""
+        log.info(f"Checking {self.root / 'content'}/ and writing the pages…")
         self.rebuild()
         for path in self.watched():
             self.server.watch(str(path))
