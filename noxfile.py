@@ -94,10 +94,9 @@ def site(session: nox.Session) -> None:
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Build the pages, then preview the site live (e.g. -- -a 127.0.0.1:8000)."""
+    """Preview the site live, rebuilding the pages each save changes (e.g. -- -a 127.0.0.1:8001)."""
     session.install("-e", ".")
-    session.run("python", "-m", "generator", "build")
-    session.run("mkdocs", "serve", *session.posargs, env=QUIET_MKDOCS)
+    session.run("python", "-m", "generator", "serve", *session.posargs, env=QUIET_MKDOCS)
 
 
 @nox.session

@@ -57,7 +57,9 @@ def hand_written_pages(pages_dir: Path) -> dict[str, str]:
     return {
         path.relative_to(pages_dir).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(pages_dir.rglob("*.md"))
-        if path.is_file() and not any(part.startswith(".") for part in path.parts)
+        # Hidden files and folders inside pages/ are skipped, not the folders above it.
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(pages_dir).parts)
     }
 
 

@@ -68,6 +68,17 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("paths", nargs="*", type=Path, help="files to format (default: all content)")
     fmt.add_argument("--check", action="store_true", help="only report files that would change")
     _add_content_option(fmt)
+
+    serve = commands.add_parser(
+        "serve", help="preview the site live, rebuilding only the pages a save changes"
+    )
+    serve.add_argument("-a", "--dev-addr", metavar="HOST:PORT", help="default: mkdocs.yml's")
+    serve.add_argument(
+        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="default: mkdocs.yml"
+    )
+    serve.add_argument(
+        "--poll", action="store_true", help="look for changes every half second, as mkdocs serve"
+    )
     return parser
 
 
@@ -157,12 +168,19 @@ def run_fmt(args: argparse.Namespace) -> int:
     return run_fmt_command(args)
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    from generator.serve import run_serve_command
+
+    return run_serve_command(args)
+
+
 COMMANDS = {
     "check": run_check,
     "schema": run_schema,
     "build": run_build,
     "new": run_new,
     "fmt": run_fmt,
+    "serve": run_serve,
 }
 
 

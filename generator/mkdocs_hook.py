@@ -3,14 +3,20 @@
 `mkdocs build` and each rebuild of `mkdocs serve` run `on_config`, which runs the same
 generation step as `python -m generator build`, under the same lock (`site_src.lock`), so
 the two never interleave. A content error stops the build with the
-checker's diagnostics and leaves site_src/ as it was. `on_serve` adds content/ and pages/ to
-the live-reload watcher, so saving a YAML file rebuilds the pages.
+checker's diagnostics and leaves site_src/ as it was. `on_serve` watches content/ and pages/
+instead of site_src/: saving a YAML file rebuilds the pages once, and the generator's own
+writes into site_src/ do not set off a second, identical rebuild.
+
+`python -m generator serve` (generator/serve.py) generates site_src/ itself, once per save,
+and fills the navigation with `fill_nav`; it registers the plugin `PREVIEW_PLUGIN`, which
+tells `on_config` to leave both to it.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +41,7 @@ log = logging.getLogger("mkdocs.hooks.generator")
 
 ABOUT_TITLE = "About"
 STORYLINES_TITLE = "Storylines"
+PREVIEW_PLUGIN = "generator-preview"
 
 
 def _project_root(config: Any) -> Path:
@@ -42,6 +49,8 @@ def _project_root(config: Any) -> Path:
 
 
 def on_config(config: Any) -> Any:
+    if PREVIEW_PLUGIN in config.plugins:
+        return config
     root = _project_root(config)
     out = Path(config.docs_dir)
     # The same lock as `python -m generator build`, held from reading content/ to the swap.
@@ -67,11 +76,11 @@ def on_config(config: Any) -> Any:
     for line in edited_file_warnings(out, result.report):
         log.warning(line)
     log.info(summary_line(out, result))
-    _fill_nav(config, out, result.storylines)
+    fill_nav(config, out, result.storylines)
     return config
 
 
-def _fill_nav(config: Any, out: Path, storylines: list[str]) -> None:
+def fill_nav(config: Any, out: Path, storylines: list[str]) -> None:
     """Sections whose pages depend on the content: the storylines, and the About pages.
 
     mkdocs.yml names each section by its index page; the storylines follow the topics'
@@ -103,6 +112,8 @@ def _fill_nav(config: Any, out: Path, storylines: list[str]) -> None:
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
     root = _project_root(config)
+    with suppress(KeyError):  # `mkdocs serve` watches docs_dir; a plugin may have unwatched it
+        server.unwatch(config.docs_dir)
     for folder in ("content", "pages"):
         if (root / folder).is_dir():
             server.watch(str(root / folder))

@@ -216,3 +216,14 @@ def test_the_cycle_collector_is_paused_during_a_build_and_left_as_it_was(
     finally:
         gc.enable()
     assert seen == [False]
+
+
+def test_pages_under_a_hidden_folder_are_read_all_the_same(tmp_path: Path) -> None:
+    # A project checked out under a dotted folder (the benchmark's .bench/) keeps its pages;
+    # hidden files inside pages/ are still skipped.
+    pages = tmp_path / ".work" / "pages"
+    (pages / "about").mkdir(parents=True)
+    (pages / "about" / "index.md").write_text("# About\n", encoding="utf-8")
+    (pages / ".drafts").mkdir()
+    (pages / ".drafts" / "x.md").write_text("# Draft\n", encoding="utf-8")
+    assert hand_written_pages(pages) == {"about/index.md": "# About\n"}

@@ -95,6 +95,7 @@ def test_the_mkdocs_hook_waits_for_a_build_in_another_process(
         repo_url=None,
         extra={},
         nav=None,
+        plugins={},
     )
     caplog.set_level(logging.INFO, logger="mkdocs.hooks.generator")
     hook = threading.Thread(target=mkdocs_hook.on_config, args=(config,))

@@ -29,8 +29,10 @@ LAYERS: list[set[str]] = [
     {"write"},
     {"incremental"},
     {"build"},
+    {"mkdocs_hook"},  # the entry points, from here on
     {"preview_build"},
-    {"cli", "serve", "mkdocs_hook"},  # the entry points
+    {"serve"},
+    {"cli"},
     {"__main__"},
 ]
 LAYER_OF = {name: number for number, layer in enumerate(LAYERS) for name in layer}
