@@ -186,6 +186,8 @@ def _place(event: Event) -> str:
     if location is None:
         return ""
     country = countries.name(location.country) if location.country else ""
+    if country.casefold() == location.place.casefold():
+        return location.place  # the place is the country itself: "Niger", not "Niger, Niger"
     return ", ".join(part for part in (location.place, country) if part)
 
 
