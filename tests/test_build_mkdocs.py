@@ -20,6 +20,7 @@ def mkdocs_project(tmp_path: Path, content: Path) -> Path:
     shutil.copytree(content, tmp_path / "content")
     shutil.copytree(REPO / "pages", tmp_path / "pages")
     (tmp_path / "generator").symlink_to(REPO / "generator")
+    (tmp_path / "overrides").symlink_to(REPO / "overrides")  # mkdocs.yml theme.custom_dir
     # MkDocs checks docs_dir exists before any hook runs; the hook fills it.
     (tmp_path / "site_src").mkdir()
     return tmp_path
