@@ -12,9 +12,6 @@ Chromium: tests/browser/test_hostile_site.py.)
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -27,15 +24,14 @@ from generator.schema import MODELS
 from tests.fixtures.hostile_site import (
     PAYLOADS,
     benign_corpus,
+    build_site,
     entity_pages,
     hostile_corpus,
     text_fields,
-    write_corpus,
 )
-from tests.test_build_mkdocs import REPO, mkdocs_project
+from tests.test_build_mkdocs import REPO
 from tests.test_security_corpus import schema_text_fields
 
-SITE_URL = "http://127.0.0.1:8000/"
 SETTINGS = yaml.safe_load(
     "\n".join(  # mkdocs.yml's plain settings; its !ENV tags are not needed here
         line
@@ -46,37 +42,14 @@ SETTINGS = yaml.safe_load(
 SITE_NAME: str = SETTINGS["site_name"]
 
 
-def build(root: Path, entities: dict[tuple[str, str], dict[str, Any]]) -> Path:
-    """The project of `entities`, built by MkDocs with SITE_URL set; its folder."""
-    write_corpus(root / "corpus", entities)
-    (root / "project").mkdir()
-    project = mkdocs_project(root / "project", root / "corpus")
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(REPO),
-            "NO_MKDOCS_2_WARNING": "1",
-            "SITE_URL": SITE_URL,
-            "SAHEL_GENERATOR_CACHE_DIR": str(root / "cache"),
-        },
-    )
-    assert done.returncode == 0, done.stderr[-5000:]
-    return project
-
-
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("hostile"), hostile_corpus())
+    return build_site(tmp_path_factory.mktemp("hostile"), hostile_corpus())
 
 
 @pytest.fixture(scope="module")
 def benign(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("benign"), benign_corpus())
+    return build_site(tmp_path_factory.mktemp("benign"), benign_corpus())
 
 
 def pages(project: Path) -> dict[str, str]:

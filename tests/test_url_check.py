@@ -20,95 +20,9 @@ from hypothesis import strategies as st
 
 from generator.schema import URL_PATTERN, Source
 from tests.conftest import REPO, run_generator
+from tests.fixtures.url_samples import ACCEPTED, REFUSED
 
 SCHEMA = json.loads((REPO / "schemas" / "sources.schema.json").read_text(encoding="utf-8"))
-
-ACCEPTED = [
-    "https://example.org",
-    "http://example.org/",
-    "https://www.example.org.",
-    "https://en.wikipedia.org/wiki/2020_Malian_coup_d'état",
-    "https://feeds.bbci.co.uk/news/articles/ce8d996x1r0o",
-    "https://example.org:8443/a/b.html?c=d&e=f+g;h#frag/ment?x",
-    "https://example.org/a%20b/%C3%A9",
-    "https://example.org/~user/(x)!*,=:@$",
-    "https://例え.jp/パス?q=値",
-    "https://[2001:db8::1]:8080/x",
-    "https://192.0.2.1/report",
-]
-
-# Each refused address, and the one error the checker gives for it.
-REFUSED = {
-    'https://example.org/"><svg/onload=alert(1)>': (
-        "'https://example.org/\"><svg/onload=alert(1)>' is not a well-formed address: it "
-        "holds '\"' (U+0022) at character 21, which cannot be part of one; copy the address "
-        "from the browser again, or write %22 for it"
-    ),
-    "https://example.org/a b": (
-        "'https://example.org/a b' is not a well-formed address: it holds U+0020 SPACE at "
-        "character 22, which cannot be part of one; copy the address from the browser "
-        "again, or write %20 for it"
-    ),
-    "https://example.org/<script>": (
-        "'https://example.org/<script>' is not a well-formed address: it holds '<' (U+003C) "
-        "at character 21, which cannot be part of one; copy the address from the browser "
-        "again, or write %3C for it"
-    ),
-    "https://example.org/a\\b": (
-        "'https://example.org/a\\b' is not a well-formed address: it holds '\\' (U+005C) at "
-        "character 22, which cannot be part of one; copy the address from the browser "
-        "again, or write %5C for it"
-    ),
-    "https://example.org/`x`": (
-        "'https://example.org/`x`' is not a well-formed address: it holds '`' (U+0060) at "
-        "character 21, which cannot be part of one; copy the address from the browser "
-        "again, or write %60 for it"
-    ),
-    "https://example.org/list[1]": (
-        "'https://example.org/list[1]' is not a well-formed address: it holds '[' (U+005B) "
-        "at character 25, which cannot be part of one; copy the address from the browser "
-        "again, or write %5B for it"
-    ),
-    "https://example.org/\u202egnp.exe": (
-        "'https://example.org/\\u202egnp.exe' is not a well-formed address: it holds U+202E "
-        "RIGHT-TO-LEFT OVERRIDE at character 21, which cannot be part of one; copy the "
-        "address from the browser again, or write %E2%80%AE for it"
-    ),
-    "https://example.org/x\U000e0041": (
-        "'https://example.org/x\\U000e0041' is not a well-formed address: it holds U+E0041 "
-        "TAG LATIN CAPITAL LETTER A at character 22, which cannot be part of one; copy the "
-        "address from the browser again, or write %F3%A0%81%81 for it"
-    ),
-    "https://example.org/100%": (
-        "'https://example.org/100%' is not a well-formed address: the '%' at character 24 "
-        "is not followed by two hexadecimal digits; write %25 for a '%' that stands for itself"
-    ),
-    "https://example.org@elsewhere.example/": (
-        "'https://example.org@elsewhere.example/' has a user name before '@' in its host "
-        "part; a source's address never needs one, and it hides the real host (what follows "
-        "'@'): remove it"
-    ),
-    "javascript:alert(1)": (
-        "'javascript:alert(1)' is not an http(s) address; only links starting with https:// "
-        "or http:// are allowed"
-    ),
-    "HTTPS://EXAMPLE.ORG/": (
-        "'HTTPS://EXAMPLE.ORG/' is not an http(s) address; only links starting with "
-        "https:// or http:// are allowed"
-    ),
-    "https:///path": (
-        "'https:///path' is not a well-formed http(s) address; it should read "
-        "https://host/path?query#fragment, with a host name such as 'www.example.org'"
-    ),
-    "https://-example.org/": (
-        "'https://-example.org/' is not a well-formed http(s) address; it should read "
-        "https://host/path?query#fragment, with a host name such as 'www.example.org'"
-    ),
-    "https://example.org/a#b#c": (
-        "'https://example.org/a#b#c' is not a well-formed http(s) address; it should read "
-        "https://host/path?query#fragment, with a host name such as 'www.example.org'"
-    ),
-}
 
 
 def _source(url: str) -> dict[str, str]:

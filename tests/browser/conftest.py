@@ -7,6 +7,10 @@ A second site, built here by MkDocs from a synthetic fact base (benchmarks/synth
 WEBGL_EVENTS events, has timelines drawn with WebGL (scattergl, the gl plotly.js bundle),
 which the real content is too small for: `webgl_site`, served by `webgl_base_url`, opened
 with `open_webgl_tab`.
+
+Two more, built here by MkDocs from the hostile fact base (each payload of
+tests/fixtures/hostile/site-payloads.yaml in every text field) and from its benign twin:
+`open_hostile_tab` and `open_benign_tab`.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from playwright.sync_api import (
 
 from benchmarks.synthetic import write_corpus
 from generator.render.figures_common import WEBGL_THRESHOLD
+from tests.fixtures.hostile_site import benign_corpus, build_site, hostile_corpus
 from tests.test_build_mkdocs import REPO, mkdocs_project
 
 # Events in the synthetic fact base: each is in one storyline, so the site timeline has this
@@ -266,4 +271,35 @@ def webgl_base_url(webgl_site: Path) -> Iterator[str]:
 def open_webgl_tab(browser: Browser, webgl_base_url: str) -> Iterator[Callable[..., Tab]]:
     """As open_tab, on the synthetic site."""
     with _tab_opener(browser, webgl_base_url) as opener:
+        yield opener
+
+
+# --- the hostile site and its benign twin (tests/fixtures/hostile_site.py) ---------------------
+
+
+@pytest.fixture(scope="session")
+def hostile_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site MkDocs builds (with SITE_URL) from the hostile fact base, on its own server."""
+    project = build_site(tmp_path_factory.mktemp("hostile-site"), hostile_corpus())
+    with _serving(project / "site", "hostile-site-server") as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def benign_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """As hostile_base_url, with placeholder text in every text field."""
+    project = build_site(tmp_path_factory.mktemp("benign-site"), benign_corpus())
+    with _serving(project / "site", "benign-site-server") as base:
+        yield base
+
+
+@pytest.fixture
+def open_hostile_tab(browser: Browser, hostile_base_url: str) -> Iterator[Callable[..., Tab]]:
+    with _tab_opener(browser, hostile_base_url) as opener:
+        yield opener
+
+
+@pytest.fixture
+def open_benign_tab(browser: Browser, benign_base_url: str) -> Iterator[Callable[..., Tab]]:
+    with _tab_opener(browser, benign_base_url) as opener:
         yield opener
