@@ -106,7 +106,7 @@ def _invisible_warnings(document: Document) -> Iterator[Diagnostic]:
     """Each invisible character a text holds that readers may be misled by (the schema's
     FORMAT_CHARACTERS), once per text, where it stands in the file."""
     assert document.data is not None
-    if document.text and not _MAY_HOLD_INVISIBLE.search(document.text):
+    if document.text and not _may_hold_invisible(document.text):
         return  # most files: no such character, nor an escape that could write one
     root: list[yaml.Node | None] = []  # the file's nodes, composed again on first need
     # Once the schema has passed, every text value is free text: ids, dates, addresses
@@ -158,8 +158,18 @@ def _character_position(
     return document.text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
-# YAML's escapes that write such a character: \u, \U, \L (U+2028) and \P (U+2029).
-_MAY_HOLD_INVISIBLE = re.compile(rf"{FORMAT_CHARACTERS.pattern}|\\[uULP]")
+# YAML's escapes that can write such a character: \u, \U, \L (U+2028) and \P (U+2029).
+_ESCAPE = re.compile(r"\\[uULP]")
+
+
+def _may_hold_invisible(text: str) -> bool:
+    # Most files are ASCII, which Python knows of a text without reading it, with no
+    # backslash: they hold none.
+    if "\\" in text and _ESCAPE.search(text):
+        return True
+    return not text.isascii() and FORMAT_CHARACTERS.search(text) is not None
+
+
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
