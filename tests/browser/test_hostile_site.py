@@ -204,10 +204,10 @@ def payload_words() -> list[str]:
     return list(dict.fromkeys(words))
 
 
-def benign_reference(open_benign_tab: Callable[..., Tab]) -> dict[str, set[str]]:
+def benign_reference(open_site_tab: Callable[..., Tab]) -> dict[str, set[str]]:
     """What each kind of page of the benign twin holds: one page of each kind read with
     every point hovered, and search used on the home page."""
-    reader = Reader(open_benign_tab())
+    reader = Reader(open_site_tab("benign"))
     # The first page of each kind, and those of the set with the longest text.
     longest = max(PAYLOADS, key=lambda name: len(PAYLOADS[name]))
     paths = set(entity_pages(longest).values())
@@ -228,10 +228,10 @@ def benign_reference(open_benign_tab: Callable[..., Tab]) -> dict[str, set[str]]
 
 
 def test_no_page_runs_a_payload_or_holds_what_we_did_not_put_there(
-    open_hostile_tab: Callable[..., Tab], open_benign_tab: Callable[..., Tab]
+    open_hostile_site_tab: Callable[..., Tab],
 ) -> None:
-    reference = benign_reference(open_benign_tab)
-    reader = Reader(open_hostile_tab())
+    reference = benign_reference(open_hostile_site_tab)
+    reader = Reader(open_hostile_site_tab("hostile"))
     paths = site_pages(reader.tab.base, reader.tab.page)
     assert len(paths) > 5 * len(PAYLOADS)
     for path in paths:
@@ -253,9 +253,9 @@ def test_no_page_runs_a_payload_or_holds_what_we_did_not_put_there(
 
 
 def test_instant_navigation_to_the_reproduction_shows_its_title_as_text(
-    open_hostile_tab: Callable[..., Tab],
+    open_hostile_site_tab: Callable[..., Tab],
 ) -> None:
-    reader = Reader(open_hostile_tab())
+    reader = Reader(open_hostile_site_tab("hostile"))
     page = reader.tab.page
     pages = entity_pages("title-script")
     reader.tab.goto(pages["storyline"])
@@ -286,10 +286,10 @@ def test_instant_navigation_to_the_reproduction_shows_its_title_as_text(
 
 
 def test_ecmascript_reads_the_url_pattern_of_the_json_schema_as_the_checker_does(
-    open_hostile_tab: Callable[..., Tab],
+    open_hostile_site_tab: Callable[..., Tab],
 ) -> None:
     """Editors' tools check the JSON Schemas with ECMAScript regular expressions."""
-    tab = open_hostile_tab()
+    tab = open_hostile_site_tab("hostile")
     tab.goto("/")
     samples = [u for u in [*ACCEPTED, *REFUSED] if not re.search("[\U00010000-\U0010ffff]", u)]
     verdicts = tab.page.evaluate(
