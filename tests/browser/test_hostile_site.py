@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from browsing import RENDERED, Tab
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Dialog, Locator, Page, expect
 
 from generator.schema import URL_PATTERN
 from tests.fixtures.hostile_site import PAYLOADS, entity_pages
@@ -180,14 +180,29 @@ class Reader:
         self.record(path)
         last.close()
 
+    def open_search(self) -> Locator:
+        """Click into the search box, as often as it takes to open search: right after an
+        instant navigation, search can close again under the first click (Material is still
+        swapping the page in after its title has changed)."""
+        box = self.tab.page.locator("input.md-search__input")
+        opened = self.tab.page.locator("#__search")
+        for _ in range(3):
+            box.click()
+            try:
+                expect(opened).to_be_checked(timeout=2_000)
+                break
+            except AssertionError:
+                box.blur()
+        expect(opened).to_be_checked()
+        return box
+
     def search(self, words: list[str]) -> set[str]:
         """Type each word into the search box and wait for its results; the words found."""
         page = self.tab.page
-        box = page.locator("input.md-search__input")
+        box = self.open_search()
         meta = page.locator(".md-search-result__meta")
         found = set()
         for word in words:
-            box.click()
             box.fill("")
             expect(meta).to_have_text(re.compile("Type to start"))
             box.press_sequentially(word, delay=5)
@@ -270,9 +285,7 @@ def test_instant_navigation_to_the_reproduction_shows_its_title_as_text(
     expect(page.locator("article h1")).to_contain_text(PAYLOADS["title-script"])
     assert page.evaluate("window.sahelTestMarker") == "first page"
     # A search result, followed: the search terms are highlighted on the page it opens.
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.press_sequentially("Sahel", delay=5)
+    reader.open_search().press_sequentially("Sahel", delay=5)
     result = page.locator(".md-search-result__list a.md-search-result__link").first
     expect(result).to_be_visible()
     result.click()
