@@ -69,6 +69,9 @@ def make_project(root: Path, events: int) -> Path:
     if (root / "pages").exists():
         shutil.rmtree(root / "pages")
     shutil.copytree(REPO / "pages", root / "pages")
+    if (root / "overrides").exists():
+        shutil.rmtree(root / "overrides")
+    shutil.copytree(REPO / "overrides", root / "overrides")  # mkdocs.yml theme.custom_dir
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     timed = config.replace("  - generator/mkdocs_hook.py", f"  - {HOOK.as_posix()}")
     assert timed != config, "mkdocs.yml no longer names generator/mkdocs_hook.py"

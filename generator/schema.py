@@ -33,6 +33,12 @@ from pydantic_core import PydanticCustomError
 
 from generator import countries, dates
 from generator.dates import DateError, PartialDate
+from generator.values import FORMAT_CHARACTERS as FORMAT_CHARACTERS
+from generator.values import INVISIBLE_CHARACTERS as INVISIBLE_CHARACTERS
+from generator.values import URL_PATTERN as URL_PATTERN
+from generator.values import character_name as character_name
+from generator.values import check_text, check_url
+from generator.values import invisible_characters as invisible_characters
 
 # --- value types -------------------------------------------------------------------------
 
@@ -108,24 +114,9 @@ Date = Annotated[
     ),
 ]
 
-URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
-_URL_RE = re.compile(URL_PATTERN, re.IGNORECASE)
-
-
-def _check_url(value: str) -> str:
-    if not _URL_RE.match(value):
-        raise PydanticCustomError(
-            "url",
-            "'{value}' is not an http(s) address; only links starting with https:// or "
-            "http:// are allowed",
-            {"value": value},
-        )
-    return value
-
-
 Url = Annotated[
     str,
-    AfterValidator(_check_url),
+    AfterValidator(check_url),
     WithJsonSchema({"type": "string", "format": "uri", "pattern": URL_PATTERN}),
 ]
 
@@ -150,25 +141,6 @@ Country = Annotated[
 
 LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 Language = Annotated[str, Field(pattern=LANGUAGE_PATTERN)]
-
-# C0 and C1 control characters (tab, newline and carriage return aside) and the bidi
-# overrides that can make text display in another order than it reads: all invisible, and
-# none has a place in a fact base.
-INVISIBLE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def check_text(value: str) -> str:
-    if not value.strip():
-        raise PydanticCustomError("blank_text", "is blank; write something or remove the field")
-    invisible = INVISIBLE_CHARACTERS.search(value)
-    if invisible is not None:
-        raise PydanticCustomError(
-            "invisible_character",
-            "contains the invisible character U+{code} at position {position}; delete it",
-            {"code": f"{ord(invisible.group()):04X}", "position": invisible.start() + 1},
-        )
-    return value
-
 
 _NOT_BLANK = {"pattern": r"\S"}
 Text = Annotated[str, Field(min_length=1, json_schema_extra=_NOT_BLANK), AfterValidator(check_text)]

@@ -8,12 +8,14 @@ duplicate ids, dates outside an actor's existence).
 from __future__ import annotations
 
 import enum
+import re
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pydantic
+import yaml
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from generator.dates import PartialDate
@@ -22,6 +24,7 @@ from generator.load import Document, Loc
 from generator.markdown import markdown_problems
 from generator.provenance import provenance_warnings
 from generator.schema import (
+    FORMAT_CHARACTERS,
     MODELS,
     Actor,
     Entity,
@@ -30,7 +33,9 @@ from generator.schema import (
     Relationship,
     Topic,
     bare_type,
+    character_name,
     check_id,
+    invisible_characters,
     markdown_fields,
 )
 
@@ -55,7 +60,7 @@ def validate_document(
     except pydantic.ValidationError as exc:
         errors = _without_misspelt_missing(model, exc.errors())
         return None, [_schema_diagnostic(model, document, e) for e in errors]
-    problems = list(_markdown_warnings(kind, document))
+    problems = [*_markdown_warnings(kind, document), *_invisible_warnings(document)]
     if entity.id != stem:
         line, column = document.positions.of_value(("id",))
         problems.append(
@@ -90,6 +95,89 @@ def _markdown_warnings(kind: FileKind, document: Document) -> Iterator[Diagnosti
         for note in markdown_problems(value):
             line, column = document.positions.of_value((field,))
             yield warning(document.path, line, column, "unsafe-markdown", f"'{field}': {note}")
+
+
+def _invisible_warnings(document: Document) -> Iterator[Diagnostic]:
+    """Each invisible character a text holds that readers may be misled by (the schema's
+    FORMAT_CHARACTERS), once per text, where it stands in the file."""
+    assert document.data is not None
+    if document.text and not _may_hold_invisible(document.text):
+        return  # most files: no such character, nor an escape that could write one
+    root: list[yaml.Node | None] = []  # the file's nodes, composed again on first need
+    # Once the schema has passed, every text value is free text: ids, dates, addresses
+    # and codes cannot hold these characters.
+    for loc, value in _texts(document.data, ()):
+        for index, character in invisible_characters(value):
+            if not root:
+                root.append(yaml.compose(document.text, Loader=_YAML_LOADER))
+            line, column = _character_position(document, root[0], loc, value, index)
+            yield warning(
+                document.path,
+                line,
+                column,
+                "invisible-character",
+                f"'{_field_name(loc)}' contains {character_name(character)}, which readers "
+                "cannot see and which can hide text or break search; delete it unless it "
+                "is meant to be there",
+            )
+
+
+def _texts(data: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(data, str):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _texts(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _texts(value, (*loc, index))
+
+
+def _character_position(
+    document: Document, root: yaml.Node | None, loc: Loc, value: str, index: int
+) -> tuple[int, int]:
+    """Where the value's character at `index` stands in the file, when the file holds it as
+    itself; where the value starts when it is written as an escape ("\\u200b")."""
+    node = _node_at(root, loc)
+    if node is None:
+        return document.positions.of_value(loc)
+    character = value[index]
+    span = range(node.start_mark.index, node.end_mark.index)
+    written = [i for i in span if document.text[i] == character]
+    if len(written) != value.count(character):
+        return document.positions.of_value(loc)
+    offset = written[value.count(character, 0, index)]
+    # Lines counted as editors count them: libyaml also breaks lines at U+2028 and U+2029,
+    # the very characters this may be about.
+    line_start = document.text.rfind("\n", 0, offset) + 1
+    return document.text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+# YAML's escapes that can write such a character: \u, \U, \L (U+2028) and \P (U+2029).
+_ESCAPE = re.compile(r"\\[uULP]")
+
+
+def _may_hold_invisible(text: str) -> bool:
+    # Most files are ASCII, which Python knows of a text without reading it, with no
+    # backslash: they hold none.
+    if "\\" in text and _ESCAPE.search(text):
+        return True
+    return not text.isascii() and FORMAT_CHARACTERS.search(text) is not None
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _node_at(node: yaml.Node | None, loc: Loc) -> yaml.Node | None:
+    """The node of the value at `loc` (the file composed cleanly once, so it does again)."""
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            node = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            node = node.value[part] if part < len(node.value) else None
+        else:
+            return None
+    return node
 
 
 # --- schema errors → diagnostics -------------------------------------------------------------

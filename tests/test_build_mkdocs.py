@@ -20,20 +20,32 @@ def mkdocs_project(tmp_path: Path, content: Path) -> Path:
     shutil.copytree(content, tmp_path / "content")
     shutil.copytree(REPO / "pages", tmp_path / "pages")
     (tmp_path / "generator").symlink_to(REPO / "generator")
+    (tmp_path / "overrides").symlink_to(REPO / "overrides")  # mkdocs.yml theme.custom_dir
     # MkDocs checks docs_dir exists before any hook runs; the hook fills it.
     (tmp_path / "site_src").mkdir()
     return tmp_path
 
 
-def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
+def mkdocs_build(project: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of the project, with `env` added to the environment."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict"],
         cwd=project,
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1", **env},
     )
+
+
+def built_project(root: Path, corpus: Path, site_url: str) -> Path:
+    """A project of `corpus` in root/project, built by MkDocs for `site_url` with caches of
+    its own (in root/cache); the project's folder."""
+    (root / "project").mkdir()
+    project = mkdocs_project(root / "project", corpus)
+    done = mkdocs_build(project, SITE_URL=site_url, SAHEL_GENERATOR_CACHE_DIR=str(root / "cache"))
+    assert done.returncode == 0, done.stderr[-5000:]
+    return project
 
 
 @pytest.mark.slow

@@ -7,19 +7,20 @@ A second site, built here by MkDocs from a synthetic fact base (benchmarks/synth
 WEBGL_EVENTS events, has timelines drawn with WebGL (scattergl, the gl plotly.js bundle),
 which the real content is too small for: `webgl_site`, served by `webgl_base_url`, opened
 with `open_webgl_tab`.
+
+Two more, built here by MkDocs from the hostile fact base (each payload of
+tests/fixtures/hostile/site-payloads.yaml in every text field) and from its benign twin:
+`hostile_base_urls`, opened with `open_hostile_site_tab`.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,8 @@ from playwright.sync_api import (
 
 from benchmarks.synthetic import write_corpus
 from generator.render.figures_common import WEBGL_THRESHOLD
-from tests.test_build_mkdocs import REPO, mkdocs_project
+from tests.fixtures.hostile_site import benign_corpus, build_site, hostile_corpus
+from tests.test_build_mkdocs import built_project
 
 # Events in the synthetic fact base: each is in one storyline, so the site timeline has this
 # many points, one more than WebGL takes over at.
@@ -234,25 +236,7 @@ def webgl_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     events: its content/ and its site/."""
     root = tmp_path_factory.mktemp("webgl-site")
     write_corpus(root / "corpus", WEBGL_EVENTS)
-    (root / "project").mkdir()
-    project = mkdocs_project(root / "project", root / "corpus")
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "NO_MKDOCS_2_WARNING": "1",
-        "SITE_URL": SITE_URL,
-        "SAHEL_GENERATOR_CACHE_DIR": str(root / "cache"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr[-5000:]
-    return project
+    return built_project(root, root / "corpus", SITE_URL)
 
 
 @pytest.fixture(scope="session")
@@ -267,3 +251,34 @@ def open_webgl_tab(browser: Browser, webgl_base_url: str) -> Iterator[Callable[.
     """As open_tab, on the synthetic site."""
     with _tab_opener(browser, webgl_base_url) as opener:
         yield opener
+
+
+# --- the hostile site and its benign twin (tests/fixtures/hostile_site.py) ---------------------
+
+
+@pytest.fixture(scope="session")
+def hostile_base_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The sites MkDocs builds (with SITE_URL) from the hostile fact base and its benign twin,
+    each on a server of its own: their addresses, by "hostile" and "benign"."""
+    sites = {"hostile": hostile_corpus(), "benign": benign_corpus()}
+    with ExitStack() as stack:
+        urls = {}
+        for name, entities in sites.items():
+            project = build_site(tmp_path_factory.mktemp(f"{name}-site"), entities)
+            urls[name] = stack.enter_context(_serving(project / "site", f"{name}-site-server"))
+        yield urls
+
+
+@pytest.fixture
+def open_hostile_site_tab(
+    browser: Browser, hostile_base_urls: dict[str, str]
+) -> Iterator[Callable[..., Tab]]:
+    """As open_tab, on the hostile site (`open_hostile_site_tab("hostile")`) or its benign
+    twin ("benign")."""
+    with ExitStack() as stack:
+
+        def open_tab(site: str, **options: Any) -> Tab:
+            opener = stack.enter_context(_tab_opener(browser, hostile_base_urls[site]))
+            return opener(**options)
+
+        yield open_tab
