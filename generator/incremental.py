@@ -371,6 +371,7 @@ class MemoRun:
         self.units: dict[Hashable, _Unit] = {}
         self.rendered: list[Hashable] = []
         self.reused = 0
+        self.changed: set[Read] | None = None  # worked out when first needed
 
     def __call__(self, key: Hashable, render: Render) -> Mapping[str, bytes | Kept]:
         last = self.memo.units.get(key)
@@ -388,11 +389,20 @@ class MemoRun:
         return outputs
 
     def _still_holds(self, unit: _Unit) -> bool:
-        values, arguments = self.memo.values, self.memo.arguments
-        for read in unit.reads:
-            if self.answers.value(read, arguments.get(read, ())) != values.get(read, _MISSING):
-                return False
+        if self.changed is None:
+            self.changed = self._changed_reads()
+        if not self.changed.isdisjoint(unit.reads):
+            return False
         return all(self.on_disk.keeps(path, kept) for path, kept in unit.outputs.items())
+
+    def _changed_reads(self) -> set[Read]:
+        """The reads of the last build that give something else now, each asked once."""
+        arguments = self.memo.arguments
+        return {
+            read
+            for read, was in self.memo.values.items()
+            if self.answers.value(read, arguments.get(read, ())) != was
+        }
 
 
 # --- what a process keeps between builds ---------------------------------------------------
