@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from pathlib import Path
 
 import pytest
@@ -340,3 +341,32 @@ def test_pages_are_normalised_as_line_by_line(text: str) -> None:
     from generator.render.site import _normalised
 
     assert _normalised(text) == _normalised_line_by_line(text)
+
+
+def test_a_storyline_of_many_events_lists_them_a_year_a_page(tmp_path: Path) -> None:
+    from benchmarks.synthetic import write_corpus
+    from generator.render.pages_topics import (
+        TOPIC_PAGE_LIMIT,
+        topic_page,
+        topic_year_page,
+        topic_years,
+    )
+
+    write_corpus(tmp_path / "content", 1200)
+    result = load_corpus(tmp_path / "content")
+    assert result.facts is not None
+    big = result.facts
+    topic = max(big.topics.values(), key=lambda t: len(big.events_of_topic(t.id)))
+    events = big.events_of_topic(topic.id)
+    assert len(events) > TOPIC_PAGE_LIMIT
+    page = topic_page(big, topic)
+    assert "](../events/" not in page  # no event listed on the storyline's own page
+    years = topic_years(big, topic)
+    assert years == sorted({e.date.year for e in events})
+    listed = []
+    for year in years:
+        assert f"- [{year}]({topic.id}/{year}.md): " in page
+        listed += re.findall(
+            r"\]\(\.\./\.\./events/([^)]+)\.md\)", topic_year_page(big, topic.id, year)
+        )
+    assert listed == [e.id for e in events]

@@ -29,6 +29,10 @@ def event_page(event_id: str) -> str:
     return f"events/{event_id}.md"
 
 
+def topic_year(topic_id: str, year: int) -> str:
+    return f"topics/{topic_id}/{year}.md"
+
+
 def timeline_part(year: int, month: int | None = None) -> str:
     return f"timeline/{year}.md" if month is None else f"timeline/{year}-{month:02}.md"
 

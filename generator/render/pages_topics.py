@@ -57,7 +57,21 @@ def topic_page(facts: FactBase, topic: Topic) -> str:
         parts.review_admonition(notes),
         introduction + "\n",
     ]
-    if events:
+    if events and len(events) > TOPIC_PAGE_LIMIT:
+        # Too many to list on one page: the events a year a page (topic_year_page).
+        years = _years_list(facts, topic, page)
+        out.append(
+            "## Timeline\n\n"
+            + embed(
+                topic_figure_name(topic.id),
+                CHARTS_BUNDLE,
+                f"Timeline of the storyline {topic.title}",
+                years,
+                "The chart's data, year by year",
+            )
+        )
+        out.append(f"## Events ({len(events)}), year by year\n\n{years}")
+    elif events:
         out.append(
             "## Timeline\n\n"
             + embed(
@@ -74,6 +88,45 @@ def topic_page(facts: FactBase, topic: Topic) -> str:
         out.append("No events are filed under this storyline yet.\n")
     out.append(parts.footnotes(facts, topic.sources, page))
     return "\n".join(s for s in out if s)
+
+
+# A storyline with more events than this lists them a year a page, so that no page grows
+# with the fact base.
+TOPIC_PAGE_LIMIT = 250
+
+
+def topic_years(facts: FactBase, topic: Topic) -> list[int]:
+    """The years of a storyline's pages of events; none for a storyline listed on its page."""
+    events = facts.events_of_topic(topic.id)
+    if len(events) <= TOPIC_PAGE_LIMIT:
+        return []
+    return sorted({event.date.year for event in events})
+
+
+def _years_list(facts: FactBase, topic: Topic, page: str) -> str:
+    counts: dict[int, int] = {}
+    for event in facts.events_of_topic(topic.id):
+        counts[event.date.year] = counts.get(event.date.year, 0) + 1
+    items = [
+        f"- [{year}]({links.relative(page, links.topic_year(topic.id, year))}): "
+        f"{count} event{'s' * (count != 1)}"
+        for year, count in sorted(counts.items())
+    ]
+    return "\n".join(items) + "\n"
+
+
+def topic_year_page(facts: FactBase, topic_id: str, year: int) -> str:
+    """The events of a storyline that began in one year."""
+    topic = facts.topics[topic_id]
+    page = links.topic_year(topic_id, year)
+    events = [e for e in facts.events_of_topic(topic_id) if e.date.year == year]
+    back = md.page_link(topic.title, links.relative(page, links.topic_page(topic_id)))
+    items = [_event_item(event, page) for event in events]
+    return (
+        f"# {md.text(topic.title)}: {year}\n\n"
+        f"{len(events)} event{'s' * (len(events) != 1)} of the storyline {back} that began "
+        f"in {year}, in date order.\n\n" + "\n".join(items) + "\n"
+    )
 
 
 def _event_item(event: Event, page: str) -> str:

@@ -54,6 +54,8 @@ from generator.render.pages_topics import (
     topic_figure_name,
     topic_lanes,
     topic_page,
+    topic_year_page,
+    topic_years,
     topics_index,
 )
 from generator.schema import ClaimStatus
@@ -174,6 +176,9 @@ def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
     yield _page(links.TOPICS_INDEX, topics_index)
     for topic in facts.topics_in_order:
         yield _page(links.topic_page(topic.id), partial(_topic_page, topic.id))
+        for year in topic_years(facts, topic):
+            render = partial(topic_year_page, topic_id=topic.id, year=year)
+            yield _page(links.topic_year(topic.id, year), render)
     for event in facts.events_in_order:
         yield _page(links.event_page(event.id), partial(_event_page, event.id, edit_base))
     yield _page(links.ACTORS_INDEX, actors_index)
