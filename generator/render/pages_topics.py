@@ -57,33 +57,25 @@ def topic_page(facts: FactBase, topic: Topic) -> str:
         parts.review_admonition(notes),
         introduction + "\n",
     ]
-    if events and len(events) > TOPIC_PAGE_LIMIT:
+    if events:
         # Too many to list on one page: the events a year a page (topic_year_page).
-        years = _years_list(facts, topic, page)
+        by_year = len(events) > TOPIC_PAGE_LIMIT
+        years = _years_list(facts, topic, page) if by_year else ""
         out.append(
             "## Timeline\n\n"
             + embed(
                 topic_figure_name(topic.id),
                 CHARTS_BUNDLE,
                 f"Timeline of the storyline {topic.title}",
-                years,
-                "The chart's data, year by year",
+                years or timeline_table(topic_lanes(facts, topic), page),
+                "The chart's data, year by year" if by_year else "The chart's data as a table",
             )
         )
-        out.append(f"## Events ({len(events)}), year by year\n\n{years}")
-    elif events:
-        out.append(
-            "## Timeline\n\n"
-            + embed(
-                topic_figure_name(topic.id),
-                CHARTS_BUNDLE,
-                f"Timeline of the storyline {topic.title}",
-                timeline_table(topic_lanes(facts, topic), page),
-                "The chart's data as a table",
-            )
-        )
-        items = [_event_item(item, page) for item in events]
-        out.append(f"## Events ({len(events)})\n\n" + "\n".join(items) + "\n")
+        if by_year:
+            out.append(f"## Events ({len(events)}), year by year\n\n{years}")
+        else:
+            items = [_event_item(item, page) for item in events]
+            out.append(f"## Events ({len(events)})\n\n" + "\n".join(items) + "\n")
     else:
         out.append("No events are filed under this storyline yet.\n")
     out.append(parts.footnotes(facts, topic.sources, page))
