@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import cast
 
 from generator.diagnostics import Diagnostic, error, has_errors, warning
-from generator.load import Document, load_file
+from generator.load import Document, load_file, load_text
 from generator.model import FactBase
 from generator.schema import MODELS, Actor, Entity, Event, FileKind, Relationship, Source, Topic
-from generator.validate import Parsed, check_corpus, validate_document
+from generator.validate import Broken, Parsed, check_corpus, validate_document
 
 Progress = Callable[[int, int], None]
 
@@ -138,7 +138,7 @@ def load_corpus(
     """Load and check every content file, then build the fact base if nothing is wrong."""
     files, problems = content_files(content_dir)
     parsed: list[Parsed] = []
-    broken: list[tuple[str, str]] = []  # files with errors of their own, by kind and name
+    broken: list[Broken] = []  # files with errors of their own
     digests: dict[tuple[str, str], str] = {}
     for done, (kind, path) in enumerate(files, start=1):
         shown = f"{content_dir.name}/{kind}/{os.path.basename(path)}"  # noqa: PTH119
@@ -150,7 +150,9 @@ def load_corpus(
             parsed.append(Parsed(kind, result.entity, Document(shown, {}, result.text)))
             digests[kind, result.entity.id] = result.digest
         else:
-            broken.append((kind, os.path.basename(path).removesuffix(".yaml")))  # noqa: PTH119
+            # Read again as written (the problems are known): what it names is still checked.
+            name = os.path.basename(path).removesuffix(".yaml")  # noqa: PTH119
+            broken.append(Broken(kind, name, load_text(result.text, shown)))
         if progress is not None:
             progress(done, len(files))
     problems.extend(check_corpus(parsed, broken))

@@ -7,19 +7,16 @@ duplicate ids, dates outside an actor's existence).
 
 from __future__ import annotations
 
-import enum
 import re
-import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pydantic
 import yaml
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import PydanticCustomError
 
 from generator.dates import PartialDate
-from generator.diagnostics import Diagnostic, closest, did_you_mean, error, warning
+from generator.diagnostics import Diagnostic, did_you_mean, error, warning
 from generator.load import Document, Loc
 from generator.markdown import markdown_problems
 from generator.provenance import provenance_warnings
@@ -31,13 +28,12 @@ from generator.schema import (
     Event,
     FileKind,
     Relationship,
-    Topic,
-    bare_type,
     character_name,
     check_id,
     invisible_characters,
     markdown_fields,
 )
+from generator.schema_errors import field_name, schema_diagnostic, without_misspelt_missing
 
 
 @dataclass(frozen=True)
@@ -58,8 +54,8 @@ def validate_document(
     try:
         entity = model.model_validate(document.data)
     except pydantic.ValidationError as exc:
-        errors = _without_misspelt_missing(model, exc.errors())
-        return None, [_schema_diagnostic(model, document, e) for e in errors]
+        errors = without_misspelt_missing(model, exc.errors())
+        return None, [schema_diagnostic(model, document, e) for e in errors]
     problems = [*_markdown_warnings(kind, document), *_invisible_warnings(document)]
     if entity.id != stem:
         line, column = document.positions.of_value(("id",))
@@ -116,7 +112,7 @@ def _invisible_warnings(document: Document) -> Iterator[Diagnostic]:
                 line,
                 column,
                 "invisible-character",
-                f"'{_field_name(loc)}' contains {character_name(character)}, which readers "
+                f"'{field_name(loc)}' contains {character_name(character)}, which readers "
                 "cannot see and which can hide text or break search; delete it unless it "
                 "is meant to be there",
             )
@@ -180,218 +176,42 @@ def _node_at(node: yaml.Node | None, loc: Loc) -> yaml.Node | None:
     return node
 
 
-# --- schema errors → diagnostics -------------------------------------------------------------
-
-_TYPE_NAMES = {
-    str: "text",
-    int: "a whole number",
-    float: "a number",
-    bool: "true or false",
-    list: "a list",
-    dict: "a mapping",
-    type(None): "nothing",
-}
-
-
-def _describe(value: object) -> str:
-    if isinstance(value, bool):
-        return f"{str(value).lower()}"
-    if isinstance(value, str):
-        return "text" if len(value) > 40 else f"the text '{value}'"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "an empty value"
-    return type(value).__name__
-
-
-def _field_name(loc: Loc) -> str:
-    names = [str(part) for part in loc if isinstance(part, str)]
-    return names[-1] if names else "value"
-
-
-def _schema_diagnostic(
-    model: type[pydantic.BaseModel], document: Document, details: ErrorDetails
-) -> Diagnostic:
-    loc: Loc = tuple(details["loc"])
-    kind = details["type"]
-    value = details.get("input")
-    positions = document.positions
-    line, column = positions.of_value(loc)
-    field = _field_name(loc)
-    code = "schema"
-    ctx = details.get("ctx") or {}
-
-    if kind == "extra_forbidden":
-        line, column = positions.of_key(loc)
-        known = _fields_at(model, loc[:-1])
-        message = f"unknown field '{loc[-1]}'{did_you_mean(str(loc[-1]), known)}"
-        code = "unknown-field"
-    elif kind == "missing":
-        line, column = positions.of_value(loc[:-1])
-        message = _missing_message(field, loc)
-        code = "missing-field"
-    elif kind in ("enum", "literal_error"):
-        choices = _choices_at(model, loc)
-        message = (
-            f"'{value}' is not a valid {field}; expected one of: {', '.join(choices)}"
-            f"{did_you_mean(str(value), choices)}"
-        )
-        code = "invalid-choice"
-    elif kind == "too_short" and field == "sources":
-        message = "no source given; cite at least one source id under 'sources'"
-        code = "no-source"
-    elif kind in (
-        "string_type",
-        "int_type",
-        "int_parsing",
-        "float_type",
-        "float_parsing",
-        "bool_type",
-        "list_type",
-        "dict_type",
-        "model_type",
-        "model_attributes_type",
-        "int_from_float",
-        "bool_parsing",
-    ):
-        expected = _expected_type(kind)
-        message = f"'{field}' should be {expected}, not {_describe(value)}"
-        if kind == "list_type" and isinstance(value, str):
-            message += f"; write [{value}] or one item per line starting with '- '"
-        code = "wrong-type"
-    elif kind == "string_too_short":
-        message = f"'{field}' is empty; write something or remove the field"
-    elif kind == "string_too_long":
-        message = f"'{field}' is longer than {ctx.get('max_length')} characters"
-    elif kind == "string_pattern_mismatch" and field in ("lang", "language"):
-        message = f"'{value}' is not a language code; use an ISO 639-1 code such as 'en' or 'fr'"
-    elif kind in ("blank_text", "invisible_character"):
-        message = f"'{field}' {details['msg']}"
-        code = "invalid-text"
-    elif kind in ("unsafe_id",):
-        message = details["msg"]
-        code = "unsafe-id"
-    elif kind in ("date", "date_type"):
-        message = details["msg"]
-        code = "invalid-date"
-    elif kind == "url":
-        message = details["msg"]
-        code = "invalid-url"
-    else:
-        # pydantic's own wording, which is clear for bounds ("greater than or equal to -90"),
-        # prefixed with the field so the editor knows which value it means.
-        message = f"'{field}': {details['msg']}" if loc else details["msg"]
-    return error(document.path, line, column, code, message)
-
-
-def _without_misspelt_missing(
-    model: type[pydantic.BaseModel], errors: list[ErrorDetails]
-) -> list[ErrorDetails]:
-    """Drop "missing 'title'" when the same mapping has 'titel': the suggestion says it all."""
-    suggested: set[Loc] = set()
-    for details in errors:
-        if details["type"] == "extra_forbidden":
-            loc = tuple(details["loc"])
-            known = _fields_at(model, loc[:-1])
-            match = closest(str(loc[-1]), known)
-            if match is not None:
-                suggested.add((*loc[:-1], match))
-    return [d for d in errors if not (d["type"] == "missing" and tuple(d["loc"]) in suggested)]
-
-
-def _missing_message(field: str, loc: Loc) -> str:
-    if field == "claimant":
-        return "claim has no claimant; say who made it with 'claimant: <actor-id>'"
-    if field == "sources":
-        return "no source given; add 'sources: [<source-id>]'"
-    return f"missing required field '{field}'"
-
-
-def _expected_type(kind: str) -> str:
-    return {
-        "string_type": "text",
-        "int_type": "a whole number",
-        "int_parsing": "a whole number",
-        "int_from_float": "a whole number",
-        "float_type": "a number",
-        "float_parsing": "a number",
-        "bool_type": "true or false",
-        "bool_parsing": "true or false",
-        "list_type": "a list",
-        "dict_type": "a mapping of fields",
-        "model_type": "a mapping of fields",
-        "model_attributes_type": "a mapping of fields",
-    }[kind]
-
-
-def _annotation_at(model: type[pydantic.BaseModel], loc: Loc) -> Any:
-    """The declared type of the value at `loc`, walking models, lists and optionals."""
-    current: Any = model
-    for part in loc:
-        current = bare_type(current)
-        if isinstance(part, int):
-            args = typing.get_args(current)
-            current = args[0] if args else Any
-        elif isinstance(current, type) and issubclass(current, pydantic.BaseModel):
-            field = _field_by_name(current, part)
-            if field is None:
-                return Any
-            current = field.annotation
-        else:
-            return Any
-    return bare_type(current)
-
-
-def _field_by_name(model: type[pydantic.BaseModel], name: str) -> Any:
-    for field_name, field in model.model_fields.items():
-        if (field.alias or field_name) == name:
-            return field
-    return None
-
-
-def _fields_at(model: type[pydantic.BaseModel], loc: Loc) -> list[str]:
-    target = _annotation_at(model, loc)
-    if isinstance(target, type) and issubclass(target, pydantic.BaseModel):
-        return [field.alias or name for name, field in target.model_fields.items()]
-    return []
-
-
-def _choices_at(model: type[pydantic.BaseModel], loc: Loc) -> list[str]:
-    target = _annotation_at(model, loc)
-    if isinstance(target, type) and issubclass(target, enum.Enum):
-        return [str(member.value) for member in target]
-    return []
-
-
 # --- corpus checks ------------------------------------------------------------------------------
 
 
-def check_corpus(
-    parsed: Sequence[Parsed], broken: Iterable[tuple[str, str]] = ()
-) -> list[Diagnostic]:
+@dataclass(frozen=True)
+class Broken:
+    """A file with errors of its own: it exists (by its kind and file name), and what it
+    holds as written (`document.data`, None if the YAML itself is broken) still names
+    other entities."""
+
+    kind: FileKind
+    name: str
+    document: Document
+
+
+def check_corpus(parsed: Sequence[Parsed], broken: Sequence[Broken] = ()) -> list[Diagnostic]:
     """The problems no single file can show: ids used twice, references to ids that do not
     exist, dates that contradict an actor's, and sources nobody cites.
 
-    `broken` names the files, by kind and id (their file name), that have errors of their
-    own: they exist, so a reference to one is not reported as unknown; their own
-    diagnostics say what to fix.
+    A `broken` file exists, so a reference to it is not reported as unknown (its own
+    diagnostics say what to fix), and its own references are checked all the same, so one
+    run reports every problem.
     """
     by_kind, problems = _by_id(parsed)
     ids = {kind: set(items) for kind, items in by_kind.items()}
-    for kind, entity_id in broken:
-        ids[kind].add(entity_id)
+    for file in broken:
+        ids[file.kind].add(file.name)
     cited: set[str] = set()
-    for item in parsed:
-        for loc, target_kind, target in _references(item.entity):
+    named = [(item.document, references(item.kind, item.entity)) for item in parsed]
+    named += [(file.document, references(file.kind, file.document.data)) for file in broken]
+    for document, found in named:
+        for loc, target_kind, target in found:
             if target_kind == "sources":
                 cited.add(target)
             if target not in ids[target_kind]:
-                problems.append(_dangling(item, loc, target_kind, target, ids[target_kind]))
+                problems.append(_dangling(document, loc, target_kind, target, ids[target_kind]))
+    for item in parsed:
         problems.extend(_date_problems(item, by_kind["actors"]))
     return [
         *problems,
@@ -442,11 +262,13 @@ def _by_id(parsed: Sequence[Parsed]) -> tuple[dict[str, dict[str, Parsed]], list
 _NOUNS = {"actors": "actor", "sources": "source", "topics": "topic", "events": "event"}
 
 
-def _dangling(item: Parsed, loc: Loc, target_kind: str, target: str, known: set[str]) -> Diagnostic:
-    line, column = item.document.positions.of_value(loc)
+def _dangling(
+    document: Document, loc: Loc, target_kind: str, target: str, known: set[str]
+) -> Diagnostic:
+    line, column = document.positions.of_value(loc)
     noun = _NOUNS[target_kind]
     return error(
-        item.document.path,
+        document.path,
         line,
         column,
         "unknown-reference",
@@ -458,39 +280,58 @@ def _dangling(item: Parsed, loc: Loc, target_kind: str, target: str, known: set[
 Reference = tuple[Loc, str, str]
 
 
-def _references(entity: Entity) -> Iterator[Reference]:
-    """Every id an entity points at: where it stands, what kind it names, and the id."""
-    yield from _source_refs((), _sources_of(entity))
-    if isinstance(entity, Event):
-        for i, participant in enumerate(entity.participants):
-            yield ("participants", i, "actor"), "actors", participant.actor
-        for i, topic in enumerate(entity.topics):
-            yield ("topics", i), "topics", topic
-        for i, related in enumerate(entity.related):
-            yield ("related", i), "events", related
-        for i, milestone in enumerate(entity.milestones):
-            yield from _source_refs(("milestones", i), milestone.sources)
-        for i, claim in enumerate(entity.claims):
-            yield ("claims", i, "claimant"), "actors", claim.claimant
-            yield from _source_refs(("claims", i), claim.sources)
-        for i, figure in enumerate(entity.figures):
-            if figure.claimant is not None:
-                yield ("figures", i, "claimant"), "actors", figure.claimant
-            yield from _source_refs(("figures", i), figure.sources)
-    elif isinstance(entity, Relationship):
-        yield ("from",), "actors", entity.from_
-        yield ("to",), "actors", entity.to
+# Where each kind of file names other entities: a path of keys as the file writes them, "*"
+# for each item of a list, and the kind of entity the id names. Declared once, and walked
+# both on a validated entity and on what a file with errors of its own holds as written.
+REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "actors": ((("sources", "*"), "sources"),),
+    "events": (
+        (("participants", "*", "actor"), "actors"),
+        (("topics", "*"), "topics"),
+        (("sources", "*"), "sources"),
+        (("related", "*"), "events"),
+        (("milestones", "*", "sources", "*"), "sources"),
+        (("claims", "*", "claimant"), "actors"),
+        (("claims", "*", "sources", "*"), "sources"),
+        (("figures", "*", "claimant"), "actors"),
+        (("figures", "*", "sources", "*"), "sources"),
+    ),
+    "relationships": ((("from",), "actors"), (("to",), "actors"), (("sources", "*"), "sources")),
+    "sources": (),
+    "topics": ((("sources", "*"), "sources"),),
+}
 
 
-def _sources_of(entity: Entity) -> Iterable[str]:
-    if isinstance(entity, (Actor, Event, Relationship, Topic)):
-        return entity.sources
-    return ()
+def references(kind: str, value: object) -> Iterator[Reference]:
+    """Every id an entity (or a file's data as written) points at: where it stands, what
+    kind it names, and the id."""
+    for path, target_kind in REFERENCES[kind]:
+        for loc, target in _walk(value, path, ()):
+            if isinstance(target, str):
+                yield loc, target_kind, target
 
 
-def _source_refs(loc: Loc, sources: Iterable[str]) -> Iterator[tuple[Loc, str, str]]:
-    for i, source in enumerate(sources):
-        yield (*loc, "sources", i), "sources", source
+def _walk(value: object, path: tuple[str, ...], loc: Loc) -> Iterator[tuple[Loc, object]]:
+    if not path:
+        yield loc, value
+        return
+    key, rest = path[0], path[1:]
+    if key == "*":
+        if isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                yield from _walk(item, rest, (*loc, index))
+    elif isinstance(value, pydantic.BaseModel):
+        yield from _walk(getattr(value, _attribute(type(value), key), None), rest, (*loc, key))
+    elif isinstance(value, Mapping) and key in value:
+        yield from _walk(value[key], rest, (*loc, key))
+
+
+def _attribute(model: type[pydantic.BaseModel], key: str) -> str:
+    """The model's attribute a key of the file names ('from' is `from_`)."""
+    for name, info in model.model_fields.items():
+        if key in (name, info.alias):
+            return name
+    return key
 
 
 def _date_problems(item: Parsed, actors: dict[str, Parsed]) -> Iterator[Diagnostic]:

@@ -54,3 +54,21 @@ def test_the_broken_file_is_still_known_but_a_truly_unknown_id_is_reported(
     assert "unknown field 'nmae'" in out
     assert "unknown actor 'jnimm' (did you mean 'jnim'?)" in out
     assert "unknown actor 'mali'" not in out
+
+
+def test_a_file_with_a_field_error_still_has_its_references_checked(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One run reports every problem: the typo, and the unknown actor in the same file.
+    event = project / "content" / "events" / "bamako-attack-2024.yaml"
+    text = event.read_text(encoding="utf-8")
+    text = text.replace("title:", "titel:", 1).replace("actor: jnim", "actor: jnimm", 1)
+    event.write_text(text, encoding="utf-8")
+    assert main(["check", "--content", str(project / "content")]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(": error: ")[1] for line in out] == [
+        "unknown field 'titel' (did you mean 'title'?) [unknown-field]",
+        "unknown actor 'jnimm' (did you mean 'jnim'?); ids are the file names under "
+        "content/actors/ [unknown-reference]",
+    ]
+    assert all(line.startswith("content/events/bamako-attack-2024.yaml:") for line in out)

@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"diagnostics", "dates", "countries", "markdown", "runtime", "values"},  # values, text
     {"slips"},
     {"load", "schema"},
-    {"provenance", "guide"},
+    {"provenance", "guide", "schema_errors"},
     {"validate"},
     {"model", "fmt", "scaffold"},
     {"corpus"},
