@@ -233,6 +233,8 @@ def fill_in_project_paths(args: argparse.Namespace, cwd: Path) -> str | None:
 
 
 def _left_to_find_the_project(args: argparse.Namespace) -> bool:
+    if not hasattr(args, "content") and args.command != "schema":
+        return False  # serve reads the project from its mkdocs.yml
     if args.command == "schema":
         return args.out is None
     if args.command == "fmt" and args.paths:
