@@ -12,6 +12,7 @@ Chromium: tests/browser/test_hostile_site.py.)
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -54,10 +55,29 @@ def benign(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def pages(project: Path) -> dict[str, str]:
     site = project / "site"
-    return {
+    found = {
         path.relative_to(site).as_posix(): path.read_text(encoding="utf-8")
         for path in sorted(site.rglob("*.html"))
     }
+    return {_paired(path, text): text for path, text in found.items()}
+
+
+# A place's page and a publisher's page are named from the place's or the publisher's name,
+# which differ between the hostile site and its twin: each is paired with its twin by the
+# ids of the events or the sources it lists, which the two sites share.
+_LISTED_IDS = {
+    "map": re.compile(r'href="\.\./\.\./events/([a-z0-9-]+)/'),
+    "sources": re.compile(r'class="sahel-source" id="([a-z0-9-]+)"'),
+}
+
+
+def _paired(path: str, text: str) -> str:
+    folder, *rest = path.split("/")
+    if folder not in _LISTED_IDS or len(rest) != 2:
+        return path
+    ids = sorted(set(_LISTED_IDS[folder].findall(text)))
+    assert ids, path
+    return f"{folder}/<listing {' '.join(ids)}>/index.html"
 
 
 class Page(HTMLParser):

@@ -370,3 +370,12 @@ def test_a_storyline_of_many_events_lists_them_a_year_a_page(tmp_path: Path) -> 
             r"\]\(\.\./\.\./events/([^)]+)\.md\)", topic_year_page(big, topic.id, year)
         )
     assert listed == [e.id for e in events]
+
+
+def test_pages_named_from_an_editor_s_text_keep_short_file_names() -> None:
+    # A 5,000-character place or publisher must not name a file no file system takes.
+    long_name = "Sahel <script>alert(1)</script> " * 160
+    assert links.publisher_page(long_name) == f"sources/{links.slug(long_name)}.md"
+    assert len(links.slug(long_name)) <= links.SLUG_LENGTH
+    assert links.slug(long_name) == "sahel-script-alert-1-script-sahel-script-alert-1-script-sahe"
+    assert links.publisher_page("«»") == "sources/publisher.md"

@@ -8,12 +8,9 @@ third-party host.
 from __future__ import annotations
 
 import math
-import re
 import textwrap
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import compress, repeat
 from operator import attrgetter, is_not
 from typing import Any
@@ -141,7 +138,7 @@ def _place_layout(located: tuple[PlaceFields, ...]) -> PlaceLayout:
     # from 1 each time would take quadratic time.
     last: dict[str, int] = {}
     for (lat, lon), positions in groups.items():
-        base = "place-" + (_slug(located[positions[0]][2]) or "unnamed")
+        base = "place-" + (links.slug(located[positions[0]][2]) or "unnamed")
         anchor, n = base, last.get(base, 1)
         if n > 1:
             anchor = f"{base}-{n}"
@@ -157,12 +154,6 @@ def _place_layout(located: tuple[PlaceFields, ...]) -> PlaceLayout:
 
 _KINDS = {kind.value: kind for kind in EventKind}
 _KIND_RANK = {kind.value: rank for rank, kind in enumerate(EventKind)}
-
-
-@cache
-def _slug(value: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def map_figure(facts: FactBase) -> Figure:

@@ -39,9 +39,20 @@ def timeline_part(year: int, month: int | None = None) -> str:
 
 def publisher_page(publisher: str) -> str:
     """The bibliography page of a publisher's sources (publishers whose names differ only in
-    case or punctuation share one)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", _ascii(publisher.casefold())).strip("-")
-    return f"sources/{slug or 'publisher'}.md"
+    case or punctuation, or past their first SLUG_LENGTH letters, share one)."""
+    return f"sources/{slug(publisher) or 'publisher'}.md"
+
+
+# A page named from an editor's text keeps a file name every file system takes (a name of
+# 5,000 characters is refused with ENAMETOOLONG).
+SLUG_LENGTH = 60
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII letters and digits, runs of anything else as one hyphen, at most
+    SLUG_LENGTH characters: the name of a page made from an editor's text."""
+    found = re.sub(r"[^a-z0-9]+", "-", _ascii(text.casefold())).strip("-")
+    return found[:SLUG_LENGTH].rstrip("-")
 
 
 def source_entry(source_id: str, publisher: str) -> str:
