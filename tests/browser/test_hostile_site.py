@@ -110,11 +110,26 @@ POINT = """(gd, index) => {
 }"""
 
 
+NAMED_FROM_TEXT = {"/map/*/", "/sources/*/"}
+
+
 def _kind(path: str) -> str:
-    """Pages made from the same template: an entity's page stands for all of its kind."""
+    """Pages made from the same template: an entity's page stands for all of its kind, and
+    one page of a split list (a year, a place, a publisher, a kind, a status) for all."""
     parts = path.strip("/").split("/")
-    if len(parts) == 2 and parts[0] in ("events", "actors", "topics"):
+    if len(parts) == 2 and parts[0] in (
+        "events",
+        "actors",
+        "topics",
+        "timeline",
+        "map",
+        "sources",
+        "relationships",
+        "claims",
+    ):
         return f"/{parts[0]}/*/"
+    if len(parts) == 3 and parts[0] == "topics":
+        return "/topics/*/*/"
     return path
 
 
@@ -227,7 +242,9 @@ def benign_reference(open_site_tab: Callable[..., Tab]) -> dict[str, set[str]]:
     longest = max(PAYLOADS, key=lambda name: len(PAYLOADS[name]))
     paths = set(entity_pages(longest).values())
     for path in site_pages(reader.tab.base, reader.tab.page):
-        if _kind(path) not in {_kind(p) for p in paths}:
+        # A place's and a publisher's pages are named from their text, so the longest
+        # text's page is not known by name: each of them is read.
+        if _kind(path) not in {_kind(p) for p in paths} or _kind(path) in NAMED_FROM_TEXT:
             paths.add(path)
     for path in sorted(paths):
         reader.read(path)
