@@ -117,6 +117,8 @@ class ParseCache:
         """`read`, answered from the cache for unchanged files; one reader per load."""
         entries = self._load()
         self._seen = set()
+        # A file changed after this may change again unseen by its stamp (see RACY_NS).
+        settled_before = time.time_ns() - RACY_NS
 
         def cached(kind: FileKind, path: str, shown: str) -> ParsedFile:
             self._seen.add(path)
@@ -125,7 +127,7 @@ class ParseCache:
             except OSError:
                 return read(kind, path, shown)  # the reader says what is wrong
             stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
-            settled = max(stat.st_mtime_ns, stat.st_ctime_ns) < time.time_ns() - RACY_NS
+            settled = max(stat.st_mtime_ns, stat.st_ctime_ns) < settled_before
             entry = entries.get(path)
             if entry is not None and entry.stamp == stamp and entry.settled:
                 return self._parsed(path, entry)
@@ -162,6 +164,8 @@ class ParseCache:
         try:
             with closing(self._connect()) as database, database:
                 database.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in gone])
+                # Entries of an older generator or library will never be read again.
+                database.execute("DELETE FROM files WHERE fingerprint != ?", (self.fingerprint,))
                 database.executemany(
                     "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(*row[:7], self.fingerprint, row[7]) for row in rows],
