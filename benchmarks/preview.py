@@ -50,6 +50,7 @@ def real_project(root: Path) -> Path:
     root.mkdir(parents=True)
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "pages", root / "pages")
+    shutil.copytree(REPO / "overrides", root / "overrides")  # mkdocs.yml theme.custom_dir
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     (root / "mkdocs.yml").write_text(
         config.replace("  - generator/mkdocs_hook.py", f"  - {HOOK.as_posix()}"), encoding="utf-8"
