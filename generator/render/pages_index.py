@@ -9,7 +9,7 @@ from generator import countries
 from generator import markdown as md
 from generator.dates import human_span
 from generator.model import FactBase
-from generator.render import links
+from generator.render import links, parts
 from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, embed
 from generator.render.figures_map import located_count, places_list
 from generator.render.figures_timeline import Lane, lanes_by_country, lanes_by_topic
@@ -71,7 +71,7 @@ def _storylines(facts: FactBase, page: str) -> str:
     for topic in facts.topics_in_order:
         count = len(facts.events_of_topic(topic.id))
         link = md.page_link(topic.title, links.relative(page, links.topic_page(topic.id)))
-        cards.append(f"-   **{link}**\n\n    {count} event{'s' * (count != 1)}")
+        cards.append(f"-   **{link}**\n\n    {parts.counted(count, 'event')}")
     return (
         '## Storylines\n\n<div class="grid cards" markdown>\n\n'
         + "\n\n".join(cards)
@@ -119,7 +119,7 @@ def years_list(facts: FactBase, page: str) -> str:
     """A link to each year's list of events, with how many there are."""
     items = [
         f"- [{year}]({links.relative(page, links.timeline_part(year))}): "
-        f"{count} event{'s' * (count != 1)}"
+        f"{parts.counted(count, 'event')}"
         for year, count in facts.events_per_year().items()
     ]
     return "\n".join(items) + "\n"
@@ -162,7 +162,7 @@ def timeline_part_page(facts: FactBase, year: int, month: int | None = None) -> 
             out.append(f"## Month not known\n\n{_year_table(facts, events, page)}")
         return "\n".join(out)
     count = len(events)
-    out.append(f"{count} event{'s' * (count != 1)} that began in {heading}, in date order. {up}.\n")
+    out.append(f"{parts.counted(count, 'event')} that began in {heading}, in date order. {up}.\n")
     out.append(_year_table(facts, events, page))
     return "\n".join(out)
 
@@ -175,7 +175,7 @@ def _months_list(facts: FactBase, year: int, events: list[Event], page: str) -> 
     items = [
         f"- [{dt.date(year, month, 1).strftime('%B')}]"
         f"({links.relative(page, links.timeline_part(year, month))}): "
-        f"{count} event{'s' * (count != 1)}"
+        f"{parts.counted(count, 'event')}"
         for month, count in sorted(counts.items())
     ]
     return "\n".join(items) + "\n"

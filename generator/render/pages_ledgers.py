@@ -44,7 +44,7 @@ def relationship_kinds_list(facts: FactBase, page: str) -> str:
         counts[relation.kind] += 1
     items = [
         f"- [{RELATIONSHIP_HEADINGS[kind]}]({links.relative(page, links.relationships_part(kind))})"
-        f": {count} relationship{'s' * (count != 1)}"
+        f": {parts.counted(count, 'relationship')}"
         for kind, count in counts.items()
         if count
     ]
@@ -67,7 +67,7 @@ def relationships_of_kind_page(facts: FactBase, kind: RelationshipKind) -> str:
     back = links.relative(page, links.RELATIONSHIPS_INDEX)
     return (
         f"# {RELATIONSHIP_HEADINGS[kind]}\n\n"
-        f"{len(relations)} relationship{'s' * (len(relations) != 1)} of this kind, in order "
+        f"{parts.counted(len(relations), 'relationship')} of this kind, in order "
         f"of when they began. [All relationships]({back}).\n\n" + "\n".join(rows) + "\n"
     )
 
@@ -109,7 +109,7 @@ def sources_page(facts: FactBase) -> str:
     groups = _by_publisher(facts.sources.values())
     items = [
         f"- [{md.text(publisher)}]({links.relative(page, links.publisher_page(publisher))}): "
-        f"{len(sources)} source{'s' * (len(sources) != 1)}"
+        f"{parts.counted(len(sources), 'source')}"
         for publisher, sources in groups
     ]
     return (
@@ -286,7 +286,7 @@ def claims_page(facts: FactBase) -> str:
         counts[item.claim.status] += 1
     items = [
         f"- [{parts.STATUS_LABELS[status]}]({links.relative(page, links.claims_part(status))})"
-        f": {count} statement{'s' * (count != 1)}"
+        f": {parts.counted(count, 'statement')}"
         for status, count in counts.items()
     ]
     return (
@@ -303,7 +303,7 @@ def claims_of_status_page(facts: FactBase, status: ClaimStatus) -> str:
     back = links.relative(page, links.CLAIMS_INDEX)
     out = [
         f"# Claims: {parts.STATUS_LABELS[status].lower()}\n",
-        f"{len(items)} statement{'s' * (len(items) != 1)} of this status, by the date of the "
+        f"{parts.counted(len(items), 'statement')} of this status, by the date of the "
         f"event they are about. [The whole ledger]({back}).\n",
     ]
     if not items:

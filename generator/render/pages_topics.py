@@ -36,7 +36,7 @@ def topics_index(facts: FactBase) -> str:
     for topic in facts.topics_in_order:
         count = len(facts.events_of_topic(topic.id))
         link = md.page_link(topic.title, links.relative(page, links.topic_page(topic.id)))
-        items.append(f"- {link}: {count} event{'s' * (count != 1)}")
+        items.append(f"- {link}: {parts.counted(count, 'event')}")
     body = "\n".join(items) if items else "No storylines yet."
     return (
         "# Storylines\n\nThe crisis told as separate threads, each with its own "
@@ -101,7 +101,7 @@ def _years_list(facts: FactBase, topic: Topic, page: str) -> str:
         counts[event.date.year] = counts.get(event.date.year, 0) + 1
     items = [
         f"- [{year}]({links.relative(page, links.topic_year(topic.id, year))}): "
-        f"{count} event{'s' * (count != 1)}"
+        f"{parts.counted(count, 'event')}"
         for year, count in sorted(counts.items())
     ]
     return "\n".join(items) + "\n"
@@ -116,7 +116,7 @@ def topic_year_page(facts: FactBase, topic_id: str, year: int) -> str:
     items = [_event_item(event, page) for event in events]
     return (
         f"# {md.text(topic.title)}: {year}\n\n"
-        f"{len(events)} event{'s' * (len(events) != 1)} of the storyline {back} that began "
+        f"{parts.counted(len(events), 'event')} of the storyline {back} that began "
         f"in {year}, in date order.\n\n" + "\n".join(items) + "\n"
     )
 

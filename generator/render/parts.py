@@ -146,3 +146,8 @@ def stacked_table(rows: list[str]) -> str:
     statement itself ended up behind a sideways scroll.
     """
     return '<div class="sahel-stack" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 event', '3 events'."""
+    return f"{count} {noun}{'s' * (count != 1)}"
