@@ -104,6 +104,11 @@ class PartialDate:
             return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         return dt.date(self.year, 12, 31)
 
+    @property
+    def is_precise(self) -> bool:
+        """One known day, with no doubt about it: the only kind of date a figure may draw as a dot."""
+        return self.day is not None
+
     def covers(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day
 
