@@ -106,7 +106,7 @@ class PartialDate:
 
     @property
     def is_precise(self) -> bool:
-        """One known day, with no doubt about it: the only kind of date a figure may draw as a dot."""
+        """One known day, beyond doubt: the only date a figure may draw as a dot."""
         return self.day is not None
 
     def covers(self, day: dt.date) -> bool:
