@@ -134,13 +134,15 @@ def _event(i: int, rng: random.Random, actors: int, sources: int, events: int) -
     if i % 5 == 0:
         lines += [
             "claims:",
-            f"  - claimant: actor-{first}",
+            f"  - id: claim-of-event-{i}",
+            f"    claimant: actor-{first}",
             f"    kind: {rng.choice(list(StatementKind)).value}",
             f"    statement: Synthetic claim about event {i}.",
             f"    status: {rng.choice(list(ClaimStatus)).value}",
             f"    sources: [source-{rng.randrange(sources)}]",
             "figures:",
-            "  - measure: killed",
+            "  - id: killed",
+            "    measure: killed",
             f"    value: {rng.randrange(1, 200)}",
             "    according_to: synthetic security sources",
             f"    sources: [source-{rng.randrange(sources)}]",

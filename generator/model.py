@@ -30,7 +30,7 @@ K = TypeVar("K", str, int)
 
 @dataclass(frozen=True)
 class AttributedClaim:
-    """A claim with the event it is about, and its position there (for stable anchors)."""
+    """A claim with the event it is about, and its position there (its number on the page)."""
 
     event: Event
     index: int
@@ -38,7 +38,16 @@ class AttributedClaim:
 
     @property
     def anchor(self) -> str:
-        return f"claim-{self.index + 1}"
+        return claim_anchor(self.claim)
+
+
+def claim_anchor(claim: Claim) -> str:
+    """From the claim's own id, so links survive the claims being reordered or added to."""
+    return f"claim-{claim.id}"
+
+
+def figure_anchor(figure: Figure) -> str:
+    return f"figure-{figure.id}"
 
 
 @dataclass(frozen=True)

@@ -326,6 +326,10 @@ class Milestone(Strict):
 class Claim(Strict):
     """A statement attributed to whoever made it; never presented as established fact."""
 
+    id: Id = Field(
+        description="A short id, unique among the event's claims and figures, such as "
+        "'jnim-claims-attack'; it is the claim's permanent anchor: keep it when you edit the claim."
+    )
     claimant: Id = Field(description="Id of the actor who made the statement.")
     kind: StatementKind = Field(
         description=(
@@ -348,6 +352,11 @@ class Claim(Strict):
 class Figure(Strict):
     """One reported number (or range), attributed; sources that disagree get one each."""
 
+    id: Id = Field(
+        description="A short id, unique among the event's claims and figures, such as "
+        "'killed-security-afp'; it is the figure's permanent anchor: keep it when you edit "
+        "the figure."
+    )
     measure: ShortText = Field(description="What is counted, such as 'killed' or 'wounded'.")
     value: int | None = Field(default=None, ge=0, description="The number, when one is given.")
     min: int | None = Field(default=None, ge=0, description="Lower bound of a range.")

@@ -69,7 +69,30 @@ def validate_document(
                 f"rename the file to '{entity.id}.yaml'{_or_change_the_id_to(stem)}",
             )
         )
+    if isinstance(entity, Event):
+        problems.extend(_repeated_part_ids(entity, document))
     return Parsed(kind, entity, document), problems
+
+
+def _repeated_part_ids(event: Event, document: Document) -> Iterator[Diagnostic]:
+    """Claims and figures are linked to by id, so two with one id would share an anchor."""
+    first: dict[str, str] = {}
+    parts = [("claims", "claim", i, c.id) for i, c in enumerate(event.claims)]
+    parts += [("figures", "figure", i, f.id) for i, f in enumerate(event.figures)]
+    for list_name, noun, index, part_id in parts:
+        where = f"{noun} {index + 1}"
+        if part_id not in first:
+            first[part_id] = where
+            continue
+        line, column = document.positions.of_value((list_name, index, "id"))
+        yield error(
+            document.path,
+            line,
+            column,
+            "duplicate-part-id",
+            f"id '{part_id}' is already used by {first[part_id]} of this event; "
+            "give each claim and figure its own id",
+        )
 
 
 def _or_change_the_id_to(stem: str) -> str:

@@ -84,6 +84,7 @@ def test_every_problem_kind_has_a_fixture() -> None:
         "end-before-start",
         "dangling-reference",
         "duplicate-id",
+        "duplicate-part-id",
         "id-mismatch",
         "unsafe-id",
         "non-http-url",

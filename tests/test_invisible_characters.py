@@ -80,7 +80,7 @@ def test_a_line_separator_in_markdown_on_a_later_line(project: Path) -> None:
 def test_in_a_nested_field(project: Path) -> None:
     edit(project, EVENT, "statement: JNIM claimed", "statement: JNIM\u00ad claimed")
     assert check(project) == [
-        f"{EVENT}:22:20: warning: 'statement' contains U+00AD SOFT HYPHEN, {WARNING}"
+        f"{EVENT}:23:20: warning: 'statement' contains U+00AD SOFT HYPHEN, {WARNING}"
     ]
 
 

@@ -74,8 +74,8 @@ def test_events_of_actor_and_topic(facts: FactBase) -> None:
 def test_claims_keep_their_claimant_and_kind(facts: FactBase) -> None:
     claims = facts.all_claims
     assert [(c.claim.claimant, c.claim.kind.value, c.anchor) for c in claims] == [
-        ("jnim", "claim", "claim-1"),
-        ("afp", "report", "claim-2"),
+        ("jnim", "claim", "claim-jnim-claimed-responsibility-attack"),
+        ("afp", "report", "claim-afp-could-not-verify"),
     ]
     assert [c.claim.statement for c in facts.claims_by("afp")] == [
         "AFP said it could not verify the claims of either side."

@@ -67,7 +67,8 @@ def test_an_event_page_lists_place_participants_and_milestones(facts: FactBase) 
 
 def test_claims_show_kind_status_and_sources_distinctly(facts: FactBase) -> None:
     page = event_page(facts, facts.events["bamako-attack-2024"], None)
-    first = next(line for line in page.splitlines() if line.startswith('| <span id="claim-1">'))
+    anchor = '| <span id="claim-jnim-claimed-responsibility-attack">'
+    first = next(line for line in page.splitlines() if line.startswith(anchor))
     assert 'sahel-badge--claim">Claim</span>' in first
     assert 'sahel-status--claimed">Claimed</span>' in first
     assert "[JNIM](../actors/jnim.md)" in first

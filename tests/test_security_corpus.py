@@ -160,6 +160,7 @@ def corpus(texts: Texts) -> dict[tuple[str, str], dict[str, Any]]:
         "sources": cite,
         "claims": [
             {
+                "id": "beta-claims",
                 "claimant": "beta",
                 "kind": "claim",
                 "statement": texts("events.claims.statement"),
@@ -172,6 +173,7 @@ def corpus(texts: Texts) -> dict[tuple[str, str], dict[str, Any]]:
         ],
         "figures": [
             {
+                "id": "beta-counts",
                 "measure": texts("events.figures.measure"),
                 "value": 3,
                 "qualifier": "at_least",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator import markdown as md
 from generator.dates import human_span
-from generator.model import FactBase
+from generator.model import FactBase, claim_anchor, figure_anchor
 from generator.render import links, parts
 from generator.schema import Event
 
@@ -122,7 +122,7 @@ def _claims(facts: FactBase, event: Event, page: str) -> str:
         if claim.date:
             statement += f" ({claim.date.human()})"
         rows.append(
-            f'| <span id="claim-{number}"></span>{number} | {who} | '
+            f'| <span id="{claim_anchor(claim)}"></span>{number} | {who} | '
             f"{parts.statement_badge(claim.kind)} | {statement} | "
             f"{parts.status_badge(claim.status)} | {parts.footnote_refs(claim.sources)} |"
         )
@@ -151,7 +151,8 @@ def _figures(facts: FactBase, event: Event) -> str:
             if figure.claimant and figure.claimant in facts.actors:
                 according += f" (a party: {md.text(facts.actors[figure.claimant].name)})"
             rows.append(
-                f"| {parts.figure_value(figure)} | {md.cell(figure.as_reported or '')} | "
+                f'| <span id="{figure_anchor(figure)}"></span>{parts.figure_value(figure)} | '
+                f"{md.cell(figure.as_reported or '')} | "
                 f"{according} | {parts.footnote_refs(figure.sources)} |"
             )
         # Upper-case the first letter only: str.capitalize() would turn "JNIM" into "Jnim".
