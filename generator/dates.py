@@ -296,7 +296,9 @@ def _fuzzy(text: str) -> FuzzyDate:
     members = tuple(None if p == ".." else PartialDate.parse(p) for p in pieces)
     start, end = members[0], members[-1]
     if fuzz is Fuzz.RANGE and start and end and start.first_day > end.last_day:
-        raise DateError(f"'{text}' ends before it begins; write the earlier date first")
+        raise DateError(
+            f"'{text}' ends before it begins; write the earlier date first, as {end}/{start}"
+        )
     return _restored_fuzzy(fuzz, text, members)
 
 
