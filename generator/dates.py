@@ -306,12 +306,17 @@ def _fuzz_and_pieces(value: object, edtf: types.ModuleType) -> tuple[Fuzz | None
     """Which kind of fuzzy date the library read, and the text of each date inside it."""
     if isinstance(value, edtf.UncertainOrApproximate) and value.ua is not None:
         return Fuzz(str(value.ua)), [str(value.date)]
-    if isinstance(value, edtf.OneOfASet) and len(value.objects) > 1:
+    # Two or more dates, each once: "13 or 13 May" is a slip.
+    if (
+        isinstance(value, edtf.OneOfASet)
+        and len(set(map(str, value.objects))) == len(value.objects) > 1
+    ):
         return Fuzz.ONE_OF, [str(member) for member in value.objects]
     if isinstance(value, (edtf.Interval, edtf.Level1Interval)):
         pieces = [str(value.lower), str(value.upper)]
-        kinds = {pieces[0] == "..": Fuzz.OPEN_START, pieces[1] == "..": Fuzz.OPEN_END}
-        return kinds.get(True, Fuzz.RANGE), pieces
+        if pieces[0] == "..":
+            return Fuzz.OPEN_START, pieces
+        return (Fuzz.OPEN_END if pieces[1] == ".." else Fuzz.RANGE), pieces
     return None, []
 
 

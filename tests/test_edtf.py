@@ -120,6 +120,11 @@ def test_a_span_and_an_open_end_sort_with_their_first_date() -> None:
             "(for example 2021, 2021-05 or 2021-05-24)",
         ),
         (
+            "[2015-05-13,2015-05-13]",
+            "'[2015-05-13,2015-05-13]' is a form of EDTF date this site does not use; write "
+            "one of a set as '[2015-05-13,2015-05-14]' (in quotes)",
+        ),
+        (
             "[2015-05-13..2015-05-20]",
             "'[2015-05-13..2015-05-20]' is a form of EDTF date this site does not use; write "
             "one of a set as '[2015-05-13,2015-05-14]' (in quotes)",
