@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import functools
 import io
 import re
 import types
@@ -277,6 +278,7 @@ def _hint(text: str) -> str:
     return next(hint for mark, hint in _HINTS.items() if mark in text)
 
 
+@functools.lru_cache(maxsize=1024)  # the library takes up to 30 ms a date; values are frozen
 def _fuzzy(text: str) -> FuzzyDate:
     """An EDTF date, read by the `edtf` library; the dates inside are read as plain ones."""
     import edtf  # only where a fuzzy date is written: the library takes 0.2 s to import
