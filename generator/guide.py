@@ -209,6 +209,7 @@ def _fields_page() -> str:
         "(`2023`, `2023-07`, `2023-07-26`). Ids are lower-case ASCII letters, digits and "
         "single hyphens, such as `niger-coup-2023`; a file's id is its file name without "
         "`.yaml`.\n",
+        _fuzzy_dates_section(),
     ]
     described: set[type[BaseModel]] = set()
     for kind, title in KIND_TITLES.items():
@@ -224,6 +225,37 @@ def _fields_page() -> str:
             parts.append(_nested_introduction(model, nested))
             parts.append(_field_table(nested))
     return "\n".join(parts)
+
+
+QUOTE = "'"
+# Each form of EDTF date the checker accepts, by what the editor knows.
+FUZZY_DATE_EXAMPLES = (
+    ("about a month", "2015-05~"),
+    ("perhaps a day", "2015-05-13?"),
+    ("one of two days", "'[2015-05-13,2015-05-14]'"),
+    ("from one day to another", "2015-05-13/2015-05-14"),
+    ("by a month, start unknown", "../2017-03"),
+    ("from a year, end unknown", "2017/.."),
+)
+
+
+def _fuzzy_dates_section() -> str:
+    rows = "".join(
+        f"| {known} | `{text}` | {PartialDate.parse(text.strip(QUOTE)).human()} |\n"
+        for known, text in FUZZY_DATE_EXAMPLES
+    )
+    return (
+        "A date not known that exactly is written in the Library of Congress's Extended "
+        "Date/Time Format (EDTF). `~` means about, "
+        "`?` perhaps, `%` both; a set in square brackets, which YAML needs in quotes, one of "
+        "its dates; `/` a span, and `..` an end that is not known.\n\n"
+        "| known | write | shown as |\n| --- | --- | --- |\n" + rows + "\n"
+        "In lists a fuzzy date sorts by its earliest known date: a span "
+        "or a set at its first date, 'about' and 'perhaps' just after the dates known for sure "
+        "at the same place. 'By March 2017' sorts just before March 2017, and a relationship "
+        "that started then is taken to hold from March 2017: it held by then at the latest, "
+        "and when it began nobody recorded.\n"
+    )
 
 
 def _nested_models(model: type[BaseModel]) -> Iterator[type[BaseModel]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
+from generator.dates import SortKey
 from generator.schema import (
     Actor,
     ActorKind,
@@ -63,7 +64,8 @@ class Citation:
 def relationship_holds_on(relation: Relationship, day: dt.date) -> bool:
     """Held on `day`: from the first day its start may mean to the last day its end may mean.
 
-    An unknown start means "since before our records"; an unknown end, "still holds".
+    An unknown start means "since before our records"; an unknown end, "still holds". A start
+    "by X" (`../X`) holds from X: then at the latest, and its `first_day` is X's.
     """
     if relation.start is not None and day < relation.start.first_day:
         return False
@@ -302,7 +304,7 @@ def _relationship_order(relation: Relationship) -> tuple[dt.date, str]:
     return (relation.start.first_day if relation.start else dt.date.min, relation.id)
 
 
-def _in_date_order(event: Event) -> tuple[tuple[int, int, int], str]:
+def _in_date_order(event: Event) -> tuple[SortKey, str]:
     return (event.date.sort_key(), event.id)
 
 

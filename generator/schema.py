@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from generator import countries, dates
+from generator import countries
 from generator.dates import DateError, PartialDate
 from generator.values import FORMAT_CHARACTERS as FORMAT_CHARACTERS
 from generator.values import INVISIBLE_CHARACTERS as INVISIBLE_CHARACTERS
@@ -42,7 +42,9 @@ from generator.values import invisible_characters as invisible_characters
 
 # --- value types -------------------------------------------------------------------------
 
-DATE_PATTERN = dates.PATTERN
+_DAY = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
+# The forms the checker accepts, for editors' tools: plain, about/perhaps, one of a set, a span.
+DATE_PATTERN = rf"^({_DAY}[~?%]?|\[{_DAY}(, ?{_DAY})+\]|{_DAY}/{_DAY}|\.\./{_DAY}|{_DAY}/\.\.)$"
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_MAX_LENGTH = 80
 _ID_RE = re.compile(ID_PATTERN)
@@ -88,6 +90,11 @@ def _parse_date(value: object) -> PartialDate:
         return value
     if isinstance(value, bool):
         raise PydanticCustomError("date_type", "expected a date such as 2021-05-24")
+    if isinstance(value, list):
+        # YAML reads an unquoted `[2015-05-13, 2015-05-14]` as a list.
+        raise PydanticCustomError(
+            "date_type", "write one of a set of dates in quotes, as '[2015-05-13,2015-05-14]'"
+        )
     if isinstance(value, int):
         # YAML reads an unquoted `2021` as a number; a year is what the editor meant.
         value = str(value)
@@ -109,7 +116,10 @@ Date = Annotated[
                 {"type": "string", "pattern": DATE_PATTERN},
                 {"type": "integer", "minimum": 1, "maximum": 9999},
             ],
-            "description": "YYYY, YYYY-MM or YYYY-MM-DD: write only as much as is known.",
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD: write only as much as is known; "
+            "or an EDTF date: 2015-05~ (about), 2015-05-13? (perhaps), "
+            "'[2015-05-13,2015-05-14]' (one of), 2015-05-13/2015-05-14 (from–to), "
+            "../2017-03 (by), 2017-03/.. (from, end unknown).",
         }
     ),
 ]

@@ -201,11 +201,13 @@ def test_1_6_moura_range_is_as_wide_as_its_sources(facts: FactBase) -> None:
 # --- §1.7 al-Sahrawi's pledge --------------------------------------------------------------
 
 
-def test_1_7_al_sahrawi_pledge_is_dated_to_the_month_with_the_uncertain_days(
+def test_1_7_al_sahrawi_pledge_is_dated_to_one_of_the_two_days_the_pages_give(
     facts: FactBase,
 ) -> None:
+    # Issue #24: "late Wednesday" 13 May, reported on the 14th; before fuzzy dates, the month.
     event = facts.events["al-sahrawi-pledges-to-islamic-state-2015"]
-    assert event.date.isoformat() == "2015-05"
+    assert event.date.isoformat() == "[2015-05-13,2015-05-14]"
+    assert event.date.human() == "13 or 14 May 2015"
     assert event.needs_review is not None and "13–14 May 2015" in event.needs_review
     assert {"israelpress-ap-al-sahrawi-pledge", "alwasat-al-sahrawi-pledge"} <= set(event.sources)
     for relation_id in (
@@ -213,7 +215,7 @@ def test_1_7_al_sahrawi_pledge_is_dated_to_the_month_with_the_uncertain_days(
         "islamic-state-sahel-province-led-by-adnan-abu-walid-al-sahrawi",
     ):
         start = facts.relationships[relation_id].start
-        assert start is not None and start.isoformat() == "2015-05"
+        assert start is not None and start.isoformat() == "[2015-05-13,2015-05-14]"
 
 
 # --- §1.8 review notes the pages settle -------------------------------------------------------
@@ -344,3 +346,23 @@ def test_5_the_founding_of_each_junta_made_by_a_coup_is_dated(facts: FactBase) -
     assert founded is not None and founded.isoformat() == "2022-01-24"
     ecowas = facts.actors["ecowas"].founded
     assert ecowas is not None and ecowas.isoformat() == "1975"
+
+
+# --- #24: relationships whose start is known only to be "by" a dated fact ----------------------
+
+
+@pytest.mark.parametrize(
+    ("relation_id", "start"),
+    [
+        ("csp-dpa-opposed-to-mali", "../2024-07-25"),  # fighting at Tinzaouaten, 25–27 July 2024
+        ("csp-dpa-opposed-to-wagner", "../2024-07-25"),
+        ("oumar-diarra-member-of-malian-armed-forces", "../2024-09-17"),  # chief of staff then
+        ("lucas-webber-member-of-tech-against-terrorism", "../2024-09-18"),  # AFP, 18 Sept 2024
+        ("az-zallaqa-part-of-jnim", "../2017-03-27"),  # its video of JNIM's founding, by then
+    ],
+)
+def test_relationships_begun_by_a_dated_fact_start_by_that_date(
+    facts: FactBase, relation_id: str, start: str
+) -> None:
+    relation = facts.relationships[relation_id]
+    assert relation.start is not None and relation.start.isoformat() == start

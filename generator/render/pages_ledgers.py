@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import pycountry
 
 from generator import markdown as md
+from generator.dates import SortKey
 from generator.model import Citation, FactBase
 from generator.render import links, parts
 from generator.render.pages_actors import relationship_sentence
@@ -158,9 +159,9 @@ def _sort_name(publisher: str) -> str:
     return name.removeprefix("the ") if name.startswith("the ") else name
 
 
-def _in_date_order(source: Source) -> tuple[bool, tuple[int, int, int], str]:
+def _in_date_order(source: Source) -> tuple[bool, SortKey, str]:
     undated = source.published is None
-    key = source.published.sort_key() if source.published is not None else (0, 0, 0)
+    key = source.published.sort_key() if source.published is not None else (0, 0, 0, 0)
     return (undated, key, source.id)
 
 
