@@ -33,6 +33,7 @@ class PageRecord:
     title: str
     changes: tuple[Change, ...]  # newest first; empty without a history
     site: SiteInfo
+    complete: bool = True  # False in a shallow clone: the first change may not be there
 
     @property
     def citable(self) -> Citable:
@@ -44,7 +45,8 @@ def page_record(
     facts: FactBase, kind: str, entity_id: str, title: str, history: History, site: SiteInfo
 ) -> PageRecord:
     page = links.event_page(entity_id) if kind == "events" else links.actor_page(entity_id)
-    return PageRecord(page, title, history.of(facts.file_of(kind, entity_id)), site)
+    changes = history.of(facts.file_of(kind, entity_id))
+    return PageRecord(page, title, changes, site, history.state == "full")
 
 
 def about_this_page(record: PageRecord | None) -> str:
@@ -59,9 +61,10 @@ def _history(record: PageRecord) -> str:
     if not changes:
         return ""
     first, last = changes[-1].day, changes[0].day
+    when = f"First recorded on {_day(first)}; last" if record.complete else "Last"
     lines = [
         "## History\n",
-        f"First recorded on {_day(first)}; last changed on {_day(last)}.\n",
+        f"{when} changed on {_day(last)}.\n",
         *(f"- {_change_line(c, record.site)}" for c in changes[:PAGE_CHANGES]),
     ]
     if len(changes) > PAGE_CHANGES:
