@@ -39,7 +39,8 @@ class SiteInfo:
         """The page's full address, when the site's is known."""
         if self.url is None or not md.is_safe_url(self.url):
             return None
-        return self.url.rstrip("/") + "/" + links.site_url(page)
+        path = links.site_url(page) if page.endswith(".md") else page
+        return self.url.rstrip("/") + "/" + path
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,6 @@ def _source_entry(source: Source) -> Entry:
         "date": source.published.isoformat() if source.published else None,
         "url": md.safe_href(source.url) if source.url else None,
         "urldate": source.accessed.isoformat() if source.accessed else None,
-        "langid": source.language,
     }
     return _entry(source.id, text, verbatim)
 
