@@ -26,6 +26,7 @@ from generator.history import NO_HISTORY
 from generator.model import FactBase
 from generator.render.citations import Citable, SiteInfo, bibliography_files, citation_files
 from generator.render.feeds import atom_feed, calendar
+from generator.render.pages_ledgers import publisher_page
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_small" / "content"
 GOLDEN = Path(__file__).parent / "golden" / "citations"
@@ -156,6 +157,15 @@ def test_sources_missing_archive_lists_addressed_sources_without_a_copy(
     assert len(lines) == 33
     assert not any("bbc-bamako-attack" in line for line in lines)
     assert err == "33 of 34 sources with an address have no archived copy\n"
+    # The source's page links to the live page and to the archived copy.
+    page = publisher_page(facts_of(content), "sources/bbc-news.md")
+    entry = page[page.index('id="bbc-bamako-attack-2024-09-17"') :]
+    assert entry.split("<br>")[0] == (
+        'id="bbc-bamako-attack-2024-09-17" markdown>\n\n'
+        "**[Page at feeds.bbci.co.uk](<https://feeds.bbci.co.uk/news/articles/ce8d996x1r0o>)** "
+        "(headline not recorded) · [archived copy, 18 September 2024]"
+        "(<https://web.archive.org/web/2024/https://www.bbc.com/x>)"
+    )
 
 
 def test_an_archive_needs_its_date(content: Path, capsys: pytest.CaptureFixture[str]) -> None:

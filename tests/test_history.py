@@ -99,7 +99,8 @@ def test_changes_link_to_their_commit_when_the_repository_is_known(project: Path
     head = git(project, "rev-parse", "HEAD").strip()
     out = build(project, site=SiteInfo(repo_url=REPO))
     page = (out / "events" / "bamako-attack-2024.md").read_text()
-    assert f"- 2 March 2026: [Bamako: the title back](<{REPO}/commit/{head}>)" in page
+    link = f"[`{head[:7]}`](<{REPO}/commit/{head}>)"
+    assert f"- 2 March 2026: Bamako: the title back ({link}) **Correction:**" in page
 
 
 def test_the_changes_and_corrections_pages(project: Path) -> None:
@@ -108,10 +109,11 @@ def test_the_changes_and_corrections_pages(project: Path) -> None:
     listed = [line for line in changes if line.startswith("- ")]
     assert listed[0] == (
         "- 2 March 2026: Bamako: the title back **Correction:** the title said \\*attacks\\* "
-        "&lt;b&gt;twice&lt;/b&gt; ([JNIM attack on Bamako](../events/bamako-attack-2024.md))"
+        "&lt;b&gt;twice&lt;/b&gt;<br>Changed: "
+        "[JNIM attack on Bamako](../events/bamako-attack-2024.md)"
     )
-    assert listed[2].startswith("- 5 January 2026: Add the fact base ([")
-    assert listed[2].endswith(", and 86 more files)")
+    assert listed[2].startswith("- 5 January 2026: Add the fact base<br>Changed: [")
+    assert listed[2].endswith(", and 86 more files")
     corrections = (out / "about" / "corrections.md").read_text()
     assert [line for line in corrections.splitlines() if line.startswith("- ")] == [listed[0]]
 

@@ -15,6 +15,7 @@ from generator.history import Change, History
 from generator.model import FactBase
 from generator.render import links
 from generator.render.citations import Citable, SiteInfo, cite_block
+from generator.render.feeds import CALENDAR, FEED
 
 CHANGES_PAGE = "about/changes.md"
 CORRECTIONS_PAGE = "about/corrections.md"
@@ -81,10 +82,13 @@ def _change_line(change: Change, site: SiteInfo) -> str:
 
 
 def _subject(change: Change, site: SiteInfo) -> str:
+    """The commit's subject, then its short id linked to the commit (a whole linked subject
+    read as one more link among the pages a change lists)."""
     repo = site.repo_url
     if repo is None or not md.is_safe_url(repo):
         return md.text(change.subject)
-    return f"[{md.text(change.subject)}](<{repo.rstrip('/')}/commit/{change.commit}>)"
+    link = f"[`{change.commit[:7]}`](<{repo.rstrip('/')}/commit/{change.commit}>)"
+    return f"{md.text(change.subject)} ({link})"
 
 
 def _day(day: dt.date) -> str:
@@ -95,10 +99,13 @@ def _day(day: dt.date) -> str:
 
 
 def changes_page(facts: FactBase, history: History, site: SiteInfo) -> str:
+    feed, calendar = (links.relative(CHANGES_PAGE, name) for name in (FEED, CALENDAR))
     intro = (
         f"The latest {SITE_CHANGES} changes to the fact base, newest first, each with the "
         "pages it changed. Changes an editor marked as corrections are also listed under "
-        f"[Corrections]({links.relative(CHANGES_PAGE, CORRECTIONS_PAGE)}).\n"
+        f"[Corrections]({links.relative(CHANGES_PAGE, CORRECTIONS_PAGE)}).\n\n"
+        f"Follow new and changed events with the [Atom feed]({feed}), or add every event to "
+        f"a calendar ([iCalendar file]({calendar})).\n"
     )
     commits = history.commits[:SITE_CHANGES]
     return (
@@ -133,7 +140,7 @@ def _commit_list(
         named = [_file_link(pages.get(path), path, page) for path in files[:PAGES_NAMED]]
         if len(files) > PAGES_NAMED:
             named.append(f"and {len(files) - PAGES_NAMED} more files")
-        items.append(f"- {_change_line(change, site)} ({', '.join(named)})")
+        items.append(f"- {_change_line(change, site)}<br>Changed: {', '.join(named)}")
     return "\n".join(items) + "\n"
 
 
