@@ -43,6 +43,8 @@ log = logging.getLogger("mkdocs.hooks.generator")
 ABOUT_TITLE = "About"
 STORYLINES_TITLE = "Storylines"
 PREVIEW_PLUGIN = "generator-preview"
+# What citations and feeds say of the site (build.site_from_settings).
+_SITE_SETTINGS = ("site_name", "site_url", "repo_url")
 
 
 def _project_root(config: Any) -> Path:
@@ -62,7 +64,7 @@ def on_config(config: Any) -> Any:
             out,
             pages_dir=root / "pages",
             edit_base=edit_base_from_settings(config.repo_url, config.extra),
-            site=site_from_settings(config.site_name, config.site_url, config.repo_url),
+            site=site_from_settings(*(getattr(config, k, None) for k in _SITE_SETTINGS)),
         )
     if not result.ok:
         text = diagnostics.format_all(result.diagnostics, "text")
