@@ -32,6 +32,7 @@ from generator.render.pages_actors import (
 from generator.render.pages_changes import (
     CHANGES_PAGE,
     CORRECTIONS_PAGE,
+    PageRecord,
     changes_page,
     corrections_page,
     page_record,
@@ -171,7 +172,6 @@ def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
     for name, make in figure_makers(facts):
         yield _figure(name, make)
 
-    edit_base = options.edit_base
     yield _page(links.HOME, home_page)
     yield _page(links.TIMELINE, timeline_page)
     for year, month in timeline_parts(facts):
@@ -198,12 +198,12 @@ def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
             render = partial(topic_year_page, topic_id=topic.id, year=year)
             yield _page(links.topic_year(topic.id, year), render)
     for event in facts.events_in_order:
-        render = partial(_event_page, event.id, edit_base, options)
+        render = partial(_event_page, event.id, options)
         yield _page(links.event_page(event.id), render)
         yield ("cite", "events", event.id), "data", partial(_citation, "events", event.id, options)
     yield _page(links.ACTORS_INDEX, actors_index)
     for actor_id in sorted(facts.actors):
-        render = partial(_actor_page, actor_id, edit_base, options)
+        render = partial(_actor_page, actor_id, options)
         yield _page(links.actor_page(actor_id), render)
         yield ("cite", "actors", actor_id), "data", partial(_citation, "actors", actor_id, options)
 
@@ -248,26 +248,23 @@ def _topic_page(topic_id: str, facts: FactBase) -> str:
     return topic_page(facts, facts.topics[topic_id])
 
 
-def _event_page(
-    event_id: str, edit_base: str | None, options: RenderOptions, facts: FactBase
-) -> str:
-    event = facts.events[event_id]
-    record = page_record(facts, "events", event_id, event.title, options.history, options.site)
-    return event_page(facts, event, edit_base, record)
+def _event_page(event_id: str, options: RenderOptions, facts: FactBase) -> str:
+    record = _record("events", event_id, options, facts)
+    return event_page(facts, facts.events[event_id], options.edit_base, record)
 
 
-def _actor_page(
-    actor_id: str, edit_base: str | None, options: RenderOptions, facts: FactBase
-) -> str:
-    actor = facts.actors[actor_id]
-    record = page_record(facts, "actors", actor_id, actor.name, options.history, options.site)
-    return actor_page(facts, actor, edit_base, record)
+def _actor_page(actor_id: str, options: RenderOptions, facts: FactBase) -> str:
+    record = _record("actors", actor_id, options, facts)
+    return actor_page(facts, facts.actors[actor_id], options.edit_base, record)
 
 
 def _citation(kind: str, entity_id: str, options: RenderOptions, facts: FactBase) -> Outputs:
+    return citation_files(_record(kind, entity_id, options, facts).citable, options.site)
+
+
+def _record(kind: str, entity_id: str, options: RenderOptions, facts: FactBase) -> PageRecord:
     title = facts.events[entity_id].title if kind == "events" else facts.actors[entity_id].name
-    record = page_record(facts, kind, entity_id, title, options.history, options.site)
-    return citation_files(record.citable, options.site)
+    return page_record(facts, kind, entity_id, title, options.history, options.site)
 
 
 def _feeds(history: History, site: SiteInfo, facts: FactBase) -> Outputs:
