@@ -21,7 +21,7 @@ import yaml
 from generator import diagnostics, incremental
 from generator.corpus import CorpusResult, Progress, load_corpus
 from generator.diagnostics import Diagnostic, error
-from generator.history import read_history
+from generator.history import start_reading_history
 from generator.lock import build_lock
 from generator.render import links
 from generator.render.citations import SiteInfo
@@ -177,6 +177,8 @@ def _generate(
 ) -> BuildResult:
     started = time.perf_counter()
     stages = timings if timings is not None else {}
+    # Read once per build, from one `git log` that runs while content/ loads.
+    history_of_content = start_reading_history(content.parent)
     session = incremental.session_for(content, out) if cache else None
     if session is not None:
         corpus = load_corpus(content, progress, read=session.parse_cache.reader())
@@ -184,13 +186,12 @@ def _generate(
     else:
         corpus = load_corpus(content, progress)
     stages["load"] = time.perf_counter() - started
+    history = history_of_content()  # passed to the pages as data (and git waited for)
     if corpus.facts is None:
         return BuildResult(corpus.diagnostics, corpus.files_read, None)
     rendering = time.perf_counter()
     extra = hand_written_pages(pages_dir) if pages_dir is not None else {}
     extra.update(guide_pages())
-    # Read once per build, from one `git log`; passed to the pages as data.
-    history = read_history(content.parent)
     options = RenderOptions(edit_base=edit_base, extra_pages=extra, site=site, history=history)
     # Held from the check of site_src/ to the swap (re-entrant: the commands hold it already),
     # so that the pages the memo finds unchanged there are still there when it is swapped.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,13 +75,14 @@ NO_HISTORY = History()
 
 def read_history(project: Path) -> History:
     """The history of project/content/, or NO_HISTORY when git or the repository is missing."""
-    shape = _git(project, "rev-parse", "--show-toplevel", "--is-shallow-repository")
-    if shape is None:
-        return NO_HISTORY
-    toplevel, _, shallow = shape.strip().partition("\n")
-    if Path(toplevel).resolve() != project.resolve():
-        return NO_HISTORY
-    log = _git(
+    return start_reading_history(project)()
+
+
+def start_reading_history(project: Path) -> Callable[[], History]:
+    """Start git, and give what finishes reading its answer: the build loads content/
+    meanwhile, so a save in the preview does not wait for git."""
+    shape = _start(project, "rev-parse", "--show-toplevel", "--is-shallow-repository")
+    log = _start(
         project,
         "log",
         "-z",
@@ -92,10 +93,17 @@ def read_history(project: Path) -> History:
         "--",
         "content",
     )
-    if log is None:
-        return NO_HISTORY
-    state = "shallow" if shallow.strip() == "true" else "full"
-    return parse_log(log, state)
+
+    def finish() -> History:
+        answers = _output(shape), _output(log)
+        if answers[0] is None or answers[1] is None:
+            return NO_HISTORY
+        toplevel, _, shallow = answers[0].strip().partition("\n")
+        if Path(toplevel).resolve() != project.resolve():
+            return NO_HISTORY
+        return parse_log(answers[1], "shallow" if shallow.strip() == "true" else "full")
+
+    return finish
 
 
 def parse_log(log: str, state: str) -> History:
@@ -126,7 +134,7 @@ def parse_log(log: str, state: str) -> History:
             by_file.setdefault(today, []).append(change)
             position += 3 if renamed else 2
         commits.append((change, tuple(dict.fromkeys(files))))
-    digest = hashlib.blake2b(f"{state}\0{log}".encode(errors="surrogatepass"), digest_size=16)
+    digest = hashlib.blake2b(f"{state}\0{log}".encode(), digest_size=16)
     return History(
         state,
         tuple(commits),
@@ -135,15 +143,21 @@ def parse_log(log: str, state: str) -> History:
     )
 
 
-def _git(project: Path, *arguments: str) -> str | None:
+def _start(project: Path, *arguments: str) -> subprocess.Popen[str] | None:
     try:
-        done = subprocess.run(
+        return subprocess.Popen(
             ["git", "-C", str(project), *arguments],
-            capture_output=True,
-            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             encoding="utf-8",
-            errors="surrogateescape",
+            errors="replace",  # a subject in another encoding shows U+FFFD, never fails a page
         )
     except OSError:  # no git installed
         return None
-    return done.stdout if done.returncode == 0 else None
+
+
+def _output(process: subprocess.Popen[str] | None) -> str | None:
+    if process is None:
+        return None
+    out, _ = process.communicate()
+    return out if process.returncode == 0 else None
