@@ -29,6 +29,9 @@ def git(root: Path, *arguments: str, when: str = "2026-01-05T10:00:00+00:00") ->
         "GIT_COMMITTER_EMAIL": "editor@example.org",
         "GIT_AUTHOR_DATE": when,
         "GIT_COMMITTER_DATE": when,
+        # A developer's own settings (signed commits, hooks) stay out of the fixture.
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
     }
     done = subprocess.run(
         ["git", "-C", str(root), *arguments], env=env, capture_output=True, text=True, check=True
