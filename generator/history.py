@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Fields of a commit are separated by US, commits by RS: neither can be in a one-line subject.
-_FORMAT = "%x1e%H%x1f%cI%x1f%s%x1f%(trailers:key=Correction,valueonly,separator=%x1f)"
+_FORMAT = "%x1e%H%x1f%D%x1f%cI%x1f%s%x1f%(trailers:key=Correction,valueonly,separator=%x1f)"
 CORRECTION_TRAILER = "Correction"
 
 
@@ -113,7 +113,11 @@ def parse_log(log: str, state: str) -> History:
     named_today: dict[str, str] = {}  # a file's earlier name → its name today
     for record in log.split("\x1e")[1:]:
         header, _, changes = record.partition("\0")
-        commit, when, subject, *corrections = header.split("\x1f")
+        commit, decorations, when, subject, *corrections = header.split("\x1f")
+        if "grafted" in decorations.split(", "):
+            # The oldest commit of a shallow clone: git shows it as adding every file there
+            # is, which says nothing of what it changed.
+            continue
         change = Change(
             commit,
             dt.datetime.fromisoformat(when).astimezone(dt.UTC),

@@ -13,6 +13,7 @@ import pytest
 from generator import cli, incremental
 from generator.build import generate
 from generator.history import read_history
+from generator.render import pages_changes
 from generator.render.citations import SiteInfo
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_small" / "content"
@@ -98,6 +99,17 @@ def test_an_event_page_lists_its_changes_newest_first(project: Path) -> None:
     assert "First recorded on 5 January 2026; last changed on 5 January 2026.\n" in untouched
 
 
+def test_a_page_lists_its_latest_changes_and_counts_the_rest(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages_changes, "PAGE_CHANGES", 2)
+    page = (build(project) / "events" / "bamako-attack-2024.md").read_text()
+    assert section(page, "History").endswith(
+        "- 10 February 2026: Bamako: the headline in the present tense\n\n"
+        "And 1 earlier change, in the file's git log.\n"
+    )
+
+
 def test_changes_link_to_their_commit_when_the_repository_is_known(project: Path) -> None:
     head = git(project, "rev-parse", "HEAD").strip()
     out = build(project, site=SiteInfo(repo_url=REPO))
@@ -139,7 +151,7 @@ def test_a_shallow_clone_says_so_once_and_claims_no_first_record(
 ) -> None:
     clone = tmp_path / "clone"
     subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", project.as_uri(), str(clone)],
+        ["git", "clone", "-q", "--depth", "2", project.as_uri(), str(clone)],
         check=True,
         capture_output=True,
     )
@@ -151,6 +163,9 @@ def test_a_shallow_clone_says_so_once_and_claims_no_first_record(
         "## History\n\nLast changed on 2 March 2026.\n\n- 2 March 2026: Bamako: the title back"
     )
     assert "First recorded" not in page
+    # The clone's oldest commit shows every file as added: it is not taken as their change.
+    assert "- 10 February 2026" not in page
+    assert "## History" not in (clone / "site_src" / "events" / "niger-coup-2023.md").read_text()
 
 
 def test_without_git_the_build_says_so_once_and_pages_have_no_history(

@@ -13,7 +13,7 @@ from generator import markdown as md
 from generator.dates import PartialDate
 from generator.history import Change, History
 from generator.model import FactBase
-from generator.render import links
+from generator.render import links, parts
 from generator.render.citations import Citable, SiteInfo, cite_block
 from generator.render.feeds import CALENDAR, FEED
 
@@ -69,8 +69,8 @@ def _history(record: PageRecord) -> str:
         *(f"- {_change_line(c, record.site)}" for c in changes[:PAGE_CHANGES]),
     ]
     if len(changes) > PAGE_CHANGES:
-        more = links.relative(record.page, CHANGES_PAGE)
-        lines.append(f"\n{len(changes) - PAGE_CHANGES} earlier changes: see [Changes]({more}).")
+        earlier = parts.counted(len(changes) - PAGE_CHANGES, "earlier change")
+        lines.append(f"\nAnd {earlier}, in the file's git log.")
     return "\n".join(lines) + "\n"
 
 
