@@ -21,8 +21,10 @@ import yaml
 from generator import diagnostics, incremental
 from generator.corpus import CorpusResult, Progress, load_corpus
 from generator.diagnostics import Diagnostic, error
+from generator.history import start_reading_history
 from generator.lock import build_lock
 from generator.render import links
+from generator.render.citations import SiteInfo
 from generator.render.pages_topics import storyline_pages
 from generator.render.site import PageConflict, RenderOptions, render_site
 from generator.runtime import collector_paused
@@ -41,6 +43,8 @@ class BuildResult:
     seconds: float = 0.0
     # The storyline pages in their order, for the nav's Storylines section.
     storylines: list[str] = field(default_factory=list)
+    # Said once per build when content/'s git history is missing or shallow.
+    history_note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -102,6 +106,25 @@ def edit_base_from_settings(repo_url: Any, extra: Any) -> str | None:
     return links.edit_base(repo_url, edit_uri if isinstance(edit_uri, str) else None)
 
 
+def site_from_settings(site_name: Any, site_url: Any, repo_url: Any) -> SiteInfo:
+    """What citations and feeds say of the site, from mkdocs.yml's settings."""
+
+    def text(value: Any) -> str | None:
+        return value if isinstance(value, str) and value.strip() else None
+
+    return SiteInfo(text(site_name) or SiteInfo.name, text(site_url), text(repo_url))
+
+
+def site_from_mkdocs_yml(path: Path) -> SiteInfo:
+    try:
+        settings = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except (OSError, yaml.YAMLError):
+        return SiteInfo()
+    if not isinstance(settings, dict):
+        return SiteInfo()
+    return site_from_settings(*(settings.get(k) for k in ("site_name", "site_url", "repo_url")))
+
+
 # --- the step ---------------------------------------------------------------------------------
 
 
@@ -126,6 +149,7 @@ def generate(
     progress: Progress | None = None,
     cache: bool = True,
     timings: dict[str, float] | None = None,
+    site: SiteInfo | None = None,
 ) -> BuildResult:
     """Check content/, render the site and write it to `out`.
 
@@ -136,7 +160,9 @@ def generate(
     "render" and "write".
     """
     with collector_paused():
-        return _generate(content, out, pages_dir, edit_base, progress, cache, timings)
+        return _generate(
+            content, out, pages_dir, edit_base, progress, cache, timings, site or SiteInfo()
+        )
 
 
 def _generate(
@@ -147,9 +173,12 @@ def _generate(
     progress: Progress | None,
     cache: bool,
     timings: dict[str, float] | None,
+    site: SiteInfo,
 ) -> BuildResult:
     started = time.perf_counter()
     stages = timings if timings is not None else {}
+    # Read once per build, from one `git log` that runs while content/ loads.
+    history_of_content = start_reading_history(content.parent)
     session = incremental.session_for(content, out) if cache else None
     if session is not None:
         corpus = load_corpus(content, progress, read=session.parse_cache.reader())
@@ -157,18 +186,21 @@ def _generate(
     else:
         corpus = load_corpus(content, progress)
     stages["load"] = time.perf_counter() - started
+    history = history_of_content()  # passed to the pages as data (and git waited for)
     if corpus.facts is None:
         return BuildResult(corpus.diagnostics, corpus.files_read, None)
     rendering = time.perf_counter()
     extra = hand_written_pages(pages_dir) if pages_dir is not None else {}
     extra.update(guide_pages())
-    options = RenderOptions(edit_base=edit_base, extra_pages=extra)
+    options = RenderOptions(edit_base=edit_base, extra_pages=extra, site=site, history=history)
     # Held from the check of site_src/ to the swap (re-entrant: the commands hold it already),
     # so that the pages the memo finds unchanged there are still there when it is swapped.
     with build_lock(out):
         recover(out)
         on_disk = Current(out)
-        memo = _memo_for(session, repr(edit_base)) if session is not None else None
+        # A new history (a commit) or site address changes what every page may show.
+        settings = repr((edit_base, site, history.fingerprint))
+        memo = _memo_for(session, settings) if session is not None else None
         run = None
         if memo is not None:
             run = memo.runner(incremental.Answers(corpus.facts, corpus.digests), on_disk)
@@ -195,6 +227,7 @@ def _generate(
         report,
         time.perf_counter() - started,
         storyline_pages(corpus.facts),
+        history.note,
     )
 
 
@@ -254,6 +287,7 @@ def run_build_command(args: argparse.Namespace, progress: Progress | None = None
                 edit_base=edit_base_from_mkdocs_yml(content.parent / "mkdocs.yml"),
                 progress=progress,
                 cache=not args.no_cache,
+                site=site_from_mkdocs_yml(content.parent / "mkdocs.yml"),
             )
         except OSError as problem:
             print(f"build failed: cannot write {out.as_posix()}/: {problem}", file=sys.stderr)
@@ -273,5 +307,7 @@ def run_build_command(args: argparse.Namespace, progress: Progress | None = None
         *edited_file_warnings(out, result.report),
     ]:
         print(line, file=sys.stderr)
+    if result.history_note:
+        print(f"note: {result.history_note}", file=sys.stderr)
     print(summary_line(out, result), file=sys.stderr)
     return EXIT_OK

@@ -79,6 +79,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--poll", action="store_true", help="look for changes every half second, as mkdocs serve"
     )
+    sources = commands.add_parser("sources", help="list sources that need an editor's attention")
+    sources.add_argument(
+        "--missing-archive",
+        action="store_true",
+        required=True,
+        help="the sources with an address but no archived copy (archive_url)",
+    )
+    _add_content_option(sources)
+    _add_cache_option(sources)
     return parser
 
 
@@ -125,6 +134,25 @@ def run_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def run_sources(args: argparse.Namespace) -> int:
+    """Each source with an address and no archived copy, by file, for editors to fill in."""
+    result = check_content(args.content, progress_printer("checking"), cache=not args.no_cache)
+    if result.facts is None:
+        print(diagnostics.format_all(result.diagnostics, "text"))
+        print(f"sources failed: {diagnostics.summary(result.diagnostics)}", file=sys.stderr)
+        return EXIT_CONTENT
+    facts = result.facts
+    addressed = [s for s in sorted(facts.sources.values(), key=lambda s: s.id) if s.url]
+    missing = [s for s in addressed if s.archive_url is None]
+    for source in missing:
+        print(f"{facts.file_of('sources', source.id)}: {source.url}")
+    print(
+        f"{len(missing)} of {len(addressed)} sources with an address have no archived copy",
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def schema_texts() -> dict[str, str]:
@@ -181,6 +209,7 @@ COMMANDS = {
     "new": run_new,
     "fmt": run_fmt,
     "serve": run_serve,
+    "sources": run_sources,
 }
 
 

@@ -33,6 +33,7 @@ from generator.build import (  # noqa: E402
     edited_file_warnings,
     foreign_file_warnings,
     generate,
+    site_from_settings,
     summary_line,
 )
 from generator.lock import WAITING_MESSAGE, build_lock  # noqa: E402
@@ -42,6 +43,8 @@ log = logging.getLogger("mkdocs.hooks.generator")
 ABOUT_TITLE = "About"
 STORYLINES_TITLE = "Storylines"
 PREVIEW_PLUGIN = "generator-preview"
+# What citations and feeds say of the site (build.site_from_settings).
+_SITE_SETTINGS = ("site_name", "site_url", "repo_url")
 
 
 def _project_root(config: Any) -> Path:
@@ -61,6 +64,7 @@ def on_config(config: Any) -> Any:
             out,
             pages_dir=root / "pages",
             edit_base=edit_base_from_settings(config.repo_url, config.extra),
+            site=site_from_settings(*(getattr(config, k, None) for k in _SITE_SETTINGS)),
         )
     if not result.ok:
         text = diagnostics.format_all(result.diagnostics, "text")
@@ -75,6 +79,8 @@ def on_config(config: Any) -> Any:
         log.warning(line)
     for line in edited_file_warnings(out, result.report):
         log.warning(line)
+    if result.history_note:  # INFO: a tarball must still pass `mkdocs build --strict`
+        log.info(result.history_note)
     log.info(summary_line(out, result))
     fill_nav(config, out, result.storylines)
     return config

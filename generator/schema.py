@@ -500,10 +500,24 @@ class Source(Entity):
     )
     language: Language | None = Field(default=None, description="ISO 639-1 code, such as 'en'.")
     accessed: Date | None = Field(default=None, description="When an editor last read it.")
+    archive_url: Url | None = Field(
+        default=None,
+        description="The address of an archived copy (such as the Wayback Machine's), only "
+        "from a capture you opened; never made up from the live address.",
+    )
+    archived: Date | None = Field(default=None, description="When that copy was captured.")
     notes: Markdown | None = Field(
         default=None, description="Anything readers should know about this source."
     )
     needs_review: ReviewNote
+
+    @model_validator(mode="after")
+    def _archive_with_its_date(self) -> Source:
+        if (self.archive_url is None) != (self.archived is None):
+            raise PydanticCustomError(
+                "archive", "give 'archive_url' and 'archived' (the capture's date) together"
+            )
+        return self
 
 
 class Topic(Entity):

@@ -46,6 +46,7 @@ from generator.build import (
     edited_file_warnings,
     foreign_file_warnings,
     generate,
+    site_from_settings,
 )
 from generator.diagnostics import Diagnostic
 from generator.lock import WAITING_MESSAGE, build_lock
@@ -261,6 +262,7 @@ class Preview:
                 out,
                 pages_dir=self.root / "pages",
                 edit_base=edit_base_from_settings(config.repo_url, config.extra),
+                site=site_from_settings(config.site_name, config.site_url, config.repo_url),
             )
         if result.report is not None:
             warnings = [problem.format_text() for problem in result.diagnostics]

@@ -19,7 +19,7 @@ GENERATOR = Path(__file__).parent.parent / "generator"
 LAYERS: list[set[str]] = [
     {"diagnostics", "dates", "countries", "markdown", "runtime", "values"},  # values, text
     {"slips"},
-    {"load", "schema"},
+    {"load", "schema", "history"},
     {"provenance", "guide", "schema_errors"},
     {"validate"},
     {"model", "fmt", "scaffold"},

@@ -9,6 +9,7 @@ from generator.model import FactBase
 from generator.render import links, parts
 from generator.render.figures_common import CHARTS_BUNDLE, embed
 from generator.render.figures_timeline import Lane, lanes_by_topic, timeline_table
+from generator.render.pages_changes import PageRecord, about_this_page
 from generator.schema import Actor, ActorKind, Event, Relationship
 
 # An actor timeline figure stays under 50 kB: past this many events it shows the latest
@@ -47,7 +48,9 @@ def actor_pages(facts: FactBase, edit_base: str | None) -> dict[str, str]:
     return pages
 
 
-def actor_page(facts: FactBase, actor: Actor, edit_base: str | None) -> str:
+def actor_page(
+    facts: FactBase, actor: Actor, edit_base: str | None, record: PageRecord | None = None
+) -> str:
     page = links.actor_page(actor.id)
     notes = [("Actor", actor.needs_review)] if actor.needs_review else []
     sections = [
@@ -61,6 +64,7 @@ def actor_page(facts: FactBase, actor: Actor, edit_base: str | None) -> str:
         _events(facts, actor, page),
         _claims(facts, actor, page),
         _neighbours(facts, actor, page),
+        about_this_page(record),
         parts.edit_link(facts, "actors", actor.id, edit_base),
         parts.footnotes(facts, cited_sources(facts, actor), page),
     ]

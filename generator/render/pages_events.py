@@ -6,6 +6,7 @@ from generator import markdown as md
 from generator.dates import human_span
 from generator.model import FactBase, claim_anchor, figure_anchor
 from generator.render import links, parts
+from generator.render.pages_changes import PageRecord, about_this_page
 from generator.schema import Event
 
 
@@ -16,7 +17,9 @@ def event_pages(facts: FactBase, edit_base: str | None) -> dict[str, str]:
     }
 
 
-def event_page(facts: FactBase, event: Event, edit_base: str | None) -> str:
+def event_page(
+    facts: FactBase, event: Event, edit_base: str | None, record: PageRecord | None = None
+) -> str:
     page = links.event_page(event.id)
     sections = [
         f"# {md.text(event.title)}\n",
@@ -29,6 +32,7 @@ def event_page(facts: FactBase, event: Event, edit_base: str | None) -> str:
         _claims(facts, event, page),
         _figures(facts, event),
         _related(facts, event, page),
+        about_this_page(record),
         parts.edit_link(facts, "events", event.id, edit_base),
         parts.footnotes(facts, cited_sources(event), page),
     ]

@@ -11,6 +11,7 @@ from generator import markdown as md
 from generator.dates import SortKey
 from generator.model import Citation, FactBase
 from generator.render import links, parts
+from generator.render.citations import archived_copy, bibliography_links
 from generator.render.pages_actors import relationship_sentence
 from generator.schema import ClaimStatus, RelationshipKind, Source
 
@@ -118,7 +119,7 @@ def sources_page(facts: FactBase) -> str:
         f"{len(facts.sources)} sources from {len(groups)} publishers, A to Z. Each publisher's "
         "page lists its sources by date of publication, each with the headline as published "
         "(linked to the page where its address is known), the date, the language and the "
-        "facts that cite it.\n\n" + "\n".join(items) + "\n"
+        "facts that cite it.\n\n" + bibliography_links(page) + "\n" + "\n".join(items) + "\n"
     )
 
 
@@ -181,7 +182,7 @@ def _unique_anchor(anchor: str, taken: set[str]) -> str:
 def _bibliography_entry(
     facts: FactBase, source: Source, citations: list[Citation], page: str
 ) -> str:
-    body = [f"{_headline(source)}<br>\n{_facts_line(source)}"]
+    body = [f"{_headline(source)}{archived_copy(source)}<br>\n{_facts_line(source)}"]
     if source.notes:
         body.append(md.markdown_field(source.notes))
     if source.needs_review:

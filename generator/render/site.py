@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol, TypeVar
 
+from generator.history import NO_HISTORY, History
 from generator.model import FactBase
 from generator.render import links
 from generator.render.assets import static_files
+from generator.render.citations import SiteInfo, bibliography_files, citation_files
 from generator.render.data_export import data_files, data_page
+from generator.render.feeds import CALENDAR, FEED, atom_feed, calendar
 from generator.render.figures_common import Figure, figure_json, figure_path
 from generator.render.figures_map import map_figure, place_page, shared_places
 from generator.render.figures_network import network_figure
@@ -25,6 +28,14 @@ from generator.render.pages_actors import (
     actor_lanes,
     actor_page,
     actors_index,
+)
+from generator.render.pages_changes import (
+    CHANGES_PAGE,
+    CORRECTIONS_PAGE,
+    PageRecord,
+    changes_page,
+    corrections_page,
+    page_record,
 )
 from generator.render.pages_events import event_page
 from generator.render.pages_index import (
@@ -67,6 +78,9 @@ class RenderOptions:
     edit_base: str | None = None
     # Hand-written pages (pages/ and the editors' guide), copied as they are.
     extra_pages: Mapping[str, str] = field(default_factory=dict)
+    # The site's name and addresses, for citations and feeds; the git history of content/.
+    site: SiteInfo = field(default_factory=SiteInfo)
+    history: History = NO_HISTORY
 
 
 def figure_makers(facts: FactBase) -> Iterator[tuple[str, Callable[[FactBase], Figure]]]:
@@ -150,10 +164,14 @@ Unit = tuple[Hashable, str, Render]
 def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
     """The site's units, as `render_pages`, `render_figures` and `data_files` make it."""
     yield ("data",), "data", data_files
+    site, history = options.site, options.history
+    yield ("feeds",), "data", partial(_feeds, history, site)
+    yield ("bibliography",), "data", bibliography_files
+    yield _page(CHANGES_PAGE, partial(changes_page, history=history, site=site))
+    yield _page(CORRECTIONS_PAGE, partial(corrections_page, history=history, site=site))
     for name, make in figure_makers(facts):
         yield _figure(name, make)
 
-    edit_base = options.edit_base
     yield _page(links.HOME, home_page)
     yield _page(links.TIMELINE, timeline_page)
     for year, month in timeline_parts(facts):
@@ -180,10 +198,14 @@ def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
             render = partial(topic_year_page, topic_id=topic.id, year=year)
             yield _page(links.topic_year(topic.id, year), render)
     for event in facts.events_in_order:
-        yield _page(links.event_page(event.id), partial(_event_page, event.id, edit_base))
+        render = partial(_event_page, event.id, options)
+        yield _page(links.event_page(event.id), render)
+        yield ("cite", "events", event.id), "data", partial(_citation, "events", event.id, options)
     yield _page(links.ACTORS_INDEX, actors_index)
     for actor_id in sorted(facts.actors):
-        yield _page(links.actor_page(actor_id), partial(_actor_page, actor_id, edit_base))
+        render = partial(_actor_page, actor_id, options)
+        yield _page(links.actor_page(actor_id), render)
+        yield ("cite", "actors", actor_id), "data", partial(_citation, "actors", actor_id, options)
 
 
 def _page(path: str, render: Callable[[FactBase], str]) -> Unit:
@@ -226,12 +248,27 @@ def _topic_page(topic_id: str, facts: FactBase) -> str:
     return topic_page(facts, facts.topics[topic_id])
 
 
-def _event_page(event_id: str, edit_base: str | None, facts: FactBase) -> str:
-    return event_page(facts, facts.events[event_id], edit_base)
+def _event_page(event_id: str, options: RenderOptions, facts: FactBase) -> str:
+    record = _record("events", event_id, options, facts)
+    return event_page(facts, facts.events[event_id], options.edit_base, record)
 
 
-def _actor_page(actor_id: str, edit_base: str | None, facts: FactBase) -> str:
-    return actor_page(facts, facts.actors[actor_id], edit_base)
+def _actor_page(actor_id: str, options: RenderOptions, facts: FactBase) -> str:
+    record = _record("actors", actor_id, options, facts)
+    return actor_page(facts, facts.actors[actor_id], options.edit_base, record)
+
+
+def _citation(kind: str, entity_id: str, options: RenderOptions, facts: FactBase) -> Outputs:
+    return citation_files(_record(kind, entity_id, options, facts).citable, options.site)
+
+
+def _record(kind: str, entity_id: str, options: RenderOptions, facts: FactBase) -> PageRecord:
+    title = facts.events[entity_id].title if kind == "events" else facts.actors[entity_id].name
+    return page_record(facts, kind, entity_id, title, options.history, options.site)
+
+
+def _feeds(history: History, site: SiteInfo, facts: FactBase) -> Outputs:
+    return {FEED: atom_feed(facts, history, site), CALENDAR: calendar(facts, history, site)}
 
 
 def _page_bytes(text: str) -> bytes:
