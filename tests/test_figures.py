@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import json
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from generator.model import FactBase
 from generator.render import figures_network as network
 from generator.render.figures_common import WEBGL_THRESHOLD, figure_json
 from generator.render.figures_map import (
+    SEPARATION,
     SEVERAL_KINDS,
     SEVERAL_KINDS_COLOUR,
     map_figure,
@@ -284,13 +286,15 @@ def test_the_map_groups_events_at_one_place_into_one_marker(facts: FactBase) -> 
     assert trace["marker"]["color"] == SEVERAL_KINDS_COLOUR
     assert trace["marker"]["size"] == [marker_size(2)] and marker_size(2) > marker_size(1)
     indent = "\u00a0" * 3
-    assert trace["text"] == [
+    # The marker carries its place's name; its hover label lists the events.
+    assert (trace["mode"], trace["text"]) == ("markers+text", ["Bamako"])
+    assert trace["hovertext"] == [
         "<b>Bamako</b>: 2 events"
         "<br>• 16 September 2023: Liptako-Gourma Charter"
         f"<br>{indent}creates the Alliance of Sahel States (treaty)"
         "<br>• 17 September 2024: JNIM attack on Bamako"
         f"<br>{indent}(attack)"
-        "<br><i>click to list them</i>"
+        "<br><i>click, or tap again, to list them</i>"
     ]
     geo = figure["layout"]["geo"]
     assert geo["scope"] == "africa" and geo["resolution"] == 50
@@ -329,24 +333,44 @@ def test_map_places_group_by_exact_coordinates_and_link_single_events(facts: Fac
     ]
     big = FactBase(facts.actors, events, facts.relationships, facts.sources, facts.topics)
     figure = map_figure(big)
-    assert [t["name"] for t in figure["data"]] == [SEVERAL_KINDS, "attack"]
-    several, single = figure["data"]
-    assert (single["lat"], single["lon"], single["customdata"]) == (
-        [12.74],
-        [-8.07],
-        ["events/kati/"],
+    # Kati is 0.12 degrees from Bamako: the two markers are drawn SEPARATION apart, each in
+    # its own direction from their midpoint (Kati to the north-west), and a line joins each
+    # marker to its place's true spot.
+    assert [t["name"] for t in figure["data"]] == [
+        "true places of markers drawn apart",
+        SEVERAL_KINDS,
+        "attack",
+    ]
+    leaders, several, single = figure["data"]
+    kati, bamako = (single["lat"][0], single["lon"][0]), (several["lat"][0], several["lon"][0])
+    assert math.dist(kati, bamako) == pytest.approx(SEPARATION, abs=1e-3)
+    assert kati[0] > 12.74 and kati[1] < -8.07 and bamako[0] < 12.64 and bamako[1] > -8.0
+    assert (leaders["lat"], leaders["lon"]) == (
+        [12.64, bamako[0], None, 12.74, kati[0], None],
+        [-8.0, bamako[1], None, -8.07, kati[1], None],
     )
+    assert leaders["hoverinfo"] == "skip"
+    assert (single["text"], single["textposition"]) == (["Kati"], ["middle left"])
+    assert (several["text"], several["textposition"]) == (["Bamako"], ["middle right"])
+    assert single["customdata"] == ["events/kati/"]
     assert single["marker"]["size"] == [marker_size(1)]
     assert several["customdata"] == ["map/bamako/"]
     assert several["marker"]["size"] == [marker_size(3)]
-    assert "&lt;b&gt;x&lt;/b&gt; &amp; y (attack)" in several["text"][0]
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y (attack)" in several["hovertext"][0]
     # The map's data in words links the place with several events to its page, which lists
     # them in date order; a place with one event has no page (its marker opens the event).
     listed = places_list(big, "map.md")
-    assert "- [Bamako](map/bamako.md): 3 events" in listed
-    assert "Kati" not in listed
+    assert (
+        "- Bamako (12.6400, -8.0000, from the event's sources): [3 events](map/bamako.md)" in listed
+    )
+    assert (
+        "- Kati (12.7400, -8.0700, from the event's sources): [JNIM attack on Bamako](events/kati.md)"
+        in listed
+    )
     page = place_page(big, "place-bamako", 12.64, -8.0)
-    assert page.startswith("# Bamako\n\n3 events at Bamako, Mali (12.6400, -8.0000; ")
+    assert page.startswith(
+        "# Bamako\n\n3 events at Bamako, Mali (12.6400, -8.0000, from the event's sources; "
+    )
     rows = [line for line in page.splitlines() if line.startswith("| ") and "events/" in line]
     assert [row.split("](../events/")[1].split(".md")[0] for row in rows] == [
         "liptako-gourma-charter-2023",
