@@ -28,7 +28,7 @@ def topic_timeline_lanes(facts: FactBase) -> list[Lane]:
 
 
 def country_timeline_lanes(facts: FactBase) -> list[Lane]:
-    return lanes_by_country(facts.events_in_order)
+    return lanes_by_country(facts, facts.events_in_order)
 
 
 def home_page(facts: FactBase) -> str:
