@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import math
 import json
+import math
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -391,8 +391,8 @@ def test_map_places_group_by_exact_coordinates_and_link_single_events(facts: Fac
         "- Bamako (12.6400, -8.0000, from the event's sources): [3 events](map/bamako.md)" in listed
     )
     assert (
-        "- Kati (12.7400, -8.0700, from the event's sources): [JNIM attack on Bamako](events/kati.md)"
-        in listed
+        "- Kati (12.7400, -8.0700, from the event's sources): "
+        "[JNIM attack on Bamako](events/kati.md)" in listed
     )
     page = place_page(big, "place-bamako", 12.64, -8.0)
     assert page.startswith(
