@@ -300,7 +300,7 @@ class _LaneDrawing:
     """Where a lane's label, bars and markers go; one marker per item, in the lane's order."""
 
     label_row: int
-    key_rows: tuple[int | None, ...]  # the row of each item's key-event name, if it has one
+    key_places: tuple[KeyPlace | None, ...]  # each item's key-event name's row and side
     spans_x: tuple[str | None, ...]  # each bar's first and last day, then a break (None)
     spans_y: tuple[int | None, ...]
     marks_x: tuple[str, ...]
@@ -338,22 +338,24 @@ def _timeline_shape(lanes: tuple[LaneShape, ...]) -> _TimelineShape:
     gap = _min_gap(items)
     drawings: list[_LaneDrawing] = []
     y = 0
-    span = _day_span(items)
+    axis = _day_span(items)
     for lane_items, (_, _, lengths) in zip(items, lanes, strict=True):
         rows = assign_rows(lane_items, gap)
-        levels = _key_levels(lane_items, lengths, span)
-        first = y + 1 + max((level + 1 for level in levels if level is not None), default=0)
-        key_rows = tuple(None if level is None else y + 1 + level for level in levels)
-        drawings.append(_lane_drawing(y, key_rows, lane_items, [first + row for row in rows]))
+        keys = _key_places(lane_items, lengths, axis)
+        first = y + 1 + max((key[0] + 1 for key in keys if key is not None), default=0)
+        key_places = tuple(None if key is None else (y + 1 + key[0], key[1]) for key in keys)
+        drawings.append(_lane_drawing(y, key_places, lane_items, [first + row for row in rows]))
         # The label row, the key events' rows, the item rows, and a blank row between lanes.
         y = first + max(rows) + 2
     kind = scatter_type(sum(len(lane) for lane in items))
     return _TimelineShape(kind, tuple(drawings), y - 2)
 
 
-def _day_span(lanes: Sequence[Sequence[_ShapedItem]]) -> int:
+def _day_span(lanes: Sequence[Sequence[_ShapedItem]]) -> tuple[int, int]:
+    """The first day of all the lanes' items (an ordinal), and how many days they span."""
     items = [item for lane in lanes for item in lane]
-    return max(1, (max(i.end for i in items) - min(i.start for i in items)).days)
+    start, end = min(i.start for i in items), max(i.end for i in items)
+    return start.toordinal(), max(1, (end - start).days)
 
 
 # Key events' names are given rows so that they do not overlap, for a plot this wide and
@@ -364,19 +366,31 @@ CHAR_WIDTH = 6.2
 KEY_ROWS = 3
 
 
-def _key_levels(
-    items: Sequence[_ShapedItem], lengths: Sequence[int], span: int
-) -> tuple[int | None, ...]:
-    """Each key event's row among its lane's key rows: the first whose last name ends
-    before this one begins (else the row that frees up first); None for other events."""
+# A key event's name is centred over its date, or starts there in the first fifth of the
+# axis, or ends there in the last fifth (a name centred at the edge would be cut off).
+KeyPlace = tuple[int, str]  # the name's row (among its lane's key rows) and side
+
+
+def _key_places(
+    items: Sequence[_ShapedItem], lengths: Sequence[int], axis: tuple[int, int]
+) -> tuple[KeyPlace | None, ...]:
+    """Each key event's row and side: the first row whose last name ends before this one
+    begins (else the row that frees up first); None for other events."""
+    start, span = axis
     ends: list[float] = []
-    levels: list[int | None] = [None] * len(items)
+    places: list[KeyPlace | None] = [None] * len(items)
     order = sorted((i for i, n in enumerate(lengths) if n), key=lambda i: items[i].start)
     for i in order:
         item = items[i]
         centre = item.start.toordinal() + (item.end - item.start).days / 2
-        half = lengths[i] * CHAR_WIDTH / 2 * span / PLOT_WIDTH + span / 200
-        free = [row for row, end in enumerate(ends) if end <= centre - half]
+        width = lengths[i] * CHAR_WIDTH * span / PLOT_WIDTH + span / 100
+        fraction = (centre - start) / span
+        side, left = "middle center", centre - width / 2
+        if fraction < 0.2:
+            side, left = "middle right", centre
+        elif fraction > 0.8:
+            side, left = "middle left", centre - width
+        free = [row for row, end in enumerate(ends) if end <= left]
         if free:
             level = free[0]
         elif len(ends) < KEY_ROWS:
@@ -384,14 +398,14 @@ def _key_levels(
             level = len(ends) - 1
         else:
             level = min(range(len(ends)), key=ends.__getitem__)
-        ends[level] = centre + half
-        levels[i] = level
-    return tuple(levels)
+        ends[level] = left + width
+        places[i] = (level, side)
+    return tuple(places)
 
 
 def _lane_drawing(
     label_row: int,
-    key_rows: tuple[int | None, ...],
+    key_places: tuple[KeyPlace | None, ...],
     items: Sequence[_ShapedItem],
     ys: Sequence[int],
 ) -> _LaneDrawing:
@@ -408,7 +422,7 @@ def _lane_drawing(
         marks.append((middle.isoformat(), y, False))
     return _LaneDrawing(
         label_row,
-        key_rows,
+        key_places,
         tuple(spans_x),
         tuple(spans_y),
         tuple(m[0] for m in marks),
@@ -471,7 +485,7 @@ def _lane_traces(
             "showlegend": False,
         }
     )
-    if any(level is not None for level in drawing.key_rows):
+    if any(place is not None for place in drawing.key_places):
         traces.extend(_key_labels(lane, drawing, kind))
     return traces
 
@@ -481,13 +495,13 @@ def _key_labels(lane: Lane, drawing: _LaneDrawing, kind: str) -> list[dict[str, 
     event's date and joined to its marker by a thin line; figures.js moves or hides a name
     that would still overlap another (meta.label_priority). A name hovers and opens as its
     event's marker does."""
-    keys = [i for i, level in enumerate(drawing.key_rows) if level is not None]
-    rows = [drawing.key_rows[i] for i in keys]
+    keys = [i for i, place in enumerate(drawing.key_places) if place is not None]
+    places = [place for place in drawing.key_places if place is not None]
+    rows = [row for row, _ in places]
     xs = [drawing.marks_x[i] for i in keys]
     lines_x: list[str | None] = []
     lines_y: list[float | None] = []
     for i, x, row in zip(keys, xs, rows, strict=True):
-        assert row is not None
         lines_x += [x, x, None]
         lines_y += [row + 0.4, drawing.marks_y[i], None]
     joins = {
@@ -507,7 +521,7 @@ def _key_labels(lane: Lane, drawing: _LaneDrawing, kind: str) -> list[dict[str, 
         "y": rows,
         "marker": {"size": 2, "color": lane.colour, "opacity": 0},
         "text": [lane.items[i].label for i in keys],
-        "textposition": "middle center",
+        "textposition": [side for _, side in places],
         "textfont": {"size": 11},
         "hovertext": [lane.items[i].hover for i in keys],
         "hoverinfo": "text",
