@@ -220,7 +220,7 @@ def map_figure(facts: FactBase) -> Figure:
 # Places closer than this many degrees are drawn apart, each joined to its true spot by a
 # thin line: at a phone's width a degree is about 8 px, so nearer markers would cover each
 # other (Kati's covered Bamako's). A larger crowd than MAX_SPREAD is left where it is.
-SEPARATION = 1.6
+SEPARATION = 2.5
 MAX_SPREAD = 8
 Spot = tuple[float, float]
 

@@ -21,16 +21,12 @@ from browsing import (
 )
 from playwright.sync_api import Page, expect
 
+from generator.render.figures_map import places
+
 
 def map_places() -> int:
     """The map draws one point per place: events with the same coordinates share it."""
-    return len(
-        {
-            (round(e.location.lat, 4), round(e.location.lon, 4))
-            for e in facts().events.values()
-            if e.location is not None and e.location.lat is not None and e.location.lon is not None
-        }
-    )
+    return len(places(list(facts().events.values())))
 
 
 def assert_draws_its_data(drawn: Drawn) -> None:
