@@ -17,7 +17,7 @@ GENERATOR = Path(__file__).parent.parent / "generator"
 # Earlier layers first. A module is named by its path under generator/, without ".py";
 # a package (render) by its folder.
 LAYERS: list[set[str]] = [
-    {"diagnostics", "dates", "countries", "markdown", "runtime", "values"},  # values, text
+    {"diagnostics", "dates", "countries", "gazetteer", "markdown", "runtime", "values"},  # values, text
     {"slips"},
     {"load", "schema"},
     {"provenance", "guide", "schema_errors"},
