@@ -55,7 +55,8 @@ def test_map_places_are_named_and_kati_does_not_cover_bamako(
 ) -> None:
     tab, figure = _open(open_tab, device, "/map/")
     names = figure.evaluate(
-        "(gd) => Array.from(gd.querySelectorAll('.trace.scattergeo text')).map((t) => t.textContent)"
+        "(gd) => Array.from(gd.querySelectorAll('.trace.scattergeo text'))"
+        ".map((t) => t.textContent)"
     )
     assert {"Bamako", "Kati", "Niamey", "Abuja", "Accra", "Kidal", "Agadez"} <= set(names)
     bamako = site_url(place_page("place-bamako"))
