@@ -24,7 +24,7 @@ from generator.render.figures_timeline import (
     timeline_figure,
 )
 from generator.render.site import render_figures
-from generator.schema import EventKind
+from generator.schema import Event, EventKind
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 
@@ -234,6 +234,17 @@ def test_the_country_lanes_leave_few_events_without_a_country(facts: FactBase) -
 def test_an_empty_timeline_is_still_a_figure() -> None:
     figure = timeline_figure([])
     assert figure["data"] == [] and "range" not in figure["layout"]["xaxis"]
+
+
+def test_a_place_name_on_the_map_is_escaped(facts: FactBase) -> None:
+    attack = facts.events["bamako-attack-2024"].model_dump(by_alias=True)
+    attack["location"] = {**attack["location"], "place": "<a href=x>Bamako</a>", "lat": 1, "lon": 2}
+    moved = Event.model_validate(attack)
+    one = FactBase(
+        facts.actors, {moved.id: moved}, facts.relationships, facts.sources, facts.topics
+    )
+    (trace,) = map_figure(one)["data"]
+    assert trace["text"] == ["&lt;a href=x&gt;Bamako&lt;/a&gt;"]
 
 
 def test_the_map_of_no_placed_event_has_no_leader_lines(facts: FactBase) -> None:

@@ -195,7 +195,7 @@ def map_figure(facts: FactBase) -> Figure:
             "mode": "markers+text",
             "lon": list(lon),
             "lat": list(lat),
-            "text": [located.layout[n][5] for n in positions],
+            "text": [md.hover(located.layout[n][5]) for n in positions],
             "textposition": [_label_side(located.layout[n], shown[n]) for n in positions],
             "textfont": {"size": 11},
             "hovertext": _hovers(located, positions),
