@@ -11,6 +11,7 @@ timelines and actor timelines. A storyline's lane has the storyline's colour in 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -36,6 +37,8 @@ MAX_KEY_EVENTS = 6
 # ticks are days or longer (one date alone gave ticks of fractions of a second).
 MIN_AXIS_DAYS = 120
 DAY_MS = 86_400_000
+# How a hover label says what a click does (on a phone the first tap shows the label).
+OPEN_HINT = "click, or tap again, to open"
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,6 @@ def timeline_item(event: Event, key: bool = False) -> TimelineItem:
         label=_short_label(event.title) if key else "",
         placed=(start.toordinal(), end.toordinal(), is_point, event.id),
     )
-
-
-# How a hover label says what a click does (on a phone the first tap shows the label).
-OPEN_HINT = "click, or tap again, to open"
 
 
 def _short_label(title: str) -> str:
@@ -151,11 +150,9 @@ def _lanes_by_topic(topics: tuple[Topic, ...], events: tuple[Event, ...]) -> tup
 
 def storyline_lane(facts: FactBase, topic: Topic) -> list[Lane]:
     """A storyline's own timeline: one lane, in the storyline's colour."""
-    (lane,) = _lanes_by_topic((topic,), tuple(facts.events_of_topic(topic.id))) or (None,)
-    if lane is None:
-        return []
+    lanes = _lanes_by_topic((topic,), tuple(facts.events_of_topic(topic.id)))
     colour = storyline_colours([t.id for t in facts.topics_in_order])[topic.id]
-    return [replace(lane, colour=colour)]
+    return [replace(lane, colour=colour) for lane in lanes]
 
 
 def _topics_of(event: Event) -> tuple[str, ...]:
@@ -286,7 +283,7 @@ LaneShape = tuple[str, tuple[tuple[int, int, bool, str], ...], tuple[int, ...]]
 
 def _lane_shape(lane: Lane) -> LaneShape:
     """What the lane's rows and coordinates depend on, as plain data."""
-    lengths = tuple(len(item.label) for item in lane.items)
+    lengths = tuple(len(html.unescape(item.label)) for item in lane.items)
     return (lane.label, tuple(map(_PLACED, lane.items)), lengths)
 
 
