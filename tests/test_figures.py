@@ -101,7 +101,7 @@ def test_a_month_date_is_a_bar_over_the_whole_month(facts: FactBase) -> None:
     assert marks["customdata"] == ["events/wagner-deploys-in-mali-2021/"]
     assert marks["text"] == [
         "<b>Wagner Group personnel deploy to Mali</b><br>December 2021"
-        "<br><i>click, or tap again, to open</i>"
+        "<br>click, or tap again, to open"
     ]
 
 
@@ -129,7 +129,7 @@ def test_hover_text_is_escaped(facts: FactBase) -> None:
     hostile = Event.model_validate({**base.model_dump(by_alias=True), "title": "<img src=x> & co"})
     figure = timeline_figure(lanes_by_country(facts, [hostile]))
     assert figure["data"][0]["text"] == [
-        "<b>&lt;img src=x&gt; &amp; co</b><br>26 July 2023<br><i>click, or tap again, to open</i>"
+        "<b>&lt;img src=x&gt; &amp; co</b><br>26 July 2023<br>click, or tap again, to open"
     ]
     # A coup is a key event: its name is escaped too.
     (names,) = [t for t in figure["data"] if t["mode"] == "markers+text"]

@@ -414,7 +414,7 @@ def _single_event_hover(event: Event) -> str:
         f"<b>{_wrapped(event.title)}</b>",
         md.hover(human_span(event.date, event.end)),
         md.hover(event.location.place),
-        f"<i>{OPEN_HINT} to open it</i>",
+        f"{OPEN_HINT} to open it",
     ]
     return "<br>".join(lines)
 

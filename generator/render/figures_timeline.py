@@ -80,7 +80,7 @@ def timeline_item(event: Event, key: bool = False) -> TimelineItem:
         end=end,
         is_point=is_point,
         url=links.site_url(links.event_page(event.id)),
-        hover=f"<b>{md.hover(event.title)}</b><br>{md.hover(when)}<br><i>{OPEN_HINT}</i>",
+        hover=f"<b>{md.hover(event.title)}</b><br>{md.hover(when)}<br>{OPEN_HINT}",
         label=_short_label(event.title) if key else "",
         placed=(start.toordinal(), end.toordinal(), is_point, event.id),
     )
