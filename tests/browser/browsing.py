@@ -15,6 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 from generator.corpus import load_corpus
 from generator.model import FactBase
 from generator.render.figures_map import coordinates
+from generator.render.figures_timeline import countries_of
 from generator.render.pages_actors import ACTOR_TIMELINE_LIMIT
 from generator.schema import Event
 
@@ -103,6 +104,7 @@ def expected_figures() -> dict[str, Expected]:
     events = list(base.events.values())
     # An event is in one storyline lane per known topic, or in the "other events" lane.
     lanes = {e.id: max(1, len({t for t in e.topics if t in base.topics})) for e in events}
+    countries = {e.id: max(1, len(countries_of(base.actors, e))) for e in events}
     actors = {r.from_ for r in base.relationships.values()} | {
         r.to for r in base.relationships.values()
     }
@@ -110,7 +112,8 @@ def expected_figures() -> dict[str, Expected]:
     jnim_events = base.events_of_actor(ACTOR_ID)[-ACTOR_TIMELINE_LIMIT:]
     out = {
         "timeline-topic": _timeline(events, lanes),
-        "timeline-country": _timeline(events),
+        # An event is in one lane per country of the actors taking part (else where it was).
+        "timeline-country": _timeline(events, countries),
         "network": Expected(points=len(actors), bars=0),
         "map": Expected(points=len(located), bars=0),
         f"actor-{ACTOR_ID}": _timeline(jnim_events, lanes),
