@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import math
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -16,6 +17,7 @@ from generator.model import FactBase
 from generator.render import figures_network as network
 from generator.render.figures_common import WEBGL_THRESHOLD, figure_json
 from generator.render.figures_map import (
+    SEPARATION,
     SEVERAL_KINDS,
     SEVERAL_KINDS_COLOUR,
     map_figure,
@@ -62,8 +64,25 @@ def test_lanes_by_topic_follow_the_storylines_order(facts: FactBase) -> None:
 
 
 def test_lanes_by_country_put_unplaced_events_last(facts: FactBase) -> None:
-    labels = [lane.label for lane in lanes_by_country(facts.events_in_order)]
-    assert labels == ["Mali", "Niger", NO_COUNTRY]
+    """An event is in the lane of each country whose actors take part in it (the fixture's
+    ECOWAS exit: Burkina Faso's, Mali's and Niger's), else of the country it took place in;
+    one with neither is in the last lane."""
+    stray = facts.events["niger-coup-2023"].model_dump(by_alias=True)
+    stray.update(id="stray", participants=[], location=None)
+    events = [*facts.events_in_order, Event.model_validate(stray)]
+    lanes = lanes_by_country(facts, events)
+    assert [lane.label for lane in lanes] == ["Burkina Faso", "Mali", "Niger", NO_COUNTRY]
+    assert [[i.event_id for i in lane.items] for lane in lanes] == [
+        ["liptako-gourma-charter-2023", "aes-ecowas-exit"],
+        [
+            "wagner-deploys-in-mali-2021",
+            "liptako-gourma-charter-2023",
+            "aes-ecowas-exit",
+            "bamako-attack-2024",
+        ],
+        ["niger-coup-2023", "liptako-gourma-charter-2023", "aes-ecowas-exit"],
+        ["stray"],
+    ]
 
 
 def test_a_month_date_is_a_bar_over_the_whole_month(facts: FactBase) -> None:
@@ -80,7 +99,10 @@ def test_a_month_date_is_a_bar_over_the_whole_month(facts: FactBase) -> None:
     marks = next(t for t in figure["data"] if t["mode"] == "markers")
     assert marks["x"] == ["2021-12-16"] and marks["marker"]["symbol"] == ["diamond"]
     assert marks["customdata"] == ["events/wagner-deploys-in-mali-2021/"]
-    assert marks["text"] == ["<b>Wagner Group personnel deploy to Mali</b><br>December 2021"]
+    assert marks["text"] == [
+        "<b>Wagner Group personnel deploy to Mali</b><br>December 2021"
+        "<br>click, or tap again, to open"
+    ]
 
 
 def test_a_year_date_spans_the_year_and_a_day_date_is_a_point(facts: FactBase) -> None:
@@ -105,8 +127,13 @@ def test_a_year_date_spans_the_year_and_a_day_date_is_a_point(facts: FactBase) -
 def test_hover_text_is_escaped(facts: FactBase) -> None:
     base = facts.events["niger-coup-2023"]
     hostile = Event.model_validate({**base.model_dump(by_alias=True), "title": "<img src=x> & co"})
-    figure = timeline_figure(lanes_by_country([hostile]))
-    assert figure["data"][0]["text"] == ["<b>&lt;img src=x&gt; &amp; co</b><br>26 July 2023"]
+    figure = timeline_figure(lanes_by_country(facts, [hostile]))
+    assert figure["data"][0]["text"] == [
+        "<b>&lt;img src=x&gt; &amp; co</b><br>26 July 2023<br>click, or tap again, to open"
+    ]
+    # A coup is a key event: its name is escaped too.
+    (names,) = [t for t in figure["data"] if t["mode"] == "markers+text"]
+    assert names["text"] == ["&lt;img src=x&gt; &amp; co"]
 
 
 def test_rows_never_overlap_within_a_lane(facts: FactBase) -> None:
@@ -123,9 +150,11 @@ def test_large_timelines_switch_to_webgl(facts: FactBase) -> None:
         Event.model_validate({**base, "id": f"e{i}", "date": f"{2000 + i % 25}-{1 + i % 12:02d}"})
         for i in range(WEBGL_THRESHOLD + 1)
     ]
-    figure = timeline_figure(lanes_by_country(many))
+    figure = timeline_figure(lanes_by_country(facts, many))
     assert {t["type"] for t in figure["data"]} == {"scattergl"}
-    assert {t["type"] for t in timeline_figure(lanes_by_country(many[:10]))["data"]} == {"scatter"}
+    assert {t["type"] for t in timeline_figure(lanes_by_country(facts, many[:10]))["data"]} == {
+        "scatter"
+    }
 
 
 def test_actor_timeline_stays_under_50_kb_however_many_events(facts: FactBase) -> None:
@@ -284,13 +313,15 @@ def test_the_map_groups_events_at_one_place_into_one_marker(facts: FactBase) -> 
     assert trace["marker"]["color"] == SEVERAL_KINDS_COLOUR
     assert trace["marker"]["size"] == [marker_size(2)] and marker_size(2) > marker_size(1)
     indent = "\u00a0" * 3
-    assert trace["text"] == [
+    # The marker carries its place's name; its hover label lists the events.
+    assert (trace["mode"], trace["text"]) == ("markers+text", ["Bamako"])
+    assert trace["hovertext"] == [
         "<b>Bamako</b>: 2 events"
         "<br>• 16 September 2023: Liptako-Gourma Charter"
         f"<br>{indent}creates the Alliance of Sahel States (treaty)"
         "<br>• 17 September 2024: JNIM attack on Bamako"
         f"<br>{indent}(attack)"
-        "<br><i>click to list them</i>"
+        "<br><i>click, or tap again, to list them</i>"
     ]
     geo = figure["layout"]["geo"]
     assert geo["scope"] == "africa" and geo["resolution"] == 50
@@ -329,24 +360,44 @@ def test_map_places_group_by_exact_coordinates_and_link_single_events(facts: Fac
     ]
     big = FactBase(facts.actors, events, facts.relationships, facts.sources, facts.topics)
     figure = map_figure(big)
-    assert [t["name"] for t in figure["data"]] == [SEVERAL_KINDS, "attack"]
-    several, single = figure["data"]
-    assert (single["lat"], single["lon"], single["customdata"]) == (
-        [12.74],
-        [-8.07],
-        ["events/kati/"],
+    # Kati is 0.12 degrees from Bamako: the two markers are drawn SEPARATION apart, each in
+    # its own direction from their midpoint (Kati to the north-west), and a line joins each
+    # marker to its place's true spot.
+    assert [t["name"] for t in figure["data"]] == [
+        "true places of markers drawn apart",
+        SEVERAL_KINDS,
+        "attack",
+    ]
+    leaders, several, single = figure["data"]
+    kati, bamako = (single["lat"][0], single["lon"][0]), (several["lat"][0], several["lon"][0])
+    assert math.dist(kati, bamako) == pytest.approx(SEPARATION, abs=1e-3)
+    assert kati[0] > 12.74 and kati[1] < -8.07 and bamako[0] < 12.64 and bamako[1] > -8.0
+    assert (leaders["lat"], leaders["lon"]) == (
+        [12.64, bamako[0], None, 12.74, kati[0], None],
+        [-8.0, bamako[1], None, -8.07, kati[1], None],
     )
+    assert leaders["hoverinfo"] == "skip"
+    assert (single["text"], single["textposition"]) == (["Kati"], ["middle left"])
+    assert (several["text"], several["textposition"]) == (["Bamako"], ["middle right"])
+    assert single["customdata"] == ["events/kati/"]
     assert single["marker"]["size"] == [marker_size(1)]
     assert several["customdata"] == ["map/bamako/"]
     assert several["marker"]["size"] == [marker_size(3)]
-    assert "&lt;b&gt;x&lt;/b&gt; &amp; y (attack)" in several["text"][0]
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y (attack)" in several["hovertext"][0]
     # The map's data in words links the place with several events to its page, which lists
     # them in date order; a place with one event has no page (its marker opens the event).
     listed = places_list(big, "map.md")
-    assert "- [Bamako](map/bamako.md): 3 events" in listed
-    assert "Kati" not in listed
+    assert (
+        "- Bamako (12.6400, -8.0000, from the event's sources): [3 events](map/bamako.md)" in listed
+    )
+    assert (
+        "- Kati (12.7400, -8.0700, from the event's sources): "
+        "[JNIM attack on Bamako](events/kati.md)" in listed
+    )
     page = place_page(big, "place-bamako", 12.64, -8.0)
-    assert page.startswith("# Bamako\n\n3 events at Bamako, Mali (12.6400, -8.0000; ")
+    assert page.startswith(
+        "# Bamako\n\n3 events at Bamako, Mali (12.6400, -8.0000, from the event's sources; "
+    )
     rows = [line for line in page.splitlines() if line.startswith("| ") and "events/" in line]
     assert [row.split("](../events/")[1].split(".md")[0] for row in rows] == [
         "liptako-gourma-charter-2023",
@@ -367,7 +418,9 @@ def test_a_timeline_figure_changed_by_its_caller_leaves_the_kept_layout_alone(
     for trace in first["data"]:
         trace["x"].reverse()
         trace["y"].append(99)
-        trace.get("marker", {}).get("size", []).clear()
+        sizes = trace.get("marker", {}).get("size", [])
+        if isinstance(sizes, list):
+            sizes.clear()
     first["layout"]["annotations"].clear()
     again = timeline_figure(lanes)
     assert json.loads(figure_json(again)) == expected

@@ -195,7 +195,7 @@ def test_the_hover_label_holds_the_payload_as_escaped_text(tmp_path: Path) -> No
     markers = [t for t in timeline["data"] if t["mode"] == "markers"]
     assert markers[0]["text"][0] == (
         '<b>&lt;br&gt;&lt;b&gt;bold&lt;/b&gt;&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt; '
-        "&amp; co</b><br>September 2024"
+        "&amp; co</b><br>September 2024<br>click, or tap again, to open"
     )
 
 

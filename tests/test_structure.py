@@ -17,7 +17,8 @@ GENERATOR = Path(__file__).parent.parent / "generator"
 # Earlier layers first. A module is named by its path under generator/, without ".py";
 # a package (render) by its folder.
 LAYERS: list[set[str]] = [
-    {"diagnostics", "dates", "countries", "markdown", "runtime", "values"},  # values, text
+    # values, text
+    {"diagnostics", "dates", "countries", "gazetteer", "markdown", "runtime", "values"},
     {"slips"},
     {"load", "schema", "history"},
     {"provenance", "guide", "schema_errors"},

@@ -207,7 +207,8 @@
   function measure(element, labels) {
     var found = [];
     var markers = [];
-    var groups = element.querySelectorAll('.scatterlayer .trace');
+    // The plot's own traces, not their copies in a timeline's range slider.
+    var groups = element.querySelectorAll('.cartesianlayer .scatterlayer .trace');
     Array.prototype.forEach.call(groups, function (group) {
       var calc = group.__data__;
       var trace = calc && calc[0] && calc[0].trace;
@@ -339,10 +340,56 @@
       return Promise.resolve();
     }
     element._sahelLabelWidth = width;
-    return declutter(element);
+    return declutter(element).then(function () { return hideOrphanJoins(element); });
+  }
+
+  // A timeline joins each key event's name to its marker with a line (the trace just before
+  // the names' trace, which says meta.joins): a name hidden above loses its line too, so that
+  // no line points at nothing.
+  function hideOrphanJoins(element) {
+    var kept = element._sahelJoins = element._sahelJoins || {};
+    var update = { x: [], y: [] };
+    var indices = [];
+    element.data.forEach(function (trace, index) {
+      if (!trace.meta || !trace.meta.joins || !Array.isArray(trace.text)) return;
+      var joins = element.data[index - 1];
+      var all = kept[index - 1] = kept[index - 1] || { x: joins.x.slice(), y: joins.y.slice() };
+      var x = [];
+      var y = [];
+      trace.text.forEach(function (text, i) {
+        if (!text) return;
+        x.push(all.x[3 * i], all.x[3 * i + 1], null);
+        y.push(all.y[3 * i], all.y[3 * i + 1], null);
+      });
+      update.x.push(x);
+      update.y.push(y);
+      indices.push(index - 1);
+    });
+    if (!indices.length) return undefined;
+    return element._sahelPlotly.restyle(element, update, indices);
+  }
+
+  // On a touch screen the first tap on a point shows its hover label (plotly.js draws it
+  // on the tap); only a second tap on the same point opens its page. A mouse click opens it
+  // at once, its label having shown on hover.
+  var tapped = null;
+
+  function isTouch(event) {
+    var dom = event && event.event;
+    if (dom && dom.pointerType) return dom.pointerType === 'touch';
+    return !!(window.matchMedia && window.matchMedia('(hover: none)').matches);
+  }
+
+  function firstTap(event) {
+    var point = event && event.points && event.points[0];
+    if (!point || !isTouch(event)) return false;
+    var same = tapped && tapped.data === point.data && tapped.index === point.pointNumber;
+    tapped = same ? null : { data: point.data, index: point.pointNumber };
+    return !same;
   }
 
   function openPoint(event) {
+    if (firstTap(event)) return;
     var point = event && event.points && event.points[0];
     var target = point && point.customdata;
     // Only site-relative paths we generated: never a scheme or another host.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from generator import markdown as md
@@ -39,6 +40,19 @@ GEO_BUNDLE = "geo"
 
 def colour(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
+
+
+# What is not a storyline (a country's lane, events of no storyline) is drawn in this grey,
+# which no storyline has: each storyline keeps its own colour in every figure.
+NEUTRAL = "#7F7F7F"
+_STORYLINE_PALETTE = tuple(c for c in PALETTE if c != NEUTRAL)
+
+
+def storyline_colours(topic_ids: Sequence[str]) -> dict[str, str]:
+    """Each storyline's colour, from its place among all storylines (not among those a
+    figure happens to show), so that it is the same in every figure."""
+    count = len(_STORYLINE_PALETTE)
+    return {topic_id: _STORYLINE_PALETTE[i % count] for i, topic_id in enumerate(topic_ids)}
 
 
 def scatter_type(points: int) -> str:

@@ -2,7 +2,9 @@
 
 Drawn with Plotly's scattergeo on its Africa base map at 1:50m; the loader points plotly.js
 at the topojson file the site serves itself (assets/topojson/), so no map data comes from a
-third-party host.
+third-party host. A place's coordinates are the content's own (backed by the event's
+sources) or, for a town named with its country, the gazetteer's (generator/gazetteer.py);
+an event with neither is listed under the map instead (off_map_list).
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ from itertools import compress, repeat
 from operator import attrgetter, is_not
 from typing import Any
 
-from generator import countries
+from generator import countries, gazetteer
 from generator import markdown as md
 from generator.dates import human_span
 from generator.model import FactBase
-from generator.render import links
+from generator.render import links, parts
 from generator.render.figures_common import PALETTE, Figure
-from generator.schema import Event, EventKind
+from generator.schema import Event, EventKind, LocationPrecision
 
 # The Sahel from Senegal's coast to Lake Chad, with room for the coastal capitals.
 SAHEL_LON = (-18.0, 24.0)
@@ -34,6 +36,8 @@ MAX_SIZE = 30
 HOVER_EVENTS = 12
 # Hover lines are wrapped at this many characters (a label wider than a phone is cut off).
 HOVER_WIDTH = 48
+# How a label says what a click does (on a phone the first tap shows the label: figures.js).
+OPEN_HINT = "click, or tap again,"
 # Each event in a place's label starts with a bullet; its wrapped lines are indented.
 BULLET = "• "
 INDENT = "\u00a0\u00a0\u00a0"
@@ -49,8 +53,31 @@ def located_count(events: Sequence[Event]) -> int:
     return len(_located(events).ids)
 
 
-def _is_located(event: Event) -> bool:
-    return event.location is not None and event.location.lat is not None
+def coordinates(event: Event) -> tuple[float, float] | None:
+    """Where the event's marker goes: the content's coordinates, else the gazetteer's for a
+    town (precision 'city') named with its country, else nowhere."""
+    location = event.location
+    if location is None:
+        return None
+    if location.lat is not None and location.lon is not None:
+        return location.lat, location.lon
+    found = _gazetteer_place(event)
+    return (found.lat, found.lon) if found is not None else None
+
+
+def _gazetteer_place(event: Event) -> gazetteer.GazetteerPlace | None:
+    location = event.location
+    if location is None or location.country is None or location.lat is not None:
+        return None
+    if location.precision is not LocationPrecision.CITY:
+        return None
+    return gazetteer.lookup(location.place, location.country)
+
+
+def coordinates_source(event: Event) -> str:
+    """Where the event's coordinates come from, in words."""
+    found = _gazetteer_place(event)
+    return gazetteer.source_note(found) if found is not None else "the event's sources"
 
 
 @dataclass(frozen=True)
@@ -86,7 +113,7 @@ class _Located:
     ids: tuple[str, ...]  # their ids
 
     def place(self, number: int) -> Place:
-        lat, lon, positions, anchor, kinds = self.layout[number]
+        lat, lon, positions, anchor, kinds, _ = self.layout[number]
         return Place(
             lat,
             lon,
@@ -112,18 +139,17 @@ _ID_OF = attrgetter("id")
 
 
 PlaceFields = tuple[float, float, str, str]  # rounded lat and lon, place name, kind's value
-PlaceLayout = tuple[tuple[float, float, tuple[int, ...], str, tuple[str, ...]], ...]
+# A place: its lat, lon, events (by position), anchor, kinds (values) and name.
+PlaceRow = tuple[float, float, tuple[int, ...], str, tuple[str, ...], str]
+PlaceLayout = tuple[PlaceRow, ...]
 
 
 def _fields_if_located(event: Event) -> PlaceFields | None:
-    """The event's fields that place it (_place_fields), if it has coordinates."""
-    return _place_fields(event) if _is_located(event) else None
-
-
-def _place_fields(event: Event) -> PlaceFields:
-    location = event.location
-    assert location is not None and location.lat is not None and location.lon is not None
-    return (round(location.lat, 4), round(location.lon, 4), location.place, event.kind.value)
+    """The event's fields that place it: rounded coordinates, place name and kind."""
+    found = coordinates(event)
+    if found is None or event.location is None:
+        return None
+    return (round(found[0], 4), round(found[1], 4), event.location.place, event.kind.value)
 
 
 def _place_layout(located: tuple[PlaceFields, ...]) -> PlaceLayout:
@@ -132,7 +158,7 @@ def _place_layout(located: tuple[PlaceFields, ...]) -> PlaceLayout:
     groups: dict[tuple[float, float], list[int]] = {}
     for position, (lat, lon, _, _) in enumerate(located):
         groups.setdefault((lat, lon), []).append(position)
-    out: list[tuple[float, float, tuple[int, ...], str, tuple[str, ...]]] = []
+    out: list[PlaceRow] = []
     used: set[str] = set()
     # The last number given after each base: many places can share a name, and counting up
     # from 1 each time would take quadratic time.
@@ -148,7 +174,7 @@ def _place_layout(located: tuple[PlaceFields, ...]) -> PlaceLayout:
         used.add(anchor)
         last[base] = n
         kinds = tuple(sorted({located[p][3] for p in positions}, key=_KIND_RANK.__getitem__))
-        out.append((lat, lon, tuple(positions), anchor, kinds))
+        out.append((lat, lon, tuple(positions), anchor, kinds, located[positions[0]][2]))
     return tuple(out)
 
 
@@ -158,19 +184,23 @@ _KIND_RANK = {kind.value: rank for rank, kind in enumerate(EventKind)}
 
 def map_figure(facts: FactBase) -> Figure:
     located = _located(facts.events_in_order)
+    shown = _separated(located.layout)
     # All but the hover labels follow from the places' layout and their events' ids.
-    drawn = _map_traces((located.layout, located.ids))
-    traces = []
+    drawn = _map_traces((located.layout, located.ids, shown))
+    traces = [_leaders(located.layout, shown)] if shown != _true_spots(located.layout) else []
     for trace in drawn:
         name, colour, positions, lon, lat, urls, sizes, mixed = trace
         drawing = {
             "type": "scattergeo",
-            "mode": "markers",
+            "mode": "markers+text",
             "lon": list(lon),
             "lat": list(lat),
-            "text": _hovers(located, positions),
+            "text": [md.hover(located.layout[n][5]) for n in positions],
+            "textposition": [_label_side(located.layout[n], shown[n]) for n in positions],
+            "textfont": {"size": 11},
+            "hovertext": _hovers(located, positions),
+            "hoverinfo": "text",
             "customdata": list(urls),
-            "hovertemplate": "%{text}<extra></extra>",
             "marker": {
                 "color": colour,
                 "size": list(sizes),
@@ -183,6 +213,98 @@ def map_figure(facts: FactBase) -> Figure:
         # the pointer, and the larger keeps its ring). Listed last in the legend.
         traces.append({**drawing, "legendrank": 2000} if mixed else drawing)
     return {"data": traces, "layout": _layout(located.layout)}
+
+
+# --- places too close to tell apart -------------------------------------------------------
+
+# Places closer than this many degrees are drawn apart, each joined to its true spot by a
+# thin line: at a phone's width a degree is about 8 px, so nearer markers would cover each
+# other (Kati's covered Bamako's). A larger crowd than MAX_SPREAD is left where it is.
+SEPARATION = 2.5
+MAX_SPREAD = 8
+Spot = tuple[float, float]
+
+
+def _true_spots(layout: PlaceLayout) -> tuple[Spot, ...]:
+    return tuple((lat, lon) for lat, lon, *_ in layout)
+
+
+def _separated(layout: PlaceLayout) -> tuple[Spot, ...]:
+    """Where each place's marker is drawn: its true spot, or, for a place in a cluster of
+    close places, a point on a circle around the cluster's centre, in the same direction
+    from it as the place itself, SEPARATION apart from its neighbours."""
+    spots = _true_spots(layout)
+    shown = list(spots)
+    for members in _clusters(spots):
+        if not 2 <= len(members) <= MAX_SPREAD:
+            continue
+        lat = sum(spots[n][0] for n in members) / len(members)
+        lon = sum(spots[n][1] for n in members) / len(members)
+        radius = SEPARATION / (2 * math.sin(math.pi / len(members)))
+        order = sorted(members, key=lambda n: math.atan2(spots[n][0] - lat, spots[n][1] - lon))
+        first = math.atan2(spots[order[0]][0] - lat, spots[order[0]][1] - lon)
+        for i, number in enumerate(order):
+            angle = first + 2 * math.pi * i / len(order)
+            shown[number] = (
+                round(lat + radius * math.sin(angle), 4),
+                round(lon + radius * math.cos(angle), 4),
+            )
+    return tuple(shown)
+
+
+def _clusters(spots: tuple[Spot, ...]) -> list[list[int]]:
+    """The places (by number) joined by chains of neighbours closer than SEPARATION."""
+    parent = list(range(len(spots)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    cells: dict[tuple[int, int], list[int]] = {}
+    for number, (lat, lon) in enumerate(spots):
+        cell = (math.floor(lat / SEPARATION), math.floor(lon / SEPARATION))
+        near = [
+            other
+            for dy in (-1, 0, 1)
+            for dx in (-1, 0, 1)
+            for other in cells.get((cell[0] + dy, cell[1] + dx), ())
+        ]
+        for other in near:
+            if math.dist(spots[other], (lat, lon)) < SEPARATION:
+                parent[root(other)] = root(number)
+        cells.setdefault(cell, []).append(number)
+    groups: dict[int, list[int]] = {}
+    for number in range(len(spots)):
+        groups.setdefault(root(number), []).append(number)
+    return list(groups.values())
+
+
+def _leaders(layout: PlaceLayout, shown: tuple[Spot, ...]) -> dict[str, Any]:
+    """Thin lines from each moved marker to its place's true spot, marked with a dot."""
+    lat: list[float | None] = []
+    lon: list[float | None] = []
+    for (true_lat, true_lon), (at_lat, at_lon) in zip(_true_spots(layout), shown, strict=True):
+        if (true_lat, true_lon) != (at_lat, at_lon):
+            lat += [true_lat, at_lat, None]
+            lon += [true_lon, at_lon, None]
+    return {
+        "type": "scattergeo",
+        "mode": "lines+markers",
+        "lat": lat,
+        "lon": lon,
+        "line": {"width": 1, "color": SEVERAL_KINDS_COLOUR},
+        "marker": {"size": 4, "color": SEVERAL_KINDS_COLOUR},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "name": "true places of markers drawn apart",
+    }
+
+
+def _label_side(place: PlaceRow, shown: Spot) -> str:
+    """A moved marker's name goes on its outer side; another's to its right."""
+    return "middle left" if shown[1] < place[1] else "middle right"
 
 
 # A trace but for its hover labels: its name, colour, places (by position), their
@@ -199,26 +321,27 @@ _TraceShape = tuple[
 ]
 
 
-def _map_traces(value: tuple[PlaceLayout, tuple[str, ...]]) -> tuple[_TraceShape, ...]:
+def _map_traces(
+    value: tuple[PlaceLayout, tuple[str, ...], tuple[Spot, ...]],
+) -> tuple[_TraceShape, ...]:
     """One trace per kind of the places with events of one kind, in EventKind's order, and
     one for the places with several, drawn first."""
-    layout, ids = value
+    layout = value[0]
     by_kind: dict[str, list[int]] = {}
     mixed: list[int] = []
-    for number, (_, _, _, _, of_place) in enumerate(layout):
+    for number, row in enumerate(layout):
+        of_place = row[4]
         if len(of_place) == 1:
             by_kind.setdefault(of_place[0], []).append(number)
         else:
             mixed.append(number)
     kinds = sorted(by_kind, key=_KIND_RANK.__getitem__)
     traces = [
-        _trace_shape(kind.replace("_", " "), _kind_colour(i), by_kind[kind], layout, ids, False)
+        _trace_shape(kind.replace("_", " "), _kind_colour(i), by_kind[kind], value, False)
         for i, kind in enumerate(kinds)
     ]
     if mixed:
-        traces.insert(
-            0, _trace_shape(SEVERAL_KINDS, SEVERAL_KINDS_COLOUR, mixed, layout, ids, True)
-        )
+        traces.insert(0, _trace_shape(SEVERAL_KINDS, SEVERAL_KINDS_COLOUR, mixed, value, True))
     return tuple(traces)
 
 
@@ -226,19 +349,19 @@ def _trace_shape(
     name: str,
     colour: str,
     numbers: list[int],
-    layout: PlaceLayout,
-    ids: tuple[str, ...],
+    value: tuple[PlaceLayout, tuple[str, ...], tuple[Spot, ...]],
     mixed: bool,
 ) -> _TraceShape:
+    layout, ids, shown = value
     chosen = [layout[n] for n in numbers]
     return (
         name,
         colour,
         tuple(numbers),
-        tuple(lon for _, lon, _, _, _ in chosen),
-        tuple(lat for lat, _, _, _, _ in chosen),
-        tuple(_url(positions, anchor, ids) for _, _, positions, anchor, _ in chosen),
-        tuple(marker_size(len(positions)) for _, _, positions, _, _ in chosen),
+        tuple(shown[n][1] for n in numbers),
+        tuple(shown[n][0] for n in numbers),
+        tuple(_url(row[2], row[3], ids) for row in chosen),
+        tuple(marker_size(len(row[2])) for row in chosen),
         mixed,
     )
 
@@ -281,7 +404,7 @@ def _hover(place: Place) -> str:
     lines.extend([_event_hover_line(item, several) for item in shown])
     if len(place.events) > len(shown):
         lines.append(f"and {len(place.events) - len(shown)} more")
-    lines.append("<i>click to list them</i>")
+    lines.append(f"<i>{OPEN_HINT} to list them</i>")
     return "<br>".join(lines)
 
 
@@ -291,6 +414,7 @@ def _single_event_hover(event: Event) -> str:
         f"<b>{_wrapped(event.title)}</b>",
         md.hover(human_span(event.date, event.end)),
         md.hover(event.location.place),
+        f"{OPEN_HINT} to open it",
     ]
     return "<br>".join(lines)
 
@@ -307,8 +431,8 @@ def _wrapped(value: str, first: str = "", rest: str = "") -> str:
 
 def _bounds(layout: PlaceLayout) -> tuple[list[float], list[float]]:
     """The Sahel, widened to take in any event outside it."""
-    lats = [lat for lat, _, _, _, _ in layout]
-    lons = [lon for _, lon, _, _, _ in layout]
+    lats = [row[0] for row in layout]
+    lons = [row[1] for row in layout]
     lon = [min([SAHEL_LON[0], *lons]) - PADDING, max([SAHEL_LON[1], *lons]) + PADDING]
     lat = [min([SAHEL_LAT[0], *lats]) - PADDING, max([SAHEL_LAT[1], *lats]) + PADDING]
     return [round(v, 2) for v in lon], [round(v, 2) for v in lat]
@@ -351,28 +475,80 @@ def shared_places(facts: FactBase) -> list[Place]:
 
 
 def places_list(facts: FactBase, from_page: str) -> str:
-    """The map's data in words: where the events are listed, and a link to each place
-    with several events."""
+    """The map's data in words: every place, where its coordinates come from, and a link to
+    its event or, for a place with several, to its page."""
     intro = (
-        "Every event with coordinates is listed with its place in the "
-        f"[year-by-year tables]({links.relative(from_page, links.TIMELINE)}#year-by-year); "
-        "a point with a single event links to its page."
+        "Every event on the map is also listed with its place in the "
+        f"[year-by-year tables]({links.relative(from_page, links.TIMELINE)}#year-by-year)."
     )
-    shared = shared_places(facts)
-    if not shared:
+    items = [_place_item(place, from_page) for place in places(facts.events_in_order)]
+    if not items:
         return intro + "\n"
-    items = [
-        f"- {md.page_link(place.name, links.relative(from_page, links.place_page(place.anchor)))}"
-        f": {len(place.events)} events"
-        for place in shared
-    ]
-    return intro + " These places have several events:\n\n" + "\n".join(items) + "\n"
+    return intro + " The places on the map:\n\n" + "\n".join(items) + "\n"
+
+
+def _place_item(place: Place, from_page: str) -> str:
+    if len(place.events) == 1:
+        target = links.event_page(place.events[0].id)
+        what = md.page_link(place.events[0].title, links.relative(from_page, target))
+    else:
+        target = links.place_page(place.anchor)
+        what = md.page_link(f"{len(place.events)} events", links.relative(from_page, target))
+    return f"- {md.text(place.name)} ({_where(place)}): {what}"
+
+
+def _where(place: Place) -> str:
+    source = coordinates_source(place.events[0])
+    return f"{place.lat:.4f}, {place.lon:.4f}, from {md.text(source)}"
+
+
+def off_map_list(facts: FactBase, from_page: str) -> str:
+    """The events that are not on the map, and why, for the map page."""
+    unfound: dict[str, list[Event]] = {}  # towns the gazetteer lacks
+    broad: dict[str, list[Event]] = {}  # regions and countries
+    unplaced = 0
+    for event in facts.events_in_order:
+        location = event.location
+        if location is None:
+            unplaced += 1
+        elif coordinates(event) is None:
+            town = location.precision is LocationPrecision.CITY
+            country = f", {countries.name(location.country)}" if town and location.country else ""
+            (unfound if town else broad).setdefault(location.place + country, []).append(event)
+    out: list[str] = []
+    for why, group in (
+        (
+            "these towns are not in the gazetteer (GeoNames' towns of 15,000 people or more), "
+            "and the content gives no coordinates with a source",
+            unfound,
+        ),
+        ("these events are placed only in a region or a country", broad),
+    ):
+        if group:
+            out.append(f"Not on the map: {why}.\n")
+            out.extend(
+                f"- {md.text(place)}: " + "; ".join(_event_link(e, from_page) for e in events)
+                for place, events in group.items()
+            )
+            out.append("")
+    if unplaced:
+        out.append(
+            f"{parts.counted(unplaced, 'event')} with no place given "
+            f"{'is' if unplaced == 1 else 'are'} not on the map either; see the "
+            f"[timeline]({links.relative(from_page, links.TIMELINE)}).\n"
+        )
+    return "\n".join(out)
+
+
+def _event_link(event: Event, from_page: str) -> str:
+    return md.page_link(event.title, links.relative(from_page, links.event_page(event.id)))
 
 
 def place_page(facts: FactBase, anchor: str, lat: float, lon: float) -> str:
     """A place with several events: their list, in date order."""
     page = links.place_page(anchor)
-    events = facts.events_at(lat, lon)
+    place = next(p for p in places(facts.events_in_order) if p.anchor == anchor)
+    events = place.events
     first = events[0].location
     assert first is not None
     country = f", {countries.name(first.country)}" if first.country else ""
@@ -386,6 +562,6 @@ def place_page(facts: FactBase, anchor: str, lat: float, lon: float) -> str:
     return (
         f"# {md.text(first.place)}\n\n"
         f"{len(events)} events at {md.text(first.place)}{md.text(country)} "
-        f"({lat:.4f}, {lon:.4f}; precision: {first.precision.value}). "
+        f"({_where(place)}; precision: {first.precision.value}). "
         f"[Back to the map]({links.relative(page, links.MAP)}).\n\n" + "\n".join(rows) + "\n"
     )

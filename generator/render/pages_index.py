@@ -11,7 +11,7 @@ from generator.dates import human_span
 from generator.model import FactBase
 from generator.render import links, parts
 from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, embed
-from generator.render.figures_map import located_count, places_list
+from generator.render.figures_map import located_count, off_map_list, places_list
 from generator.render.figures_timeline import Lane, lanes_by_country, lanes_by_topic
 from generator.render.pages_ledgers import relationship_kinds_list
 from generator.schema import Event
@@ -28,7 +28,7 @@ def topic_timeline_lanes(facts: FactBase) -> list[Lane]:
 
 
 def country_timeline_lanes(facts: FactBase) -> list[Lane]:
-    return lanes_by_country(facts.events_in_order)
+    return lanes_by_country(facts, facts.events_in_order)
 
 
 def home_page(facts: FactBase) -> str:
@@ -233,14 +233,14 @@ def network_page(facts: FactBase) -> str:
 def map_page(facts: FactBase) -> str:
     page = links.MAP
     located = located_count(facts.events_in_order)
-    missing = len(facts.events) - located
     out = [
         "# Map\n",
         "Where the events took place, coloured by kind of event. A point is a place: the more "
         "events took place there, the larger it is, and a place whose events are of several "
-        "kinds is grey. Hover a point to list its events; click it to open the event, or, "
-        "for a place with several, the page that lists them. A point "
-        "is only as precise as its source: many mark a city or a region, not the exact "
+        "kinds is grey. Places too close to tell apart are drawn a little apart, each joined "
+        "by a thin line to its true spot. Hover or tap a point to list its events; click it, "
+        "or tap it again, to open the event or, for a place with several, the page that lists "
+        "them. A point is only as precise as its source: most mark a town, not the exact "
         "site.\n",
     ]
     if located:
@@ -250,13 +250,8 @@ def map_page(facts: FactBase) -> str:
                 GEO_BUNDLE,
                 "Map of event locations in the Sahel",
                 places_list(facts, page),
-                "The map's data in words",
+                "The map's places in words",
             )
         )
-    if missing:
-        out.append(
-            f"{missing} event{'s have' if missing != 1 else ' has'} no coordinates and "
-            f"{'are' if missing != 1 else 'is'} not on the map; "
-            f"see the [timeline]({links.relative(page, links.TIMELINE)}).\n"
-        )
+    out.append(off_map_list(facts, page))
     return "\n".join(out)

@@ -7,7 +7,7 @@ from generator.dates import human_span
 from generator.model import FactBase
 from generator.render import links, parts
 from generator.render.figures_common import CHARTS_BUNDLE, embed
-from generator.render.figures_timeline import Lane, single_lane, timeline_table
+from generator.render.figures_timeline import Lane, storyline_lane, timeline_table
 from generator.schema import Event, Topic
 
 
@@ -16,7 +16,7 @@ def topic_figure_name(topic_id: str) -> str:
 
 
 def topic_lanes(facts: FactBase, topic: Topic) -> list[Lane]:
-    return single_lane(topic.title, facts.events_of_topic(topic.id))
+    return storyline_lane(facts, topic)
 
 
 def topic_pages(facts: FactBase) -> dict[str, str]:

@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Locator, Page, expect
 
 from generator.corpus import load_corpus
-from generator.dates import Precision
 from generator.model import FactBase
+from generator.render.figures_map import coordinates
+from generator.render.figures_timeline import countries_of
 from generator.render.pages_actors import ACTOR_TIMELINE_LIMIT
 from generator.schema import Event
 
@@ -85,9 +86,7 @@ class Expected:
 
 
 def _is_span(event: Event) -> bool:
-    return event.date.precision is not Precision.DAY or (
-        event.end is not None and event.end != event.date
-    )
+    return not event.date.is_precise or (event.end is not None and event.end != event.date)
 
 
 def _timeline(events: list[Event], lanes_of: dict[str, int] | None = None) -> Expected:
@@ -105,14 +104,16 @@ def expected_figures() -> dict[str, Expected]:
     events = list(base.events.values())
     # An event is in one storyline lane per known topic, or in the "other events" lane.
     lanes = {e.id: max(1, len({t for t in e.topics if t in base.topics})) for e in events}
+    countries = {e.id: max(1, len(countries_of(base.actors, e))) for e in events}
     actors = {r.from_ for r in base.relationships.values()} | {
         r.to for r in base.relationships.values()
     }
-    located = [e for e in events if e.location is not None and e.location.lat is not None]
+    located = [e for e in events if coordinates(e) is not None]
     jnim_events = base.events_of_actor(ACTOR_ID)[-ACTOR_TIMELINE_LIMIT:]
     out = {
         "timeline-topic": _timeline(events, lanes),
-        "timeline-country": _timeline(events),
+        # An event is in one lane per country of the actors taking part (else where it was).
+        "timeline-country": _timeline(events, countries),
         "network": Expected(points=len(actors), bars=0),
         "map": Expected(points=len(located), bars=0),
         f"actor-{ACTOR_ID}": _timeline(jnim_events, lanes),
@@ -190,10 +191,18 @@ class Drawn:
     data_bars: int  # spans (line segments) in the rendered gd.data
 
 
+# A trace that is not one marker per event, place or actor: a map's lines from a moved
+# marker to its place's true spot, a timeline's key events' names.
+HELPER_TRACE = "(t) => t.hoverinfo === 'skip' || !!(t.meta && t.meta.joins)"
+# The plot's markers (not the range slider's copies), but for helper traces'.
+PLOT_POINTS = f"""Array.from(gd.querySelectorAll('.scatterlayer .point'))
+    .filter((p) => !p.closest('.rangeslider-container'))
+    .filter((p) => !({HELPER_TRACE})(p.closest('.trace').__data__[0].trace))"""
+
 READ_FIGURE = """(gd) => {
-  const points = Array.from(gd.querySelectorAll('.scatterlayer .point'))
-    .filter((p) => !p.closest('.rangeslider-container'));
-  const markerTraces = gd.data.filter((t) => (t.mode || '').includes('markers'));
+  const points = PLOT_POINTS;
+  const markerTraces = gd.data.filter((t) => (t.mode || '').includes('markers'))
+    .filter((t) => !(HELPER_TRACE)(t));
   const lineTraces = gd.data.filter((t) => t.mode === 'lines' && t.connectgaps === false);
   return {
     name: gd.getAttribute('data-figure'),
@@ -202,7 +211,7 @@ READ_FIGURE = """(gd) => {
     data_points: markerTraces.reduce((n, t) => n + (t.x || t.lon).length, 0),
     data_bars: lineTraces.reduce((n, t) => n + t.x.filter((v) => v === null).length, 0),
   };
-}"""
+}""".replace("PLOT_POINTS", PLOT_POINTS).replace("HELPER_TRACE", HELPER_TRACE)
 
 
 def render_figures(page: Page) -> list[Drawn]:
@@ -228,8 +237,7 @@ def point_centre(figure: Locator, url: str) -> tuple[float, float, float]:
     """The centre of the marker that links to `url`, and the distance to the nearest other."""
     found = figure.evaluate(
         """(gd, url) => {
-          const points = Array.from(gd.querySelectorAll('.scatterlayer .point'))
-            .filter((p) => !p.closest('.rangeslider-container'))
+          const points = PLOT_POINTS
             .map((p) => {
               const trace = p.closest('.trace').__data__[0].trace;
               const box = p.getBoundingClientRect();
@@ -241,7 +249,7 @@ def point_centre(figure: Locator, url: str) -> tuple[float, float, float]:
           const others = points.filter((p) => p !== target)
             .map((p) => Math.hypot(p.x - target.x, p.y - target.y));
           return [target.x, target.y, Math.min(...others)];
-        }""",
+        }""".replace("PLOT_POINTS", PLOT_POINTS),
         url,
     )
     assert found is not None, f"no marker links to {url}"
@@ -252,8 +260,7 @@ def isolated_point_urls(figure: Locator, distance: float) -> list[str]:
     """Links of the markers with no other marker within `distance` CSS pixels, left to right."""
     urls: list[str] = figure.evaluate(
         """(gd, distance) => {
-          const points = Array.from(gd.querySelectorAll('.scatterlayer .point'))
-            .filter((p) => !p.closest('.rangeslider-container'))
+          const points = PLOT_POINTS
             .map((p) => {
               const trace = p.closest('.trace').__data__[0].trace;
               const box = p.getBoundingClientRect();
@@ -265,7 +272,7 @@ def isolated_point_urls(figure: Locator, distance: float) -> list[str]:
               (b) => a === b || Math.hypot(a.x - b.x, a.y - b.y) > distance))
             .sort((a, b) => a.x - b.x || a.y - b.y)
             .map((p) => p.url);
-        }""",
+        }""".replace("PLOT_POINTS", PLOT_POINTS),
         distance,
     )
     return urls
@@ -286,7 +293,8 @@ LABELS = """(gd) => {
                  right: svg.left + size.l + size.w, bottom: svg.top + size.t + size.h };
   const labels = [];
   const markers = [];
-  gd.querySelectorAll('.scatterlayer .trace').forEach((group) => {
+  // The plot's traces, not their copies in a timeline's range slider.
+  gd.querySelectorAll('.cartesianlayer .scatterlayer .trace').forEach((group) => {
     const trace = group.__data__[0].trace;
     group.querySelectorAll('.textpoint').forEach((p) => {
       const text = p.querySelector('text');

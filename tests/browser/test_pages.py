@@ -21,16 +21,13 @@ from browsing import (
 )
 from playwright.sync_api import Page, expect
 
+from generator.render.figures_map import places
+from generator.render.figures_timeline import countries_of
+
 
 def map_places() -> int:
     """The map draws one point per place: events with the same coordinates share it."""
-    return len(
-        {
-            (round(e.location.lat, 4), round(e.location.lon, 4))
-            for e in facts().events.values()
-            if e.location is not None and e.location.lat is not None and e.location.lon is not None
-        }
-    )
+    return len(places(list(facts().events.values())))
 
 
 def assert_draws_its_data(drawn: Drawn) -> None:
@@ -61,7 +58,10 @@ def test_the_timeline_by_country_tab_draws_every_event(tab: Tab) -> None:
     figure = tab.page.locator('.sahel-figure[data-figure="figures/timeline-country.json"]')
     expect(figure).to_have_class(RENDERED)
     drawn = read_figure(figure)
-    assert drawn.drawn_points == len(facts().events)
+    # Every event, once per country lane it is in, and at least once.
+    events = facts().events.values()
+    assert drawn.drawn_points == sum(max(1, len(countries_of(facts().actors, e))) for e in events)
+    assert drawn.drawn_points >= len(facts().events)
     assert_draws_its_data(drawn)
     tab.traffic.assert_clean()
 
