@@ -41,6 +41,7 @@ class Mark:
     low: float | None
     high: float | None
     open_low: bool = False  # "more than": the number itself is not included
+    centre: float | None = None  # the number an "about" figure gave
 
 
 def competing_measures(event: Event) -> dict[str, list[Reported]]:
@@ -72,7 +73,7 @@ def mark_of(figure: Reported) -> Mark:
     if value is None:
         return Mark("words", None, None)
     if qualifier is FigureQualifier.ABOUT:
-        return Mark("band", value * (1 - ABOUT_MARGIN), value * (1 + ABOUT_MARGIN))
+        return Mark("band", value * (1 - ABOUT_MARGIN), value * (1 + ABOUT_MARGIN), centre=value)
     if qualifier in (FigureQualifier.AT_LEAST, FigureQualifier.MORE_THAN):
         return Mark("lower_bound", value, None, qualifier is FigureQualifier.MORE_THAN)
     if qualifier is FigureQualifier.UP_TO:
@@ -128,6 +129,8 @@ def _traces(mark: Mark, row: int, right: float, hover: str, tint: str) -> list[d
         "y": [row, row],
         "hovertemplate": hover,
         "showlegend": False,
+        # An open end's arrow sits on the axis' edge: drawn whole, not cut in half.
+        "cliponaxis": False,
         "line": {"color": tint, "width": 3},
         "marker": {"color": tint, "size": [0, 0], "symbol": ["circle", "circle"]},
     }
@@ -150,10 +153,26 @@ def _traces(mark: Mark, row: int, right: float, hover: str, tint: str) -> list[d
         line["x"] = [low, high, high, low, low]
         line["y"] = [row - 0.14, row - 0.14, row + 0.14, row + 0.14, row - 0.14]
         line["hoveron"] = "fills+points"
+        if mark.centre is not None:
+            return [line, _centre(line, mark.centre, row, tint)]
     else:  # range: a solid bar between the two numbers the source gave
         line["line"]["width"] = 12
         line["mode"] = "lines"
     return [line]
+
+
+def _centre(band: dict[str, Any], centre: float, row: int, tint: str) -> dict[str, Any]:
+    """The number an "about" figure gave, as a tick inside its band."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": [centre],
+        "y": [row],
+        "hovertemplate": band["hovertemplate"],
+        "showlegend": False,
+        "cliponaxis": False,
+        "marker": {"color": tint, "size": 18, "symbol": "line-ns-open", "line": {"width": 3, "color": tint}},
+    }
 
 
 def _row_label(row: int, label: str, value: str, mark: Mark) -> dict[str, Any]:

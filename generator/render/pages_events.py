@@ -168,7 +168,8 @@ def statement_card(facts: FactBase, event: Event, claim: Claim, page: str) -> st
     when = claim.date.human() if claim.date else "date not given"
     said = md.text(claim.statement)
     if claim.quote:
-        said += f" <q>{md.text(claim.quote)}</q>"
+        quote = f"In their words: <q>{md.text(claim.quote)}</q>"
+        said += f' <span class="sahel-claim__quote">{quote}</span>'
     lines = [
         f'<div class="sahel-claim" id="{claim_anchor(claim)}" markdown>',
         f'<div class="sahel-claim__who" markdown="span">**{who}** '
@@ -253,7 +254,7 @@ def _figure_table(facts: FactBase, figures: list[Figure]) -> str:
             f"{md.cell(figure.as_reported or '')} | "
             f"{according} | {parts.footnote_refs(figure.sources)} |"
         )
-    return "\n".join(rows) + "\n"
+    return parts.stacked_table(rows)
 
 
 def _review_list(event: Event) -> str:
