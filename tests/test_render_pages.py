@@ -153,11 +153,12 @@ def test_the_event_leads_with_when_where_storyline_then_the_summary(facts: FactB
     assert head.splitlines()[2:5] == [
         "- **When:** 17 September 2024",
         "- **Where:** Bamako, Mali (city precision)",
-        "- **Storylines:** [The Bamako attack of 17 September 2024]"
-        "(../topics/bamako-attack.md)",
+        "- **Storylines:** [The Bamako attack of 17 September 2024](../topics/bamako-attack.md)",
     ]
     after = page.split("## What happened\n\n", 1)[1]
-    assert after.startswith('<p class="sahel-cites" markdown="span">Sources of this account: [^src-')
+    assert after.startswith(
+        '<p class="sahel-cites" markdown="span">Sources of this account: [^src-'
+    )
     assert page.index("## What happened") < page.index("## Who says what")
 
 

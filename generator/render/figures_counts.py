@@ -73,7 +73,8 @@ def mark_of(figure: Reported) -> Mark:
     if value is None:
         return Mark("words", None, None)
     if qualifier is FigureQualifier.ABOUT:
-        return Mark("band", value * (1 - ABOUT_MARGIN), value * (1 + ABOUT_MARGIN), centre=value)
+        spread = value * ABOUT_MARGIN
+        return Mark("band", round(value - spread, 3), round(value + spread, 3), centre=value)
     if qualifier in (FigureQualifier.AT_LEAST, FigureQualifier.MORE_THAN):
         return Mark("lower_bound", value, None, qualifier is FigureQualifier.MORE_THAN)
     if qualifier is FigureQualifier.UP_TO:
@@ -171,7 +172,12 @@ def _centre(band: dict[str, Any], centre: float, row: int, tint: str) -> dict[st
         "hovertemplate": band["hovertemplate"],
         "showlegend": False,
         "cliponaxis": False,
-        "marker": {"color": tint, "size": 18, "symbol": "line-ns-open", "line": {"width": 3, "color": tint}},
+        "marker": {
+            "color": tint,
+            "size": 18,
+            "symbol": "line-ns-open",
+            "line": {"width": 3, "color": tint},
+        },
     }
 
 

@@ -118,7 +118,7 @@ def _narrative(event: Event) -> str:
     # it, so that a reader knows what the account rests on before reading it.
     cites = parts.footnote_refs(event.sources)
     return (
-        f"## What happened\n\n<p class=\"sahel-cites\" markdown=\"span\">Sources of this account: "
+        f'## What happened\n\n<p class="sahel-cites" markdown="span">Sources of this account: '
         f"{cites}</p>\n\n{md.markdown_field(event.summary)}\n"
     )
 
@@ -268,7 +268,7 @@ def _review_list(event: Event) -> str:
         for n in notes
     ]
     return (
-        f'## Under review {{ #{parts.REVIEW_LIST} }}\n\n'
+        f"## Under review {{ #{parts.REVIEW_LIST} }}\n\n"
         "Editors flagged these parts of the page for checking; each is also marked where it "
         "appears.\n\n" + "\n".join(items) + "\n"
     )
