@@ -54,6 +54,8 @@ def test_an_event_known_to_the_month_shows_the_month_never_a_day(facts: FactBase
     assert "- **When:** December 2021 (known to the month)\n" in page
     assert "2021-12" not in page
     assert "1 December 2021" not in page
+    # A place that is its country is named once.
+    assert "- **Where:** Mali (country precision)\n" in page
 
 
 def test_an_event_page_lists_place_participants_and_milestones(facts: FactBase) -> None:
@@ -131,8 +133,8 @@ def test_a_review_note_is_a_marker_beside_its_item_and_in_the_list_at_the_bottom
         assert card.endswith(
             '<div class="sahel-claim__review" markdown="span">'
             '<details class="sahel-review"><summary>Under review</summary>'
-            f"{md.text(claim.needs_review)} "
-            '<a href="#under-review">All review notes</a></details></div>'
+            f'<span class="sahel-review__note">{md.text(claim.needs_review)} '
+            '<a href="#under-review">All review notes</a></span></details></div>'
         )
     for figure in (f for f in event.figures if f.needs_review):
         row = next(line for line in page.splitlines() if f'id="figure-{figure.id}"' in line)

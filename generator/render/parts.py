@@ -113,7 +113,8 @@ def review_marker(note: str) -> str:
     """
     return (
         '<details class="sahel-review"><summary>Under review</summary>'
-        f'{md.text(note)} <a href="#{REVIEW_LIST}">All review notes</a></details>'
+        f'<span class="sahel-review__note">{md.text(note)} '
+        f'<a href="#{REVIEW_LIST}">All review notes</a></span></details>'
     )
 
 
@@ -144,8 +145,10 @@ def figure_value(figure: Figure) -> str:
 
 def place(location: Location) -> str:
     where = md.text(location.place)
-    if location.country:
-        where += f", {md.text(countries.name(location.country))}"
+    country = countries.name(location.country) if location.country else None
+    # A place that is its country reads "Mali", not "Mali, Mali".
+    if country and country.casefold() != location.place.casefold():
+        where += f", {md.text(country)}"
     return where + f" ({location.precision.value} precision)"
 
 
