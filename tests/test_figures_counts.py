@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 import pytest
 
-from generator.corpus import load_corpus
 from generator.model import FactBase
 from generator.render.figures_counts import (
     Mark,
@@ -19,15 +17,10 @@ from generator.render.figures_counts import (
 )
 from generator.render.site import render_figures
 from generator.schema import Event, Figure
+from tests.test_figures import facts as small_corpus
 
-CONTENT = Path(__file__).parent / "fixtures" / "site_small" / "content"
-
-
-@pytest.fixture(scope="module")
-def facts() -> FactBase:
-    result = load_corpus(CONTENT)
-    assert result.facts is not None, result.diagnostics
-    return result.facts
+# The small fixture corpus, as the other figure tests load it, under the name tests ask for.
+facts = small_corpus
 
 
 def reported(**fields: Any) -> Figure:

@@ -38,7 +38,6 @@ FULL_LINES = """(element) => {
 }"""
 
 
-@pytest.mark.parametrize("device", DEVICES)
 def test_claim_links_land_on_the_claim(open_tab: Callable[..., Tab], device: str) -> None:
     """Each statement link of an actor page opens its event page at that statement."""
     tab = open_tab(**DEVICES[device])
@@ -75,12 +74,21 @@ def test_statements_read_at_45_characters_a_line_or_more_on_desktop(
     assert min(full_lines) >= MIN_CHARACTERS_PER_LINE, full_lines
 
 
-@pytest.mark.parametrize("device", DEVICES)
-def test_sources_and_review_markers_are_comfortable_to_tap(
-    open_tab: Callable[..., Tab], device: str
-) -> None:
+@pytest.fixture(params=list(DEVICES))
+def device(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def event_tab(open_tab: Callable[..., Tab], device: str) -> Tab:
+    """The event page, at the device's width."""
     tab = open_tab(**DEVICES[device])
     tab.goto(EVENT_PAGE)
+    return tab
+
+
+def test_sources_and_review_markers_are_comfortable_to_tap(event_tab: Tab, device: str) -> None:
+    tab = event_tab
     page = tab.page
     width = DEVICES[device]["viewport"]["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -97,12 +105,8 @@ def test_sources_and_review_markers_are_comfortable_to_tap(
     tab.traffic.assert_clean()
 
 
-@pytest.mark.parametrize("device", DEVICES)
-def test_a_review_marker_opens_its_note_beside_the_item(
-    open_tab: Callable[..., Tab], device: str
-) -> None:
-    tab = open_tab(**DEVICES[device])
-    tab.goto(EVENT_PAGE)
+def test_a_review_marker_opens_its_note_beside_the_item(event_tab: Tab) -> None:
+    tab = event_tab
     event = facts().events[EVENT_PAGE.split("/")[2]]
     figure = next(f for f in event.figures if f.needs_review)
     assert figure.needs_review is not None
