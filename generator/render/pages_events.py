@@ -168,7 +168,7 @@ def statement_card(facts: FactBase, event: Event, claim: Claim, page: str) -> st
     when = claim.date.human() if claim.date else "date not given"
     said = md.text(claim.statement)
     if claim.quote:
-        quote = f"In their words: <q>{md.text(claim.quote)}</q>"
+        quote = f"As quoted: <q>{md.text(claim.quote)}</q>"
         said += f' <span class="sahel-claim__quote">{quote}</span>'
     lines = [
         f'<div class="sahel-claim" id="{claim_anchor(claim)}" markdown>',
