@@ -57,6 +57,8 @@ def test_claim_links_land_on_the_claim(open_tab: Callable[..., Tab], device: str
         top = card.evaluate("(e) => e.getBoundingClientRect().top")
         assert 0 <= top <= DEVICES[device]["viewport"]["height"] * 0.25, (href, top)
         expect(card.locator(".sahel-claim__said")).to_contain_text(item.claim.statement[:40])
+        # A chart the page started drawing finishes before the next page opens.
+        tab.page.wait_for_load_state("networkidle")
     tab.traffic.assert_clean()
 
 
