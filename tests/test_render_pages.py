@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator import markdown as md
 from generator.corpus import load_corpus
 from generator.dates import PartialDate
 from generator.model import FactBase
@@ -50,9 +51,11 @@ def facts() -> FactBase:
 
 def test_an_event_known_to_the_month_shows_the_month_never_a_day(facts: FactBase) -> None:
     page = event_page(facts, facts.events["wagner-deploys-in-mali-2021"], None)
-    assert "- **When:** December 2021\n" in page
+    assert "- **When:** December 2021 (known to the month)\n" in page
     assert "2021-12" not in page
     assert "1 December 2021" not in page
+    # A place that is its country is named once.
+    assert "- **Where:** Mali (country precision)\n" in page
 
 
 def test_an_event_page_lists_place_participants_and_milestones(facts: FactBase) -> None:
@@ -65,17 +68,41 @@ def test_an_event_page_lists_place_participants_and_milestones(facts: FactBase) 
     assert "- **Where:** Bamako, Mali (city precision)" in bamako
 
 
-def test_claims_show_kind_status_and_sources_distinctly(facts: FactBase) -> None:
+def test_a_statement_is_an_attributed_card_anchored_by_its_id(facts: FactBase) -> None:
     page = event_page(facts, facts.events["bamako-attack-2024"], None)
-    anchor = '| <span id="claim-jnim-claimed-responsibility-attack">'
-    first = next(line for line in page.splitlines() if line.startswith(anchor))
-    assert 'sahel-badge--claim">Claim</span>' in first
-    assert 'sahel-status--claimed">Claimed</span>' in first
-    assert "[JNIM](../actors/jnim.md)" in first
-    assert "[^src-" in first
-    kinds = {c.kind.value for c in facts.events["bamako-attack-2024"].claims}
-    for kind in kinds:
-        assert f"sahel-badge--{kind}" in page
+    start = page.index('<div class="sahel-claim" id="claim-jnim-claimed-responsibility-attack"')
+    card = page[start : page.index("</div>\n", page.index('sahel-claim__status"', start)) + 7]
+    assert card == (
+        '<div class="sahel-claim" id="claim-jnim-claimed-responsibility-attack" markdown>\n'
+        '<div class="sahel-claim__who" markdown="span">'
+        "**[Jama'at Nusrat al-Islam wal-Muslimin](../actors/jnim.md)** "
+        '<span class="sahel-claim__role">attacker</span></div>\n'
+        '<div class="sahel-claim__meta" markdown="span">'
+        '<span class="sahel-badge sahel-badge--claim">Claim</span> '
+        '<span class="sahel-claim__date">17 September 2024</span></div>\n'
+        '<p class="sahel-claim__said" markdown="span">'
+        "JNIM claimed responsibility for the attack.</p>\n"
+        '<div class="sahel-claim__status" markdown="span">'
+        '<span class="sahel-status sahel-status--claimed">Claimed</span> '
+        "according to AFP, The Daily Star (via AFP): "
+        "[^src-afp-2024-09-18-bamako-attack]<sup>,</sup>"
+        "[^src-dailystar-afp-bamako-attack-2024-09-18]</div>\n"
+    )
+    event = facts.events["bamako-attack-2024"]
+    for claim in event.claims:
+        assert page.count(f'id="claim-{claim.id}"') == 1
+    for figure in event.figures:
+        assert page.count(f'<span id="figure-{figure.id}"></span>') == 1
+
+
+def test_a_claimant_outside_the_event_is_named_by_its_kind(facts: FactBase) -> None:
+    page = event_page(facts, facts.events["bamako-attack-2024"], None)
+    afp = page.split('id="claim-afp-unable-verify-claims"', 1)[1].split("</div>\n</div>", 1)[0]
+    assert '<span class="sahel-claim__role">media</span>' in afp
+    assert '<span class="sahel-claim__date">date not given</span>' in afp
+    assert "sahel-badge--report" in afp
+    # "Confirmed" says on whose word: the publisher of the claim's one source.
+    assert 'sahel-status--confirmed">Confirmed</span> according to AFP: [^src-' in afp
 
 
 def test_figures_are_grouped_by_measure_and_attributed(facts: FactBase) -> None:
@@ -88,18 +115,53 @@ def test_figures_are_grouped_by_measure_and_attributed(facts: FactBase) -> None:
     assert len(rows) == len(killed) + 1  # the header and one row per source's figure
     for figure in killed:
         assert figure.according_to.split()[0] in section
+    # The chart comes first, the table beneath it.
+    chart = f'data-figure="figures/counts-bamako-attack-2024-{killed[0].id}.json"'
+    assert section.index(chart) < section.index("| Figure | As reported |")
 
 
-def test_review_notes_from_nested_items_show_as_an_admonition(facts: FactBase) -> None:
+def test_a_review_note_is_a_marker_beside_its_item_and_in_the_list_at_the_bottom(
+    facts: FactBase,
+) -> None:
     event = facts.events["bamako-attack-2024"]
     notes = pages_events.review_notes(event)
     assert notes, "the fixture event has review notes on its claims and figures"
     page = event_page(facts, event, None)
-    assert '!!! warning "Needs review"' in page
-    assert f"    - **{notes[0][0]}:**" in page
-    assert '!!! warning "Needs review"' not in event_page(
-        facts, facts.events["niger-coup-2023"], None
+    assert "!!! warning" not in page
+    for claim in (c for c in event.claims if c.needs_review):
+        card = page.split(f'id="claim-{claim.id}"', 1)[1].split("\n</div>\n", 1)[0]
+        assert card.endswith(
+            '<div class="sahel-claim__review" markdown="span">'
+            '<details class="sahel-review"><summary>Under review</summary>'
+            f'<span class="sahel-review__note">{md.text(claim.needs_review)} '
+            '<a href="#under-review">All review notes</a></span></details></div>'
+        )
+    for figure in (f for f in event.figures if f.needs_review):
+        row = next(line for line in page.splitlines() if f'id="figure-{figure.id}"' in line)
+        assert '<details class="sahel-review"><summary>Under review</summary>' in row
+    bottom = page.split("## Under review { #under-review }\n", 1)[1]
+    items = [line for line in bottom.splitlines() if line.startswith("- **")]
+    assert len(items) == len(notes)
+    assert page.index("## Under review") > page.index("## Who says what")
+    first_claim = next(c for c in event.claims if c.needs_review)
+    assert any(f"](#claim-{first_claim.id}):**" in item for item in items)
+    quiet = event_page(facts, facts.events["niger-coup-2023"], None)
+    assert "Under review" not in quiet
+
+
+def test_the_event_leads_with_when_where_storyline_then_the_summary(facts: FactBase) -> None:
+    page = event_page(facts, facts.events["bamako-attack-2024"], None)
+    head = page.split("## What happened\n", 1)[0]
+    assert head.splitlines()[2:5] == [
+        "- **When:** 17 September 2024",
+        "- **Where:** Bamako, Mali (city precision)",
+        "- **Storylines:** [The Bamako attack of 17 September 2024](../topics/bamako-attack.md)",
+    ]
+    after = page.split("## What happened\n\n", 1)[1]
+    assert after.startswith(
+        '<p class="sahel-cites" markdown="span">Sources of this account: [^src-'
     )
+    assert page.index("## What happened") < page.index("## Who says what")
 
 
 def test_sources_become_footnotes_defined_once(facts: FactBase) -> None:

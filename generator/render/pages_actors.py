@@ -75,6 +75,8 @@ def cited_sources(facts: FactBase, actor: Actor) -> list[str]:
     ids = list(actor.sources)
     for relation in facts.relationships_of(actor.id):
         ids += relation.sources
+    for item in facts.claims_by(actor.id):
+        ids += item.claim.sources
     return list(dict.fromkeys(ids))
 
 
@@ -167,13 +169,18 @@ def _claims(facts: FactBase, actor: Actor, page: str) -> str:
     claims = facts.claims_by(actor.id)
     if not claims:
         return ""
-    rows = ["| Event | Kind | Statement | Status |", "| --- | --- | --- | --- |"]
+    rows = [
+        "| Event | Kind | Statement | Status | Sources |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for item in claims:
+        # The link lands on the statement itself, by its id, not at the top of the event page.
         target = links.relative(page, links.event_page(item.event.id)) + f"#{item.anchor}"
         rows.append(
             f"| {md.page_link(item.event.title, target)} | "
             f"{parts.statement_badge(item.claim.kind)} "
-            f"| {md.text(item.claim.statement)} | {parts.status_badge(item.claim.status)} |"
+            f"| {md.text(item.claim.statement)} | {parts.status_badge(item.claim.status)} "
+            f"| {parts.footnote_refs(item.claim.sources)} |"
         )
     return "## Statements it made\n\n" + parts.stacked_table(rows)
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from generator import markdown as md
-from generator.dates import human_span
+from generator.dates import Precision, human_span
 from generator.model import FactBase, claim_anchor, figure_anchor
 from generator.render import links, parts
+from generator.render.figures_common import CHARTS_BUNDLE, figure_path
+from generator.render.figures_counts import counts_figure_names
 from generator.render.pages_changes import PageRecord, about_this_page
-from generator.schema import Event
+from generator.schema import Actor, Claim, Event, Figure
 
 
 def event_pages(facts: FactBase, edit_base: str | None) -> dict[str, str]:
@@ -23,15 +27,15 @@ def event_page(
     page = links.event_page(event.id)
     sections = [
         f"# {md.text(event.title)}\n",
-        _facts_list(facts, event, page),
-        parts.review_admonition(review_notes(event)),
-        f"## What happened\n\n{md.markdown_field(event.summary)} "
-        f"{parts.footnote_refs(event.sources)}\n",
+        _lead(facts, event, page),
+        _narrative(event),
+        # Blocks about the event as a whole (such as its disputes) go here, after the summary.
         _milestones(event),
-        _participants(facts, event, page),
         _claims(facts, event, page),
         _figures(facts, event),
+        _participants(facts, event, page),
         _related(facts, event, page),
+        _review_list(event),
         about_this_page(record),
         parts.edit_link(facts, "events", event.id, edit_base),
         parts.footnotes(facts, cited_sources(event), page),
@@ -39,20 +43,35 @@ def event_page(
     return "\n".join(s for s in sections if s)
 
 
-def review_notes(event: Event) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class ReviewNote:
+    part: str  # what the note is about, as a reader would name it
+    note: str
+    anchor: str | None  # where that part is on the page
+
+
+def review_notes(event: Event) -> list[ReviewNote]:
     """Every review note on the event or inside it, named by the part it is on."""
-    notes: list[tuple[str, str]] = []
+    notes: list[ReviewNote] = []
     if event.needs_review:
-        notes.append(("Event", event.needs_review))
+        notes.append(ReviewNote("The event", event.needs_review, None))
     if event.location and event.location.needs_review:
-        notes.append(("Location", event.location.needs_review))
+        notes.append(ReviewNote("Where it happened", event.location.needs_review, None))
     notes += [
-        (f"Milestone “{m.label}”", m.needs_review) for m in event.milestones if m.needs_review
+        ReviewNote(f"Milestone “{m.label}”", m.needs_review, None)
+        for m in event.milestones
+        if m.needs_review
     ]
     notes += [
-        (f"Claim {i}", c.needs_review) for i, c in enumerate(event.claims, 1) if c.needs_review
+        ReviewNote(f"Statement: {_short(c.statement)}", c.needs_review, claim_anchor(c))
+        for c in event.claims
+        if c.needs_review
     ]
-    notes += [(f"Figure “{f.measure}”", f.needs_review) for f in event.figures if f.needs_review]
+    notes += [
+        ReviewNote(f"Figure “{f.measure}”, {f.according_to}", f.needs_review, figure_anchor(f))
+        for f in event.figures
+        if f.needs_review
+    ]
     return notes
 
 
@@ -68,20 +87,44 @@ def cited_sources(event: Event) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _facts_list(facts: FactBase, event: Event, page: str) -> str:
-    lines = [
-        f"- **When:** {md.text(human_span(event.date, event.end))}",
-        f"- **Kind:** {parts.kind_words(event.kind.value)}",
-    ]
+def _lead(facts: FactBase, event: Event, page: str) -> str:
+    """When, where, what kind and which storylines: the first thing a reader sees."""
+    lines = [f"- **When:** {md.text(human_span(event.date, event.end))}{_precision(event)}"]
     if event.location is not None:
-        lines.append(f"- **Where:** {parts.place(event.location)}")
+        where = parts.place(event.location)
+        if event.location.needs_review:
+            where += " " + parts.review_marker(event.location.needs_review)
+        lines.append(f"- **Where:** {where}")
     topics = [facts.topics[t] for t in event.topics if t in facts.topics]
     if topics:
         topic_links = ", ".join(
             md.page_link(t.title, links.relative(page, links.topic_page(t.id))) for t in topics
         )
         lines.append(f"- **Storylines:** {topic_links}")
+    lines.append(f"- **Kind:** {parts.kind_words(event.kind.value)}")
+    if event.needs_review:
+        lines.append(f"- **The event:** {parts.review_marker(event.needs_review)}")
     return "\n".join(lines) + "\n"
+
+
+def _precision(event: Event) -> str:
+    """What a date without its day leaves open: '2021' could be any day of that year."""
+    known = [event.date, *([event.end] if event.end else [])]
+    if all(date.precision is Precision.DAY for date in known):
+        return ""
+    if any(date.precision is Precision.YEAR for date in known):
+        return " (known to the year)"
+    return " (known to the month)"
+
+
+def _narrative(event: Event) -> str:
+    # The sources support the summary as a whole (the model has no finer link): named before
+    # it, so that a reader knows what the account rests on before reading it.
+    cites = parts.footnote_refs(event.sources)
+    return (
+        f'## What happened\n\n<p class="sahel-cites" markdown="span">Sources of this account: '
+        f"{cites}</p>\n\n{md.markdown_field(event.summary)}\n"
+    )
 
 
 def _milestones(event: Event) -> str:
@@ -89,8 +132,11 @@ def _milestones(event: Event) -> str:
         return ""
     rows = ["| Date | Step | Sources |", "| --- | --- | --- |"]
     for milestone in sorted(event.milestones, key=lambda m: m.date):
+        step = md.cell(milestone.label)
+        if milestone.needs_review:
+            step += " " + parts.review_marker(milestone.needs_review)
         rows.append(
-            f"| {milestone.date.human()} | {md.cell(milestone.label)} | "
+            f"| {milestone.date.human()} | {step} | "
             f"{parts.footnote_refs(milestone.sources) or '—'} |"
         )
     return "## Milestones\n\n" + "\n".join(rows) + "\n"
@@ -110,59 +156,130 @@ def _participants(facts: FactBase, event: Event, page: str) -> str:
 def _claims(facts: FactBase, event: Event, page: str) -> str:
     if not event.claims:
         return ""
-    rows = [
-        "| # | Who | Kind | Statement | Status | Reported by |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    for number, claim in enumerate(event.claims, 1):
-        claimant = facts.actors[claim.claimant]
-        # The short label ("JNIM") keeps the column narrow; the actor page has the full name.
-        who = md.page_link(
-            facts.label(claimant.id), links.relative(page, links.actor_page(claimant.id))
-        )
-        statement = md.text(claim.statement)
-        if claim.quote:
-            statement += f" <q>{md.text(claim.quote)}</q>"
-        if claim.date:
-            statement += f" ({claim.date.human()})"
-        rows.append(
-            f'| <span id="{claim_anchor(claim)}"></span>{number} | {who} | '
-            f"{parts.statement_badge(claim.kind)} | {statement} | "
-            f"{parts.status_badge(claim.status)} | {parts.footnote_refs(claim.sources)} |"
-        )
     intro = (
-        "Who says what about this event. Each statement is attributed; none is presented "
-        "here as established fact unless its status says it was confirmed.\n"
+        "Each statement is attributed to whoever made it; none is presented here as "
+        "established fact unless its status says it was confirmed, and by whom.\n"
     )
-    return "## Claims\n\n" + intro + "\n" + parts.stacked_table(rows)
+    cards = [statement_card(facts, event, claim, page) for claim in event.claims]
+    return "## Who says what\n\n" + intro + "\n" + "\n".join(cards)
+
+
+def statement_card(facts: FactBase, event: Event, claim: Claim, page: str) -> str:
+    """One statement: who (and their part in the event), what kind, what, when, its status
+    and on whose word, and its sources as footnotes."""
+    claimant = facts.actors[claim.claimant]
+    who = md.page_link(claimant.name, links.relative(page, links.actor_page(claimant.id)))
+    when = claim.date.human() if claim.date else "date not given"
+    said = md.text(claim.statement)
+    if claim.quote:
+        quote = f"As quoted: <q>{md.text(claim.quote)}</q>"
+        said += f' <span class="sahel-claim__quote">{quote}</span>'
+    lines = [
+        f'<div class="sahel-claim" id="{claim_anchor(claim)}" markdown>',
+        f'<div class="sahel-claim__who" markdown="span">**{who}** '
+        f'<span class="sahel-claim__role">{md.text(_role(event, claimant))}</span></div>',
+        f'<div class="sahel-claim__meta" markdown="span">{parts.statement_badge(claim.kind)} '
+        f'<span class="sahel-claim__date">{md.text(when)}</span></div>',
+        f'<p class="sahel-claim__said" markdown="span">{said}</p>',
+        f'<div class="sahel-claim__status" markdown="span">{parts.status_badge(claim.status)} '
+        f"{_on_whose_word(facts, claim)}: {parts.footnote_refs(claim.sources)}</div>",
+    ]
+    if claim.needs_review:
+        lines.append(
+            f'<div class="sahel-claim__review" markdown="span">'
+            f"{parts.review_marker(claim.needs_review)}</div>"
+        )
+    return "\n".join([*lines, "</div>"]) + "\n"
+
+
+def _role(event: Event, actor: Actor) -> str:
+    """The actor's part in this event when it took part, else what kind of actor it is."""
+    roles = [p.role for p in event.participants if p.actor == actor.id]
+    return ", ".join(roles) if roles else parts.kind_words(actor.kind.value)
+
+
+def _on_whose_word(facts: FactBase, claim: Claim) -> str:
+    """Who the status rests on: the publishers of the claim's own sources, nothing more."""
+    publishers = [parts.publisher(facts.sources[s]) for s in dict.fromkeys(claim.sources)]
+    return "according to " + ", ".join(dict.fromkeys(publishers))
 
 
 def _figures(facts: FactBase, event: Event) -> str:
     groups = facts.figures_of(event)
     if not groups:
         return ""
+    charts = counts_figure_names(event)
     out = [
         "## Reported figures\n",
         "Each source's number is shown as it gave it, side by side; they are not averaged.\n",
     ]
     for measure, figures in groups.items():
-        rows = [
-            "| Figure | As reported | According to | Source |",
-            "| --- | --- | --- | --- |",
-        ]
-        for figure in figures:
-            according = md.text(figure.according_to)
-            if figure.claimant and figure.claimant in facts.actors:
-                according += f" (a party: {md.text(facts.actors[figure.claimant].name)})"
-            rows.append(
-                f'| <span id="{figure_anchor(figure)}"></span>{parts.figure_value(figure)} | '
-                f"{md.cell(figure.as_reported or '')} | "
-                f"{according} | {parts.footnote_refs(figure.sources)} |"
-            )
         # Upper-case the first letter only: str.capitalize() would turn "JNIM" into "Jnim".
         heading = measure[:1].upper() + measure[1:]
-        out.append(f"### {md.text(heading)}\n\n" + "\n".join(rows) + "\n")
+        out.append(f"### {md.text(heading)}\n")
+        if measure in charts:
+            out.append(_chart(charts[measure], measure, len(figures)))
+        out.append(_figure_table(facts, figures))
     return "\n".join(out)
+
+
+def _chart(name: str, measure: str, count: int) -> str:
+    label = f"The {count} figures reported for “{measure}”, each as its source gave it"
+    return (
+        f'<div class="sahel-figure sahel-counts" data-figure="{md.attribute(figure_path(name))}" '
+        f'data-bundle="{CHARTS_BUNDLE}" role="figure" aria-label="{md.attribute(label)}">'
+        f'<p class="sahel-figure__fallback">{md.attribute(label)}: the chart needs '
+        "JavaScript; the table below lists the same figures.</p></div>\n\n"
+        f"{COUNTS_KEY}\n"
+    )
+
+
+COUNTS_KEY = (
+    '<p class="sahel-counts__key">● exactly · ●- - ▶ at least · ○- - ▶ more than '
+    "(no upper end given) · - - | up to · ▬ a range · ░ about (the band's width is "
+    "this site's drawing, not the source's)</p>"
+)
+
+
+def _figure_table(facts: FactBase, figures: list[Figure]) -> str:
+    rows = [
+        "| Figure | As reported | According to | Source |",
+        "| --- | --- | --- | --- |",
+    ]
+    for figure in figures:
+        according = md.text(figure.according_to)
+        if figure.claimant and figure.claimant in facts.actors:
+            according += f" (a party: {md.text(facts.actors[figure.claimant].name)})"
+        value = parts.figure_value(figure)
+        if figure.needs_review:
+            value += " " + parts.review_marker(figure.needs_review)
+        rows.append(
+            f'| <span id="{figure_anchor(figure)}"></span>{value} | '
+            f"{md.cell(figure.as_reported or '')} | "
+            f"{according} | {parts.footnote_refs(figure.sources)} |"
+        )
+    return parts.stacked_table(rows)
+
+
+def _review_list(event: Event) -> str:
+    """Every review note of the page in one place; each item also carries its own marker."""
+    notes = review_notes(event)
+    if not notes:
+        return ""
+    items = [
+        f"- **{md.page_link(n.part, '#' + n.anchor) if n.anchor else md.text(n.part)}:** "
+        f"{md.text(n.note)}"
+        for n in notes
+    ]
+    return (
+        f"## Under review {{ #{parts.REVIEW_LIST} }}\n\n"
+        "Editors flagged these parts of the page for checking; each is also marked where it "
+        "appears.\n\n" + "\n".join(items) + "\n"
+    )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _related(facts: FactBase, event: Event, page: str) -> str:

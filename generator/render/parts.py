@@ -71,12 +71,15 @@ def footnote_refs(source_ids: Iterable[str]) -> str:
     return "<sup>,</sup>".join(f"[^{footnote_label(s)}]" for s in dict.fromkeys(source_ids))
 
 
+def publisher(source: Source) -> str:
+    """'The Daily Star (via AFP)': who published it, and the agency it came from."""
+    name = md.text(source.publisher)
+    return name + (f" (via {md.text(source.agency)})" if source.agency else "")
+
+
 def source_citation(source: Source, from_page: str) -> str:
     """One line naming a source: publisher (via agency), title, date, link, bibliography entry."""
-    publisher = md.text(source.publisher)
-    if source.agency:
-        publisher += f" (via {md.text(source.agency)})"
-    parts = [publisher]
+    parts = [publisher(source)]
     if source.title:
         parts.append(f"“{md.external_link(source.title, source.url)}”")
     elif source.url and md.safe_href(source.url):
@@ -97,6 +100,22 @@ def footnotes(facts: FactBase, source_ids: Iterable[str], from_page: str) -> str
 
 
 # --- review markers -------------------------------------------------------------------------
+
+
+REVIEW_LIST = "under-review"
+
+
+def review_marker(note: str) -> str:
+    """A small 'Under review' marker to put beside the item a note is about, the note behind it.
+
+    A <details> element: a keyboard and a finger open it without script, and its summary stays
+    visible, so readers always see that the item is under review.
+    """
+    return (
+        '<details class="sahel-review"><summary>Under review</summary>'
+        f'<span class="sahel-review__note">{md.text(note)} '
+        f'<a href="#{REVIEW_LIST}">All review notes</a></span></details>'
+    )
 
 
 def review_admonition(notes: Sequence[tuple[str, str]]) -> str:
@@ -126,8 +145,10 @@ def figure_value(figure: Figure) -> str:
 
 def place(location: Location) -> str:
     where = md.text(location.place)
-    if location.country:
-        where += f", {md.text(countries.name(location.country))}"
+    country = countries.name(location.country) if location.country else None
+    # A place that is its country reads "Mali", not "Mali, Mali".
+    if country and country.casefold() != location.place.casefold():
+        where += f", {md.text(country)}"
     return where + f" ({location.precision.value} precision)"
 
 

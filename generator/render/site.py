@@ -20,6 +20,7 @@ from generator.render.citations import SiteInfo, bibliography_files, citation_fi
 from generator.render.data_export import data_files, data_page
 from generator.render.feeds import CALENDAR, FEED, atom_feed, calendar
 from generator.render.figures_common import Figure, figure_json, figure_path
+from generator.render.figures_counts import counts_figure, counts_figure_names
 from generator.render.figures_map import map_figure, place_page, shared_places
 from generator.render.figures_network import network_figure
 from generator.render.figures_timeline import timeline_figure
@@ -97,6 +98,9 @@ def figure_makers(facts: FactBase) -> Iterator[tuple[str, Callable[[FactBase], F
     for actor_id in sorted(facts.actors):
         if facts.events_of_actor(actor_id):
             yield actor_figure_name(actor_id), partial(_actor_timeline, actor_id)
+    for event in facts.events_in_order:
+        for measure, name in counts_figure_names(event).items():
+            yield name, partial(_event_counts, event.id, measure)
 
 
 def render_figures(facts: FactBase) -> dict[str, Figure]:
@@ -242,6 +246,10 @@ def _topic_timeline(topic_id: str, facts: FactBase) -> Figure:
 
 def _actor_timeline(actor_id: str, facts: FactBase) -> Figure:
     return timeline_figure(actor_lanes(facts, facts.actors[actor_id]))
+
+
+def _event_counts(event_id: str, measure: str, facts: FactBase) -> Figure:
+    return counts_figure(facts, facts.events[event_id], measure)
 
 
 def _topic_page(topic_id: str, facts: FactBase) -> str:

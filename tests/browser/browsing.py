@@ -14,6 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from generator.corpus import load_corpus
 from generator.model import FactBase
+from generator.render.figures_counts import competing_measures, counts_figure_name, mark_of
 from generator.render.figures_map import coordinates
 from generator.render.figures_timeline import countries_of
 from generator.render.pages_actors import ACTOR_TIMELINE_LIMIT
@@ -120,6 +121,22 @@ def expected_figures() -> dict[str, Expected]:
     }
     for topic in topic_ids():
         out[f"topic-{topic}"] = _timeline(base.events_of_topic(topic))
+    out.update(_counts(base.events[EVENT_PAGE.split("/")[2]]))
+    return out
+
+
+# The markers each reported figure is drawn with: a dot; a bound's dot and its end (an arrow,
+# or the upper bound's bar); an "about" number's tick inside its band. Ranges and bands are
+# lines, and a figure in words is not drawn.
+MARKERS = {"point": 1, "lower_bound": 2, "upper_bound": 2, "band": 0, "range": 0, "words": 0}
+
+
+def _counts(event: Event) -> dict[str, Expected]:
+    out = {}
+    for measure, figures in competing_measures(event).items():
+        marks = [mark_of(f) for f in figures]
+        points = sum(MARKERS[m.shape] + (m.centre is not None) for m in marks)
+        out[counts_figure_name(event, measure)] = Expected(points=points, bars=0)
     return out
 
 
@@ -133,6 +150,9 @@ def figures_on(path: str) -> list[str]:
         return [f"topic-{path.split('/')[2]}"]
     if path.startswith("/actors/"):
         return [f"actor-{path.split('/')[2]}"]
+    if path.startswith("/events/"):
+        event = facts().events[path.split("/")[2]]
+        return [counts_figure_name(event, m) for m in competing_measures(event)]
     return []
 
 

@@ -1,0 +1,125 @@
+"""The event page as a journalist reads it: statements at a readable width, links that land on
+the statement, review markers a finger can open, footnotes a finger can hit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from browsing import EVENT_PAGE, PHONE, Tab, facts, render_figures
+from playwright.sync_api import expect
+
+WIDE: dict[str, Any] = {"viewport": {"width": 1366, "height": 900}}
+DEVICES = {"desktop": WIDE, "phone": PHONE}
+# WCAG 2.5.8's minimum target size, in CSS pixels.
+TARGET = 24
+MIN_CHARACTERS_PER_LINE = 45
+
+# The characters on each rendered line of a statement, but its last (which may be short); the
+# quote below it is a line of its own.
+FULL_LINES = """(element) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const lines = new Map();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('.sahel-claim__quote')) continue;
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getClientRects()[0];
+      if (!box) continue;
+      const top = Math.round(box.top);
+      lines.set(top, (lines.get(top) || 0) + 1);
+    }
+  }
+  const counts = Array.from(lines.entries()).sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  return counts.slice(0, -1);
+}"""
+
+
+def test_claim_links_land_on_the_claim(open_tab: Callable[..., Tab], device: str) -> None:
+    """Each statement link of an actor page opens its event page at that statement."""
+    tab = open_tab(**DEVICES[device])
+    tab.goto("/actors/jnim/")
+    links = tab.page.locator("#statements-it-made ~ .sahel-stack a[href*='#claim-']")
+    hrefs = links.evaluate_all("(all) => all.map((a) => a.href)")
+    statements = facts().claims_by("jnim")
+    assert len(hrefs) == len(statements)
+    for href, item in zip(hrefs, statements, strict=True):
+        assert href == tab.url(f"/events/{item.event.id}/#{item.anchor}")
+    render_figures(tab.page)  # the actor's timeline, so that leaving aborts no request
+    # Opened as a reader opens a shared link: a full page load, at the statement.
+    for href, item in list(zip(hrefs, statements, strict=True))[:3]:
+        tab.page.goto(href)
+        card = tab.page.locator(f"#{item.anchor}")
+        expect(card).to_be_in_viewport()
+        top = card.evaluate("(e) => e.getBoundingClientRect().top")
+        assert 0 <= top <= DEVICES[device]["viewport"]["height"] * 0.25, (href, top)
+        expect(card.locator(".sahel-claim__said")).to_contain_text(item.claim.statement[:40])
+        # A chart the page started drawing finishes before the next page opens.
+        tab.page.wait_for_load_state("networkidle")
+    tab.traffic.assert_clean()
+
+
+def test_statements_read_at_45_characters_a_line_or_more_on_desktop(
+    open_tab: Callable[..., Tab],
+) -> None:
+    tab = open_tab(**WIDE)
+    tab.goto(EVENT_PAGE)
+    statements = tab.page.locator(".sahel-claim__said")
+    assert statements.count() == len(facts().events[EVENT_PAGE.split("/")[2]].claims)
+    full_lines = [
+        n for lines in statements.evaluate_all(f"(all) => all.map({FULL_LINES})") for n in lines
+    ]
+    assert full_lines, "some statement wraps onto a second line"
+    assert min(full_lines) >= MIN_CHARACTERS_PER_LINE, full_lines
+
+
+@pytest.fixture(params=list(DEVICES))
+def device(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def event_tab(open_tab: Callable[..., Tab], device: str) -> Tab:
+    """The event page, at the device's width."""
+    tab = open_tab(**DEVICES[device])
+    tab.goto(EVENT_PAGE)
+    return tab
+
+
+def test_sources_and_review_markers_are_comfortable_to_tap(event_tab: Tab, device: str) -> None:
+    tab = event_tab
+    page = tab.page
+    width = DEVICES[device]["viewport"]["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    targets = page.locator(
+        "article a.footnote-ref:visible, article details.sahel-review > summary:visible"
+    )
+    sizes = targets.evaluate_all(
+        "(all) => all.map((t) => t.getBoundingClientRect()).map((r) => [r.width, r.height])"
+    )
+    assert len(sizes) > 20
+    assert min(w for w, _ in sizes) >= TARGET, sizes
+    assert min(h for _, h in sizes) >= TARGET, sizes
+    render_figures(page)
+    tab.traffic.assert_clean()
+
+
+def test_a_review_marker_opens_its_note_beside_the_item(event_tab: Tab) -> None:
+    tab = event_tab
+    event = facts().events[EVENT_PAGE.split("/")[2]]
+    figure = next(f for f in event.figures if f.needs_review)
+    assert figure.needs_review is not None
+    row = tab.page.locator(f"tr:has(#figure-{figure.id})")
+    marker = row.locator("details.sahel-review")
+    expect(marker.locator("summary")).to_have_text("Under review")
+    note = figure.needs_review[:40]
+    expect(marker.locator(".sahel-review__note")).to_be_hidden()
+    marker.locator("summary").click()
+    expect(marker.locator(".sahel-review__note")).to_be_visible()
+    expect(marker.locator(".sahel-review__note")).to_contain_text(note)
+    listed = tab.page.locator("#under-review + p + ul li")
+    expect(listed.filter(has_text=note)).to_have_count(1)
+    tab.traffic.assert_clean()
