@@ -290,6 +290,9 @@ def _event_citations(event: Event) -> Iterator[tuple[str, Citation]]:
                 source,
                 Citation("events", event.id, event.title, f"milestone: {milestone.label}"),
             )
+    for alternative in event.date_alternatives:
+        for source in alternative.sources:
+            yield source, Citation("events", event.id, event.title, "date")
     for index, claim in enumerate(event.claims):
         for source in claim.sources:
             yield source, Citation("events", event.id, event.title, f"claim {index + 1}")
