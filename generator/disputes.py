@@ -194,7 +194,7 @@ def disputes_by_storyline(facts: FactBase) -> dict[str | None, list[Dispute]]:
     groups: dict[str | None, list[Dispute]] = {t.id: [] for t in facts.topics_in_order}
     groups[None] = []
     for event, found in _disputed_events(facts):
-        topics = [t for t in event.topics if t in facts.topics] or [None]
+        topics: list[str | None] = [t for t in event.topics if t in facts.topics] or [None]
         for topic in topics:
             groups[topic].extend(found)
     return {topic: found for topic, found in groups.items() if found}

@@ -6,6 +6,7 @@ from generator import markdown as md
 from generator.dates import human_span
 from generator.model import FactBase, claim_anchor, figure_anchor
 from generator.render import links, parts
+from generator.render.pages_disputes import disputes_section
 from generator.schema import Event
 
 
@@ -24,6 +25,7 @@ def event_page(facts: FactBase, event: Event, edit_base: str | None) -> str:
         parts.review_admonition(review_notes(event)),
         f"## What happened\n\n{md.markdown_field(event.summary)} "
         f"{parts.footnote_refs(event.sources)}\n",
+        disputes_section(facts, event, page),
         _milestones(event),
         _participants(facts, event, page),
         _claims(facts, event, page),

@@ -62,7 +62,7 @@ def relationships_of_kind_page(facts: FactBase, kind: RelationshipKind) -> str:
             f"| {anchor}{relationship_sentence(facts, relation, page, '')}{review} | "
             f"{parts.human(relation.start)} | "
             f"{relation.end.human() if relation.end else 'still holds'} | "
-            f"{_source_links(facts, relation.sources, page)} |"
+            f"{source_links(facts, relation.sources, page)} |"
         )
     back = links.relative(page, links.RELATIONSHIPS_INDEX)
     return (
@@ -78,7 +78,7 @@ def relationship_target(facts: FactBase, relationship_id: str) -> str:
     return f"{links.relationships_part(kind)}#{relationship_id}"
 
 
-def _source_links(facts: FactBase, source_ids: list[str], page: str) -> str:
+def source_links(facts: FactBase, source_ids: list[str], page: str) -> str:
     return ", ".join(
         md.page_link(
             source_label(facts.sources[s]),
