@@ -320,21 +320,25 @@ def claims_of_status_page(facts: FactBase, status: ClaimStatus) -> str:
     if not items:
         return "\n".join(out)
     out.append(_ledger_filter(facts, items))
-    rows = [
-        "| Event | Who | Kind | Statement | Date | Sources |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
+    rows = ["| Event | Who | Kind | Statement | Sources |", "| --- | --- | --- | --- | --- |"]
     for item in items:
         target = links.relative(page, links.event_page(item.event.id)) + f"#{item.anchor}"
         claimant = facts.actors[item.claim.claimant]
-        who = md.page_link(claimant.name, links.relative(page, links.actor_page(claimant.id)))
-        rows.append(
-            f"| {_row_marker(facts, item)}{md.page_link(item.event.title, target)} | {who} "
-            f"({parts.kind_words(claimant.kind.value)}) | "
-            f"{parts.statement_badge(item.claim.kind)} | {md.text(item.claim.statement)} | "
-            f"{parts.human(item.claim.date)} | {source_links(facts, item.claim.sources, page)} |"
+        # The short label ("JNIM") keeps the column narrow, so the statement gets the width.
+        who = md.page_link(
+            facts.label(claimant.id), links.relative(page, links.actor_page(claimant.id))
         )
-    out.append(parts.stacked_table(rows))
+        statement = md.text(item.claim.statement)
+        if item.claim.date:
+            statement += f" ({item.claim.date.human()})"
+        rows.append(
+            f"| {_row_marker(facts, item)}{md.page_link(item.event.title, target)} | {who}<br>"
+            f"<small>{parts.kind_words(claimant.kind.value)}</small> | "
+            f"{parts.statement_badge(item.claim.kind)} | {statement} | "
+            f"{source_links(facts, item.claim.sources, page)} |"
+        )
+    ledger = parts.stacked_table(rows)
+    out.append(f'<div class="sahel-ledger" markdown>\n\n{ledger}\n</div>\n')
     return "\n".join(out)
 
 
