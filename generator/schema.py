@@ -445,12 +445,12 @@ class Event(Entity):
     title: ShortText = Field(description="A short factual headline, such as 'Coup in Niger'.")
     kind: EventKind = Field(description="What sort of event this is.")
     date: Date = Field(description="When it happened, or began.")
+    end: Date | None = Field(default=None, description="When a span of days ended.")
     date_alternatives: list[DateAlternative] = Field(
         default_factory=list,
         description="Other dates sources give for the event, each with its sources; the "
         "site shows them as a dispute over the date.",
     )
-    end: Date | None = Field(default=None, description="When a span of days ended.")
     milestones: list[Milestone] = Field(
         default_factory=list, description="Named steps of a process, each with its date."
     )

@@ -107,7 +107,9 @@ def test_ledger_rows_carry_what_the_filter_reads_and_their_sources(facts: FactBa
 
 def test_the_ledger_filter_is_hidden_until_the_script_shows_it(facts: FactBase) -> None:
     page = claims_of_status_page(facts, ClaimStatus.UNVERIFIED)
-    assert '<form class="sahel-ledger-filter" hidden>' in page
+    assert (
+        '<div class="sahel-ledger-filter" role="group" aria-label="Filter the statements" hidden>'
+    ) in page
     assert (
         '<label><input type="checkbox" name="speaker" value="armed_group" checked> '
         "armed group</label>"

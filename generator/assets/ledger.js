@@ -1,19 +1,19 @@
 // The claims ledger's filter (render/pages_ledgers.py): checkboxes for the kind of speaker and
-// the storyline hide the rows of the page that match none of the boxes ticked. The form is
+// the storyline hide the rows of the page that match none of the boxes ticked. The filter is
 // hidden in the page as written and shown here, so a reader without JavaScript sees every
 // row and no control that does nothing. Rows carry what is filtered on in a marker span
 // ([data-sahel-claim]) in their first cell, as a Markdown table gives rows no attributes.
 (function () {
   'use strict';
 
-  function ticked(form, name) {
-    var boxes = form.querySelectorAll('input[name="' + name + '"]:checked');
+  function ticked(filter, name) {
+    var boxes = filter.querySelectorAll('input[name="' + name + '"]:checked');
     return Array.prototype.map.call(boxes, function (box) { return box.value; });
   }
 
-  function setUp(form) {
-    if (form.hasAttribute('data-ready')) return;
-    form.setAttribute('data-ready', '');
+  function setUp(filter) {
+    if (filter.hasAttribute('data-ready')) return;
+    filter.setAttribute('data-ready', '');
     var rows = Array.prototype.map.call(
       document.querySelectorAll('[data-sahel-claim]'),
       function (marker) {
@@ -24,11 +24,11 @@
         };
       }
     );
-    var count = form.querySelector('.sahel-ledger-filter__count');
+    var count = filter.querySelector('.sahel-ledger-filter__count');
 
     function apply() {
-      var speakers = ticked(form, 'speaker');
-      var storylines = ticked(form, 'storyline');
+      var speakers = ticked(filter, 'speaker');
+      var storylines = ticked(filter, 'storyline');
       var shown = 0;
       rows.forEach(function (item) {
         var visible = speakers.indexOf(item.speaker) >= 0 &&
@@ -39,21 +39,17 @@
       count.textContent = shown + ' of ' + rows.length + ' statements shown';
     }
 
-    form.addEventListener('change', apply);
-    form.addEventListener('submit', function (event) { event.preventDefault(); });
-    form.hidden = false;
+    filter.addEventListener('change', apply);
+    filter.hidden = false;
     apply();
   }
 
   function onPage() {
-    Array.prototype.forEach.call(document.querySelectorAll('form.sahel-ledger-filter'), setUp);
+    Array.prototype.forEach.call(document.querySelectorAll('.sahel-ledger-filter'), setUp);
   }
 
-  if (window.document$ && typeof window.document$.subscribe === 'function') {
-    window.document$.subscribe(onPage);
-  } else if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', onPage);
-  } else {
-    onPage();
-  }
+  // Material's document$ emits for each page, the first and each one instant navigation
+  // brings; extra_javascript runs at the end of the body, so the page is there without it.
+  if (window.document$) window.document$.subscribe(onPage);
+  else onPage();
 })();

@@ -378,10 +378,11 @@ def _ledger_filter(facts: FactBase, items: list[AttributedClaim]) -> str:
     if any(not any(t in facts.topics for t in i.event.topics) for i in items):
         storylines.append((NO_STORYLINE, "No storyline"))
     return (
-        '<form class="sahel-ledger-filter" hidden>\n'
+        '<div class="sahel-ledger-filter" role="group" aria-label="Filter the statements" '
+        "hidden>\n"
         + _checkboxes("speaker", "Kind of speaker", speakers)
         + _checkboxes("storyline", "Storyline", storylines)
-        + '<p class="sahel-ledger-filter__count" aria-live="polite"></p>\n</form>\n'
+        + '<p class="sahel-ledger-filter__count" aria-live="polite"></p>\n</div>\n'
     )
 
 

@@ -90,7 +90,7 @@ def test_the_ledger_filters_by_kind_of_speaker_and_storyline(
     tab = open_tab(**DEVICES[device])
     tab.goto(LEDGER)
     page = tab.page
-    form = page.locator("form.sahel-ledger-filter")
+    form = page.locator(".sahel-ledger-filter")
     assert form.is_visible()
     assert visible_rows(page) == len(claims)
     count = form.locator(".sahel-ledger-filter__count")
@@ -122,7 +122,7 @@ def test_without_javascript_the_ledger_shows_every_row_and_no_filter(
     tab.goto(LEDGER)
     page = tab.page
     assert visible_rows(page) == len(claims)
-    assert not page.locator("form.sahel-ledger-filter").is_visible()
+    assert not page.locator(".sahel-ledger-filter").is_visible()
     # Status is chosen by links between the status pages, which need no script.
     page.locator("article .sahel-status-filter a", has_text="Confirmed").click()
     page.wait_for_url("**/claims/confirmed/")
