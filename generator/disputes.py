@@ -40,9 +40,6 @@ class Allowed:
     low: int
     high: int | None
 
-    def __contains__(self, count: int) -> bool:
-        return self.low <= count and (self.high is None or count <= self.high)
-
 
 def allowed(figure: Figure) -> Allowed | None:
     """The counts the figure allows, or None for words this module does not read."""
@@ -164,11 +161,6 @@ def statement_disputes(event: Event) -> list[StatementDispute]:
                 seen.add(pair)
                 found.append(StatementDispute(event, claim, claims[target]))
     return found
-
-
-def confirmations(event: Event, claim: Claim) -> list[Claim]:
-    """The claims of the event that confirm this one."""
-    return [other for other in event.claims if claim.id in other.confirms]
 
 
 def date_dispute(event: Event) -> DateDispute | None:

@@ -15,7 +15,7 @@ from generator.render.pages_disputes import FLAG, disputes_page, disputes_sectio
 from generator.render.pages_events import event_page
 from generator.render.pages_ledgers import claims_of_status_page, publisher_page
 from generator.render.site import RenderOptions, render_pages
-from generator.schema import ClaimStatus
+from generator.schema import ClaimStatus, DateAlternative
 
 CONTENT = Path(__file__).parent.parent / "content"
 
@@ -124,3 +124,27 @@ def test_bibliography_claim_numbers_link_to_the_claim(facts: FactBase) -> None:
         "(event; claim [3](../events/jnim-western-mali-attacks-2025.md"
         "#claim-jnim-claimed-attacks-saying))"
     ) in page
+
+
+def test_a_date_given_otherwise_by_a_source_is_a_dispute_with_its_sources(
+    facts: FactBase,
+) -> None:
+    event = facts.events["jnim-kayes-nioro-blockade-2025"].model_copy(
+        update={
+            "date_alternatives": [
+                DateAlternative.model_validate(
+                    {
+                        "date": "2025-09-04",
+                        "sources": ["allafrica-fr-rfi-kayes-nioro-blockade"],
+                        "note": "the day it was reported",
+                    }
+                )
+            ]
+        }
+    )
+    section = disputes_section(facts, event, links.event_page(event.id))
+    assert (
+        f"- {FLAG} **Date:** this page dates the event 3 September 2025; sources also give "
+        "4 September 2025 ([AllAfrica"
+    ) in section
+    assert "#allafrica-fr-rfi-kayes-nioro-blockade)), the day it was reported.\n" in section
