@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from browsing import PHONE, SCREENSHOTS, Tab, facts
 from playwright.sync_api import Page
+from test_accessibility import serious_violations
 
 from generator.schema import ActorKind, ClaimStatus
 
@@ -129,3 +130,12 @@ def test_without_javascript_the_ledger_shows_every_row_and_no_filter(
     confirmed = [c for c in facts().all_claims if c.claim.status is ClaimStatus.CONFIRMED]
     assert visible_rows(page) == len(confirmed)
     screenshot(page, f"ledger-no-js-{device}")
+
+
+@pytest.mark.parametrize("path", ["/disputes/", LEDGER])
+def test_the_disputes_page_and_the_ledger_have_no_serious_accessibility_violation(
+    tab: Tab, path: str
+) -> None:
+    tab.goto(path)
+    assert serious_violations(tab) == []
+    tab.traffic.assert_clean()
