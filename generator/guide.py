@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import re
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -176,8 +177,9 @@ def _string_type(json_schema: dict[str, Any]) -> str:
 
 
 def model_noun(model: type[BaseModel]) -> str:
-    """'claim' for Claim: how the guide and the templates name one nested item."""
-    return model.__name__.lower()
+    """'claim' for Claim, 'date alternative' for DateAlternative: how the guide and the
+    templates name one nested item."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", model.__name__).lower()
 
 
 def _plural(noun: str) -> str:

@@ -59,6 +59,7 @@ class Citation:
     entity_id: str
     title: str
     part: str
+    anchor: str = ""  # the part's own anchor on the entity's page, if it has one
 
 
 def relationship_holds_on(relation: Relationship, day: dt.date) -> bool:
@@ -292,9 +293,13 @@ def _event_citations(event: Event) -> Iterator[tuple[str, Citation]]:
                 source,
                 Citation("events", event.id, event.title, f"milestone: {milestone.label}"),
             )
+    for alternative in event.date_alternatives:
+        for source in alternative.sources:
+            yield source, Citation("events", event.id, event.title, "date")
     for index, claim in enumerate(event.claims):
         for source in claim.sources:
-            yield source, Citation("events", event.id, event.title, f"claim {index + 1}")
+            part = f"claim {index + 1}"
+            yield source, Citation("events", event.id, event.title, part, claim_anchor(claim))
     for figure in event.figures:
         for source in figure.sources:
             yield source, Citation("events", event.id, event.title, f"figure: {figure.measure}")

@@ -356,7 +356,26 @@ class Claim(Strict):
     status: ClaimStatus = Field(description="claimed, confirmed, disputed, denied or unverified.")
     date: Date | None = Field(default=None, description="When the statement was made.")
     sources: RequiredSources
+    contradicts: list[Id] = Field(
+        default_factory=list,
+        description="Ids of other claims of this event that this statement contradicts, "
+        "where a source shows that both cannot be true; the site lists them as a dispute.",
+    )
+    confirms: list[Id] = Field(
+        default_factory=list,
+        description="Ids of other claims of this event that this statement confirms.",
+    )
     needs_review: ReviewNote
+
+
+class DateAlternative(Strict):
+    """Another date a source gives for the event, shown beside the one the event uses."""
+
+    date: Date = Field(description="The other date, as the source gives it.")
+    sources: RequiredSources
+    note: ShortText | None = Field(
+        default=None, description="Why the sources differ, if known, such as 'reported a day late'."
+    )
 
 
 class Figure(Strict):
@@ -437,6 +456,11 @@ class Event(Entity):
     kind: EventKind = Field(description="What sort of event this is.")
     date: Date = Field(description="When it happened, or began.")
     end: Date | None = Field(default=None, description="When a span of days ended.")
+    date_alternatives: list[DateAlternative] = Field(
+        default_factory=list,
+        description="Other dates sources give for the event, each with its sources; the "
+        "site shows them as a dispute over the date.",
+    )
     milestones: list[Milestone] = Field(
         default_factory=list, description="Named steps of a process, each with its date."
     )

@@ -71,6 +71,7 @@ def validate_document(
         )
     if isinstance(entity, Event):
         problems.extend(_repeated_part_ids(entity, document))
+        problems.extend(_claim_link_problems(entity, document))
     return Parsed(kind, entity, document), problems
 
 
@@ -93,6 +94,38 @@ def _repeated_part_ids(event: Event, document: Document) -> Iterator[Diagnostic]
             f"id '{part_id}' is already used by {first[part_id]} of this event; "
             "give each claim and figure its own id",
         )
+
+
+def _claim_link_problems(event: Event, document: Document) -> Iterator[Diagnostic]:
+    """`contradicts` and `confirms` name claims of the same event: each id must be one of
+    them, and not the claim itself."""
+    claim_ids = {claim.id for claim in event.claims}
+    figure_ids = {figure.id for figure in event.figures}
+    for index, claim in enumerate(event.claims):
+        for field in ("contradicts", "confirms"):
+            for position, target in enumerate(getattr(claim, field)):
+                mistake = _claim_link_mistake(claim.id, target, claim_ids, figure_ids)
+                if mistake is None:
+                    continue
+                code, message = mistake
+                line, column = document.positions.of_value(("claims", index, field, position))
+                yield error(document.path, line, column, code, f"'{field}': {message}")
+
+
+def _claim_link_mistake(
+    claim_id: str, target: str, claim_ids: set[str], figure_ids: set[str]
+) -> tuple[str, str] | None:
+    if target == claim_id:
+        return "claim-link", f"claim '{claim_id}' names itself; name another claim of this event"
+    if target in claim_ids:
+        return None
+    if target in figure_ids:
+        return "claim-link", f"'{target}' is a figure, not a claim; only claims can be linked"
+    others = claim_ids - {claim_id}
+    return "unknown-claim", (
+        f"no claim '{target}' in this event{did_you_mean(target, others)}; "
+        "name the id of another claim of the same event"
+    )
 
 
 def _or_change_the_id_to(stem: str) -> str:
@@ -314,6 +347,7 @@ REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
         (("sources", "*"), "sources"),
         (("related", "*"), "events"),
         (("milestones", "*", "sources", "*"), "sources"),
+        (("date_alternatives", "*", "sources", "*"), "sources"),
         (("claims", "*", "claimant"), "actors"),
         (("claims", "*", "sources", "*"), "sources"),
         (("figures", "*", "claimant"), "actors"),

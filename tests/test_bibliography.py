@@ -72,8 +72,12 @@ def test_a_bibliography_entry_gives_headline_publisher_date_language_and_citers(
     ]
     assert "Cited by 4 facts:" in entry
     assert (
-        "- [JNIM attack on Bamako](../events/bamako-attack-2024.md) "
-        "(event; claims 5, 9, 12; figure: suspects arrested)"
+        "- [JNIM attack on Bamako](../events/bamako-attack-2024.md) (event; claims "
+        "[5](../events/bamako-attack-2024.md"
+        "#claim-malian-armed-forces-dawn-attempted-infiltration), "
+        "[9](../events/bamako-attack-2024.md#claim-oumar-diarra-chief-attackers-neutralised), "
+        "[12](../events/bamako-attack-2024.md#claim-ap-quoted-least-15); "
+        "figure: suspects arrested)"
     ) in entry
 
 

@@ -277,7 +277,14 @@ def test_relationships_sources_and_claims_ledgers(facts: FactBase) -> None:
     sources = publisher_page(facts, "sources/afp.md")
     assert '<div class="sahel-source" id="afp-2024-09-18-bamako-attack" markdown>' in sources
     assert "- [Mali](../actors/mali.md) (description)" in sources
-    cited = "[JNIM attack on Bamako](../events/bamako-attack-2024.md) (event; claims 1, 2, 3, 6,"
+    # Each claim number links to the claim's own anchor (issue 22).
+    cited = (
+        "[JNIM attack on Bamako](../events/bamako-attack-2024.md) (event; claims "
+        "[1](../events/bamako-attack-2024.md#claim-jnim-claimed-responsibility-attack), "
+        "[2](../events/bamako-attack-2024.md#claim-jnim-few-dozen-fighters), "
+        "[3](../events/bamako-attack-2024.md#claim-jnim-destroyed-six-military), "
+        "[6](../events/bamako-attack-2024.md#claim-malian-armed-forces-late-17-september),"
+    )
     assert cited in sources
     claims = claims_page(facts)
     for status in ClaimStatus:
@@ -302,7 +309,7 @@ def test_data_exports(facts: FactBase) -> None:
     header = events_csv.splitlines()[0]
     assert (
         header == "id,title,kind,date,end,place,country,lat,lon,location_precision,"
-        "summary,topics,sources,related,needs_review"
+        "date_alternatives,summary,topics,sources,related,needs_review"
     )
     assert (
         "\nwagner-deploys-in-mali-2021,Wagner Group personnel deploy to Mali,deployment,2021-12,"

@@ -87,8 +87,8 @@ def test_a_fresh_event_template_fails_the_check_on_each_placeholder(content: Pat
         f"{path}:16:7: error: '' is not a valid kind; expected one of: {kinds} [invalid-choice]",
         f"{path}:20:7: error: '' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD (for example"
         " 2021, 2021-05 or 2021-05-24) [invalid-date]",
-        f"{path}:67:9: error: 'summary' should be text, not an empty value [wrong-type]",
-        f"{path}:74:10: error: no source given; cite at least one source id under 'sources'"
+        f"{path}:80:9: error: 'summary' should be text, not an empty value [wrong-type]",
+        f"{path}:87:10: error: no source given; cite at least one source id under 'sources'"
         " [no-source]",
     ]
 

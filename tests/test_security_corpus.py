@@ -58,6 +58,7 @@ TEXT_FIELDS: tuple[str, ...] = (
     "events.milestones.needs_review",
     "events.location.place",
     "events.location.needs_review",
+    "events.date_alternatives.note",
     "events.participants.role",
     "events.summary",
     "events.claims.statement",
@@ -135,6 +136,9 @@ def corpus(texts: Texts) -> dict[tuple[str, str], dict[str, Any]]:
         "title": texts("events.title"),
         "kind": "attack",
         "date": "2024-09-17",
+        "date_alternatives": [
+            {"date": "2024-09-18", "sources": cite, "note": texts("events.date_alternatives.note")}
+        ],
         "milestones": [
             {
                 "date": "2024-09-17",

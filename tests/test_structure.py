@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"provenance", "guide", "schema_errors"},
     {"validate"},
     {"model", "fmt", "scaffold"},
-    {"corpus"},
+    {"corpus", "disputes"},
     {"render"},
     {"lock"},
     {"write"},

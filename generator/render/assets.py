@@ -10,6 +10,7 @@ ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 # file (such as the bundle build script) is never published.
 STATIC_FILES: dict[str, str] = {
     "figures.js": "assets/figures/loader.js",
+    "ledger.js": "assets/figures/ledger.js",
     "site.css": "assets/figures/site.css",
     "vendor/plotly-charts.min.js": "assets/vendor/plotly-charts.min.js",
     "vendor/plotly-gl.min.js": "assets/vendor/plotly-gl.min.js",

@@ -21,6 +21,7 @@ ACTORS_INDEX = "actors/index.md"
 RELATIONSHIPS_INDEX = "relationships.md"
 SOURCES_INDEX = "sources.md"
 CLAIMS_INDEX = "claims.md"
+DISPUTES = "disputes.md"
 DATA_PAGE = "data.md"
 TOPICS_INDEX = "topics/index.md"
 

@@ -11,6 +11,7 @@ from generator.render import links, parts
 from generator.render.figures_common import CHARTS_BUNDLE, figure_path
 from generator.render.figures_counts import counts_figure_names
 from generator.render.pages_changes import PageRecord, about_this_page
+from generator.render.pages_disputes import disputes_section
 from generator.schema import Actor, Claim, Event, Figure
 
 
@@ -29,7 +30,7 @@ def event_page(
         f"# {md.text(event.title)}\n",
         _lead(facts, event, page),
         _narrative(event),
-        # Blocks about the event as a whole (such as its disputes) go here, after the summary.
+        disputes_section(facts, event, page),
         _milestones(event),
         _claims(facts, event, page),
         _figures(facts, event),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 
@@ -9,11 +10,11 @@ import pycountry
 
 from generator import markdown as md
 from generator.dates import SortKey
-from generator.model import Citation, FactBase
+from generator.model import AttributedClaim, Citation, FactBase
 from generator.render import links, parts
 from generator.render.citations import archived_copy, bibliography_links
 from generator.render.pages_actors import relationship_sentence
-from generator.schema import ClaimStatus, RelationshipKind, Source
+from generator.schema import ActorKind, ClaimStatus, RelationshipKind, Source
 
 RELATIONSHIP_HEADINGS: dict[RelationshipKind, str] = {
     RelationshipKind.MEMBER_OF: "Membership",
@@ -64,7 +65,7 @@ def relationships_of_kind_page(facts: FactBase, kind: RelationshipKind) -> str:
             f"| {anchor}{relationship_sentence(facts, relation, page, '')}{review} | "
             f"{parts.human(relation.start)} | "
             f"{relation.end.human() if relation.end else 'still holds'} | "
-            f"{_source_links(facts, relation.sources, page)} |"
+            f"{source_links(facts, relation.sources, page)} |"
         )
     back = links.relative(page, links.RELATIONSHIPS_INDEX)
     return (
@@ -80,7 +81,7 @@ def relationship_target(facts: FactBase, relationship_id: str) -> str:
     return f"{links.relationships_part(kind)}#{relationship_id}"
 
 
-def _source_links(facts: FactBase, source_ids: list[str], page: str) -> str:
+def source_links(facts: FactBase, source_ids: list[str], page: str) -> str:
     return ", ".join(
         md.page_link(
             source_label(facts.sources[s]),
@@ -236,28 +237,32 @@ def _cited_by(facts: FactBase, citations: list[Citation], page: str) -> str:
     if not citations:
         return "Not cited by any fact yet."
     # One line per fact, with the parts of it the source backs.
-    by_fact: dict[tuple[str, str], tuple[Citation, list[str]]] = {}
+    by_fact: dict[tuple[str, str], list[Citation]] = {}
     for citation in citations:
-        key = (citation.kind, citation.entity_id)
-        by_fact.setdefault(key, (citation, []))[1].append(citation.part)
+        by_fact.setdefault((citation.kind, citation.entity_id), []).append(citation)
     listed = "\n".join(
-        f"- {_citation(facts, first, page)} ({md.text(_parts_cited(cited_parts))})"
-        for first, cited_parts in by_fact.values()
+        f"- {_citation(facts, cited[0], page)} ({_parts_cited(facts, cited, page)})"
+        for cited in by_fact.values()
     )
     count = len(by_fact)
     return f"Cited by {count} {'fact' if count == 1 else 'facts'}:\n\n{listed}"
 
 
-def _parts_cited(cited: list[str]) -> str:
-    """'event; claims 1, 2; figures: killed, wounded' from the parts of one fact."""
+def _parts_cited(facts: FactBase, cited: list[Citation], page: str) -> str:
+    """'event; claims 1, 2; figures: killed, wounded' from the parts of one fact, each claim
+    linked to its anchor on the fact's page."""
     plain: list[str] = []
     numbered: dict[str, list[str]] = {}
-    for part in dict.fromkeys(cited):
+    for part, anchor in dict.fromkeys((c.part, c.anchor) for c in cited):
         noun, sep, rest = part.partition(": ") if ": " in part else part.partition(" ")
         if sep and (noun in ("claim", "figure", "milestone")):
-            numbered.setdefault(noun, []).append(rest)
+            label = md.text(rest)
+            if anchor:
+                target = f"{_citation_target(facts, cited[0])}#{anchor}"
+                label = md.page_link(rest, links.relative(page, target))
+            numbered.setdefault(noun, []).append(label)
         else:
-            plain.append(part)
+            plain.append(md.text(part))
     for noun, items in numbered.items():
         label = noun if len(items) == 1 else f"{noun}s"
         joiner = ": " if noun != "claim" else " "
@@ -266,6 +271,11 @@ def _parts_cited(cited: list[str]) -> str:
 
 
 def _citation(facts: FactBase, citation: Citation, page: str) -> str:
+    target = _citation_target(facts, citation)
+    return md.page_link(citation.title, links.relative(page, target))
+
+
+def _citation_target(facts: FactBase, citation: Citation) -> str:
     if citation.kind == "relationships":
         target = relationship_target(facts, citation.entity_id)
     elif citation.kind == "actors":
@@ -274,7 +284,7 @@ def _citation(facts: FactBase, citation: Citation, page: str) -> str:
         target = links.topic_page(citation.entity_id)
     else:
         target = links.event_page(citation.entity_id)
-    return md.page_link(citation.title, links.relative(page, target))
+    return target
 
 
 # --- the claims ledger ----------------------------------------------------------------------
@@ -307,18 +317,81 @@ def claims_of_status_page(facts: FactBase, status: ClaimStatus) -> str:
         f"# Claims: {parts.STATUS_LABELS[status].lower()}\n",
         f"{parts.counted(len(items), 'statement')} of this status, by the date of the "
         f"event they are about. [The whole ledger]({back}).\n",
+        _status_links(status, page),
     ]
     if not items:
         return "\n".join(out)
-    rows = ["| Event | Claimant | Kind | Statement | Date |", "| --- | --- | --- | --- | --- |"]
+    out.append(_ledger_filter(facts, items))
+    rows = ["| Event | Who | Kind | Statement | Sources |", "| --- | --- | --- | --- | --- |"]
     for item in items:
         target = links.relative(page, links.event_page(item.event.id)) + f"#{item.anchor}"
         claimant = facts.actors[item.claim.claimant]
-        who = md.page_link(claimant.name, links.relative(page, links.actor_page(claimant.id)))
-        rows.append(
-            f"| {md.page_link(item.event.title, target)} | {who} | "
-            f"{parts.statement_badge(item.claim.kind)} | {md.text(item.claim.statement)} | "
-            f"{parts.human(item.claim.date)} |"
+        # The short label ("JNIM") keeps the column narrow, so the statement gets the width.
+        who = md.page_link(
+            facts.label(claimant.id), links.relative(page, links.actor_page(claimant.id))
         )
-    out.append(parts.stacked_table(rows))
+        statement = md.text(item.claim.statement)
+        if item.claim.date:
+            statement += f" ({item.claim.date.human()})"
+        rows.append(
+            f"| {_row_marker(facts, item)}{md.page_link(item.event.title, target)} | {who}<br>"
+            f"<small>{parts.kind_words(claimant.kind.value)}</small> | "
+            f"{parts.statement_badge(item.claim.kind)} | {statement} | "
+            f"{source_links(facts, item.claim.sources, page)} |"
+        )
+    ledger = parts.stacked_table(rows)
+    out.append(f'<div class="sahel-ledger" markdown>\n\n{ledger}\n</div>\n')
     return "\n".join(out)
+
+
+# The ledger is split by status, one page each, so that a page stays small at 10,000 events:
+# status is chosen by these links, which work without JavaScript; kind of speaker and
+# storyline by the filter (assets/ledger.js), which hides rows of the page in the browser.
+def _status_links(current: ClaimStatus, page: str) -> str:
+    choices = [
+        f"**{parts.STATUS_LABELS[status]}**"
+        if status is current
+        else f"[{parts.STATUS_LABELS[status]}]({links.relative(page, links.claims_part(status))})"
+        for status in ClaimStatus
+    ]
+    return f"Status: {' · '.join(choices)}\n{{ .sahel-status-filter }}\n"
+
+
+NO_STORYLINE = "none"
+
+
+def _row_marker(facts: FactBase, item: AttributedClaim) -> str:
+    """What the filter reads off a row: the speaker's kind and the event's storylines."""
+    speaker = facts.actors[item.claim.claimant].kind.value
+    storylines = " ".join(t for t in item.event.topics if t in facts.topics) or NO_STORYLINE
+    return (
+        f'<span data-sahel-claim data-speaker="{md.attribute(speaker)}" '
+        f'data-storylines="{md.attribute(storylines)}"></span>'
+    )
+
+
+def _ledger_filter(facts: FactBase, items: list[AttributedClaim]) -> str:
+    """Checkboxes for the speakers' kinds and the storylines on the page; hidden until the
+    script shows them, so a reader without JavaScript sees every row and no dead controls."""
+    kinds = {facts.actors[i.claim.claimant].kind for i in items}
+    speakers = [(k.value, parts.kind_words(k.value)) for k in ActorKind if k in kinds]
+    topic_ids = {t for i in items for t in i.event.topics if t in facts.topics}
+    storylines = [(t.id, t.title) for t in facts.topics_in_order if t.id in topic_ids]
+    if any(not any(t in facts.topics for t in i.event.topics) for i in items):
+        storylines.append((NO_STORYLINE, "No storyline"))
+    return (
+        '<div class="sahel-ledger-filter" role="group" aria-label="Filter the statements" '
+        "hidden>\n"
+        + _checkboxes("speaker", "Kind of speaker", speakers)
+        + _checkboxes("storyline", "Storyline", storylines)
+        + '<p class="sahel-ledger-filter__count" aria-live="polite"></p>\n</div>\n'
+    )
+
+
+def _checkboxes(name: str, legend: str, choices: list[tuple[str, str]]) -> str:
+    boxes = "".join(
+        f'<label><input type="checkbox" name="{name}" value="{md.attribute(value)}" checked> '
+        f"{html.escape(label)}</label>\n"
+        for value, label in choices
+    )
+    return f"<fieldset><legend>{legend}</legend>\n{boxes}</fieldset>\n"

@@ -38,6 +38,7 @@ from generator.render.pages_changes import (
     corrections_page,
     page_record,
 )
+from generator.render.pages_disputes import disputes_page
 from generator.render.pages_events import event_page
 from generator.render.pages_index import (
     MAP_FIGURE,
@@ -195,6 +196,7 @@ def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
     yield _page(links.CLAIMS_INDEX, claims_page)
     for status in ClaimStatus:
         yield _page(links.claims_part(status), partial(claims_of_status_page, status=status))
+    yield _page(links.DISPUTES, disputes_page)
     yield _page(links.TOPICS_INDEX, topics_index)
     for topic in facts.topics_in_order:
         yield _page(links.topic_page(topic.id), partial(_topic_page, topic.id))
