@@ -11,10 +11,12 @@ change of each month or group of months, so the figure's size stays bounded.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator import countries
 from generator import markdown as md
 from generator.dates import PartialDate, Precision
 from generator.model import FactBase
@@ -154,7 +156,60 @@ def edges_on(facts: FactBase, day: dt.date) -> list[Relationship]:
     return facts.relationships_on(day)
 
 
+# --- labels --------------------------------------------------------------------------------
+
+
+def unique_labels(facts: FactBase, actors: Sequence[Actor]) -> dict[str, str]:
+    """Each actor's label on the figure, unique among `actors`.
+
+    A label two actors share (Mali's and Niger's juntas are both "CNSP") is told apart by
+    their country ("CNSP (Mali)"), failing that by their full names, and failing that by id.
+    """
+    labels = {a.id: facts.label(a.id) for a in actors}
+    by_id = {a.id: a for a in actors}
+    for rule in (_with_country, _with_name, _with_id):
+        for actor_id in _clashing(labels):
+            labels[actor_id] = rule(by_id[actor_id], labels[actor_id])
+    while clashing := _clashing(labels):  # only if an actor's own label looks like another's
+        for actor_id in clashing:
+            labels[actor_id] = _with_id(by_id[actor_id], labels[actor_id])
+    return labels
+
+
+def _clashing(labels: dict[str, str]) -> list[str]:
+    counts = Counter(labels.values())
+    return [actor_id for actor_id, label in labels.items() if counts[label] > 1]
+
+
+def _with_country(actor: Actor, label: str) -> str:
+    return f"{label} ({countries.name(actor.country)})" if actor.country else label
+
+
+def _with_name(actor: Actor, label: str) -> str:
+    return actor.name if actor.name != label else label
+
+
+def _with_id(actor: Actor, label: str) -> str:
+    return f"{label} ({actor.id})"
+
+
+def relationship_text(relation: Relationship, labels: dict[str, str]) -> str:
+    """'JNIM opposed to Mali (since 2 March 2017)': who, how, to whom, and since when."""
+    verb = kind_label(relation.kind)
+    return f"{labels[relation.from_]} {verb} {labels[relation.to]} ({_span(relation)})"
+
+
+def _span(relation: Relationship) -> str:
+    start = f"since {relation.start.human()}" if relation.start else "start not known"
+    return f"{start}, until {relation.end.human()}" if relation.end else start
+
+
 # --- the figure ------------------------------------------------------------------------------
+
+# An edge whose start is unknown is drawn in its kind's colour and dash, but faint: the
+# figure says it held on the chosen day only as far as the content knows (see model).
+UNKNOWN_START_OPACITY = 0.35
+UNKNOWN_START_GROUP = "start-unknown"
 
 
 def network_figure(facts: FactBase) -> Figure:
@@ -162,31 +217,50 @@ def network_figure(facts: FactBase) -> Figure:
     if not actors:
         return {"data": [], "layout": _layout([])}
     pos = layout_positions(actors, [(r.from_, r.to) for r in facts.relationships.values()])
+    labels = unique_labels(facts, actors)
     steps = change_steps(facts, actors)
     edge_kinds = sorted(
         {r.kind for r in facts.relationships.values()}, key=list(RelationshipKind).index
     )
     node_kinds = sorted({a.kind for a in actors}, key=list(ActorKind).index)
     final_day = steps[-1].day if steps else dt.date.max
-    final_edges = _edges_xy(facts, final_day, pos)
-    edge_traces = [_edge_trace(kind, final_edges.get(kind, ([], []))) for kind in edge_kinds]
-    node_traces = [_node_trace(facts, kind, actors, pos, final_day) for kind in node_kinds]
+    relations = facts.relationships_in_order
+    midpoints = _midpoints(relations, pos)
+    final = _frame_data(facts, final_day, edge_kinds, [], pos, midpoints)
+    edge_traces = [
+        _edge_trace(kind, known, final[index])
+        for index, (kind, known) in enumerate(_edge_groups(edge_kinds))
+    ]
+    node_traces = [_node_trace(facts, kind, actors, pos, final_day, labels) for kind in node_kinds]
     members = [[a for a in actors if a.kind is kind] for kind in node_kinds]
-    frames = [_frame(facts, step, edge_kinds, members, pos) for step in steps]
-    layout = _layout(steps)
-    return {"data": [*edge_traces, *node_traces], "layout": layout, "frames": frames}
+    frames = [_frame(facts, step, edge_kinds, members, pos, midpoints) for step in steps]
+    return {
+        "data": [
+            *edge_traces,
+            _unknown_start_key(),
+            _edge_hover_trace(relations, labels, midpoints, final[-1]["x"]),
+            *node_traces,
+        ],
+        "layout": _layout(steps),
+        "frames": frames,
+    }
 
 
 EdgeXY = tuple[list[float | None], list[float | None]]
+EdgeGroup = tuple[RelationshipKind, bool]  # a kind, and whether the start is known
 
 
-def _edges_xy(
-    facts: FactBase, day: dt.date, pos: dict[str, Position]
-) -> dict[RelationshipKind, EdgeXY]:
-    """The line coordinates of the edges drawn on `day`, by kind (one scan for all kinds)."""
-    by_kind: dict[RelationshipKind, EdgeXY] = {}
+def _edge_groups(edge_kinds: Sequence[RelationshipKind]) -> list[EdgeGroup]:
+    """One trace each: every kind's edges with a known start, then those without."""
+    return [(kind, known) for kind in edge_kinds for known in (True, False)]
+
+
+def _edges_xy(facts: FactBase, day: dt.date, pos: dict[str, Position]) -> dict[EdgeGroup, EdgeXY]:
+    """The line coordinates of the edges drawn on `day`, by kind and whether their start is
+    known (one scan for all kinds)."""
+    by_kind: dict[EdgeGroup, EdgeXY] = {}
     for relation in edges_on(facts, day):
-        xs, ys = by_kind.setdefault(relation.kind, ([], []))
+        xs, ys = by_kind.setdefault((relation.kind, relation.start is not None), ([], []))
         (x0, y0), (x1, y1) = pos[relation.from_], pos[relation.to]
         xs += [_round(x0), _round(x1), None]
         ys += [_round(y0), _round(y1), None]
@@ -197,17 +271,90 @@ def _round(value: float) -> float:
     return round(value, 3)
 
 
-def _edge_trace(kind: RelationshipKind, xy: EdgeXY) -> dict[str, Any]:
-    return {
+def _midpoints(relations: Sequence[Relationship], pos: dict[str, Position]) -> list[Position]:
+    """Where each edge's hover point sits: its middle, or, where one pair of actors has
+    several relationships, spread along the shared line so that each can be hovered."""
+    pairs: dict[frozenset[str], list[int]] = {}
+    for index, relation in enumerate(relations):
+        pairs.setdefault(frozenset((relation.from_, relation.to)), []).append(index)
+    out: list[Position] = [(0.0, 0.0)] * len(relations)
+    for indexes in pairs.values():
+        for rank, index in enumerate(indexes):
+            t = 0.5 + (rank - (len(indexes) - 1) / 2) * 0.16
+            (x0, y0), (x1, y1) = pos[relations[index].from_], pos[relations[index].to]
+            out[index] = (_round(x0 + (x1 - x0) * t), _round(y0 + (y1 - y0) * t))
+    return out
+
+
+def _edge_trace(kind: RelationshipKind, known_start: bool, xy: dict[str, Any]) -> dict[str, Any]:
+    trace = {
         "type": "scatter",
         "mode": "lines",
-        "x": xy[0],
-        "y": xy[1],
+        **xy,
         "line": EDGE_STYLES[kind],
         "hoverinfo": "skip",
         "name": kind_label(kind),
         "legendgroup": "relationships",
         "legendgrouptitle": {"text": "Relationships"},
+    }
+    if known_start:
+        return trace
+    return {
+        **trace,
+        "name": f"{kind_label(kind)} (start not known)",
+        "opacity": UNKNOWN_START_OPACITY,
+        "showlegend": False,
+        "legendgroup": UNKNOWN_START_GROUP,
+        "legendgrouptitle": {"text": "Start not known"},
+    }
+
+
+def _unknown_start_key() -> dict[str, Any]:
+    """The legend's entry for faint edges (a trace with no points); clicking it hides them."""
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": [None],
+        "y": [None],
+        "line": {"color": "#7F7F7F", "width": 2},
+        "opacity": UNKNOWN_START_OPACITY,
+        "hoverinfo": "skip",
+        "name": "faint: held, since an unknown date",
+        "legendgroup": UNKNOWN_START_GROUP,
+        "legendgrouptitle": {"text": "Start not known"},
+    }
+
+
+def _edge_hover_trace(
+    relations: Sequence[Relationship],
+    labels: dict[str, str],
+    midpoints: Sequence[Position],
+    xs: list[float | None],
+) -> dict[str, Any]:
+    """Invisible points mid-edge that name each relationship, its direction and its dates
+    when hovered, and open its entry in the relationships ledger when clicked. A frame moves
+    the points of relationships that do not hold on its day off the chart (x is None).
+
+    meta.relationships is the same text, plain, for the loader's list of the relationships
+    on the chosen day (shown on a phone, where the figure is too small to read)."""
+    texts = [relationship_text(r, labels) for r in relations]
+    return {
+        "type": "scatter",
+        "mode": "none",
+        "x": xs,
+        "y": [y for _, y in midpoints],
+        "hovertext": [
+            f"<b>{md.hover(labels[r.from_])} → {md.hover(labels[r.to])}</b><br>"
+            f"{md.hover(kind_label(r.kind))}<br>{md.hover(_span(r))}"
+            for r in relations
+        ],
+        "hoverinfo": "text",
+        "customdata": [
+            f"{links.site_url(links.relationships_part(r.kind))}#{r.id}" for r in relations
+        ],
+        "meta": {"relationships": texts},
+        "showlegend": False,
+        "name": "relationships",
     }
 
 
@@ -217,6 +364,7 @@ def _node_trace(
     actors: Sequence[Actor],
     pos: dict[str, Position],
     day: dt.date,
+    labels: dict[str, str],
 ) -> dict[str, Any]:
     members = [a for a in actors if a.kind is kind]
     index = list(ActorKind).index(kind)
@@ -225,7 +373,7 @@ def _node_trace(
         "mode": "markers+text",
         "x": [_round(pos[a.id][0]) for a in members],
         "y": [_round(pos[a.id][1]) for a in members],
-        "text": [md.hover(facts.label(a.id)) for a in members],
+        "text": [md.hover(labels[a.id]) for a in members],
         "hovertext": [f"<b>{md.hover(a.name)}</b><br>{kind_label(kind)}" for a in members],
         "hoverinfo": "text",
         "textposition": [label_position(pos[a.id][0]) for a in members],
@@ -260,20 +408,41 @@ def _opacities(members: Sequence[Actor], day: dt.date) -> list[float]:
     return [1.0 if actor_exists_on(a, day) else DIMMED for a in members]
 
 
+def _frame_data(
+    facts: FactBase,
+    day: dt.date,
+    edge_kinds: Sequence[RelationshipKind],
+    members_by_kind: Sequence[Sequence[Actor]],
+    pos: dict[str, Position],
+    midpoints: Sequence[Position],
+) -> list[dict[str, Any]]:
+    """What changes with the day, in the order of the figure's traces: the edges of each
+    kind (known start, then unknown), the legend's key (nothing), the hover points, the
+    nodes' opacities."""
+    edges = _edges_xy(facts, day, pos)
+    data: list[dict[str, Any]] = []
+    for group in _edge_groups(edge_kinds):
+        xs, ys = edges.get(group, ([], []))
+        data.append({"x": xs, "y": ys})
+    data.append({})
+    held = {r.id for r in edges_on(facts, day)}
+    relations = facts.relationships_in_order
+    xs = [x if r.id in held else None for r, (x, _) in zip(relations, midpoints, strict=True)]
+    data.append({"x": xs})
+    for members in members_by_kind:
+        data.append({"marker": {"opacity": _opacities(members, day)}})
+    return data
+
+
 def _frame(
     facts: FactBase,
     step: Step,
     edge_kinds: Sequence[RelationshipKind],
     members_by_kind: Sequence[Sequence[Actor]],
     pos: dict[str, Position],
+    midpoints: Sequence[Position],
 ) -> dict[str, Any]:
-    data: list[dict[str, Any]] = []
-    edges = _edges_xy(facts, step.day, pos)
-    for edge_kind in edge_kinds:
-        xs, ys = edges.get(edge_kind, ([], []))
-        data.append({"x": xs, "y": ys})
-    for members in members_by_kind:
-        data.append({"marker": {"opacity": _opacities(members, step.day)}})
+    data = _frame_data(facts, step.day, edge_kinds, members_by_kind, pos, midpoints)
     return {"name": step.day.isoformat(), "data": data, "traces": list(range(len(data)))}
 
 
@@ -319,6 +488,3 @@ def _slider(steps: Sequence[Step]) -> dict[str, Any]:
             for step in steps
         ],
     }
-
-
-# --- the text alternative -------------------------------------------------------------------
