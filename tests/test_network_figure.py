@@ -61,6 +61,8 @@ def drawn_edges(figure: Figure, day: dt.date) -> dict[str, set[tuple[str, str]]]
         if trace["mode"] != "lines" or trace["name"].startswith("faint"):
             continue
         xs, ys = frame[index]["x"], frame[index]["y"]
+        if xs == [None]:  # nothing drawn: the trace keeps its legend entry
+            xs, ys = [], []
         found[trace["name"]] = {
             (at[xs[i], ys[i]], at[xs[i + 1], ys[i + 1]]) for i in range(0, len(xs), 3)
         }
@@ -138,8 +140,16 @@ def test_edges_with_an_unknown_start_are_faint_and_the_legend_says_so(figure: Fi
     assert all("opacity" not in t and t.get("showlegend", True) for t in known)
     key = [t for t in lines if t.get("showlegend", True) and t["legendgroup"] != "relationships"]
     assert [(k["name"], k["legendgrouptitle"]["text"], k["opacity"]) for k in key] == [
-        ("faint: held, since an unknown date", "Start not known", network.UNKNOWN_START_OPACITY)
+        ("faint, in the colour of its kind", "Start not known", network.UNKNOWN_START_OPACITY)
     ]
+
+
+def test_the_legend_keeps_every_kind_on_a_day_it_draws_none_of(figure: Figure) -> None:
+    frame = _frame(figure, dt.date(2020, 9, 25))["data"]
+    opposed = [t["name"] for t in figure["data"]].index("opposed to")
+    # In 2020 every opposition drawn has an unknown start, so the kind's own trace is empty.
+    assert frame[opposed] == {"x": [None], "y": [None]}
+    assert figure["data"][opposed].get("showlegend", True)
 
 
 def test_every_node_has_a_unique_label(facts: FactBase, figure: Figure) -> None:
@@ -238,3 +248,13 @@ def test_labels_are_unique_for_any_actors(actors: list[Actor]) -> None:
     own = {a.id: base.label(a.id) for a in actors}
     if len(set(own.values())) == len(actors):
         assert labels == own  # nothing to tell apart: every actor keeps its own label
+
+
+def test_the_figure_keeps_room_beside_the_outermost_actors_for_their_names(
+    figure: Figure,
+) -> None:
+    nodes = [t for t in figure["data"] if t["mode"] == "markers+text"]
+    xs = [x for t in nodes for x in t["x"]]
+    low, high = figure["layout"]["xaxis"]["range"]
+    assert low == pytest.approx(min(xs) - network.X_PADDING, abs=0.001)
+    assert high == pytest.approx(max(xs) + network.X_PADDING, abs=0.001)

@@ -33,6 +33,7 @@ MAX_STEPS = 240
 STEP_BUDGET = 150_000
 MIN_STEPS = 24
 DIMMED = 0.18
+X_PADDING = 0.4
 # Nodes this far from the centre (positions span -1…1) get labels that point inwards.
 LABEL_EDGE = 0.55
 
@@ -241,7 +242,7 @@ def network_figure(facts: FactBase) -> Figure:
             _edge_hover_trace(relations, labels, midpoints, final[-1]["x"]),
             *node_traces,
         ],
-        "layout": _layout(steps),
+        "layout": _layout(steps, pos),
         "frames": frames,
     }
 
@@ -319,7 +320,7 @@ def _unknown_start_key() -> dict[str, Any]:
         "line": {"color": "#7F7F7F", "width": 2},
         "opacity": UNKNOWN_START_OPACITY,
         "hoverinfo": "skip",
-        "name": "faint: held, since an unknown date",
+        "name": "faint, in the colour of its kind",
         "legendgroup": UNKNOWN_START_GROUP,
         "legendgrouptitle": {"text": "Start not known"},
     }
@@ -422,7 +423,9 @@ def _frame_data(
     edges = _edges_xy(facts, day, pos)
     data: list[dict[str, Any]] = []
     for group in _edge_groups(edge_kinds):
-        xs, ys = edges.get(group, ([], []))
+        # A trace with no points would drop out of the legend, which must explain every
+        # kind the figure draws on any day: one point of nothing keeps it there.
+        xs, ys = edges.get(group, ([None], [None]))
         data.append({"x": xs, "y": ys})
     data.append({})
     held = {r.id for r in edges_on(facts, day)}
@@ -446,14 +449,16 @@ def _frame(
     return {"name": step.day.isoformat(), "data": data, "traces": list(range(len(data)))}
 
 
-def _layout(steps: Sequence[Step]) -> dict[str, Any]:
+def _layout(steps: Sequence[Step], pos: dict[str, Position] | None = None) -> dict[str, Any]:
     axis = {"visible": False, "fixedrange": False}
+    xs = [x for x, _ in (pos or {}).values()] or [0.0]
     layout: dict[str, Any] = {
-        "height": 760,
+        "height": 900,
         "margin": {"l": 8, "r": 8, "t": 12, "b": 8},
         "hovermode": "closest",
         "dragmode": "pan",
-        "xaxis": axis,
+        # Room beside the outermost actors, so that their names fit on either side.
+        "xaxis": {**axis, "range": [min(xs) - X_PADDING, max(xs) + X_PADDING]},
         "yaxis": axis,
         "legend": {"orientation": "h", "y": -0.02, "yanchor": "top", "font": {"size": 11}},
     }
