@@ -133,9 +133,12 @@
 
   // On a phone the network's actors sit closer together: smaller markers and names leave
   // room for the names of more of them (see declutter), where the desktop sizes would hide
-  // even the busiest actors' names.
-  function fitLabelsToWidth(element, data) {
+  // even the busiest actors' names; and the room the figure keeps beside the outermost
+  // actors for their names (its x range) goes to the graph.
+  function fitLabelsToWidth(element, data, layout) {
     if (!isNarrow(element)) return;
+    var labelled = data.some(function (trace) { return trace.meta && trace.meta.label_priority; });
+    if (labelled && layout.xaxis) delete layout.xaxis.range;
     data.forEach(function (trace) {
       if (!trace.meta || !trace.meta.label_priority) return;
       trace.textfont = Object.assign({}, trace.textfont, { size: PHONE_LABEL_SIZE });
@@ -333,6 +336,50 @@
     });
   }
 
+  // --- the network's relationships as a list ------------------------------------------
+  //
+  // A trace whose meta.relationships describes each of its points is the network's edges
+  // (render/figures_network.py): below the figure, list those drawn on the slider's date
+  // (a point whose x is null is not drawn), each linking to its row in the relationships
+  // ledger, and list them again whenever the slider moves. site.css shows the list on a
+  // phone, where the graph is too small to read.
+
+  function relationshipList(element) {
+    var index = element.data.findIndex(function (t) { return t.meta && t.meta.relationships; });
+    if (index < 0) return;
+    var list = document.createElement('div');
+    list.className = 'sahel-network-list';
+    list.setAttribute('aria-live', 'polite');
+    element.parentNode.insertBefore(list, element.nextSibling);
+    function update() {
+      var trace = element.data[index];
+      var slider = element._fullLayout.sliders && element._fullLayout.sliders[0];
+      var step = slider && slider.steps[slider.active];
+      var title = document.createElement('p');
+      var strong = document.createElement('strong');
+      title.appendChild(strong);
+      var drawn = trace.meta.relationships.map(function (text, i) {
+        return { text: text, drawn: trace.x[i] !== null && trace.x[i] !== undefined, i: i };
+      }).filter(function (r) { return r.drawn; });
+      strong.textContent = drawn.length + (drawn.length === 1 ? ' relationship' : ' relationships') +
+        ' as of ' + (step ? step.label : 'the last date');
+      // By actor, as a reader looks one up (the figure's own order is by start date).
+      drawn.sort(function (a, b) { return a.text.localeCompare(b.text); });
+      var items = document.createElement('ul');
+      drawn.forEach(function (r) {
+        var link = document.createElement('a');
+        link.href = new URL(trace.customdata[r.i], root).href;
+        link.textContent = r.text;
+        var item = document.createElement('li');
+        item.appendChild(link);
+        items.appendChild(item);
+      });
+      list.replaceChildren(title, items);
+    }
+    update();
+    element.on('plotly_animated', update);
+  }
+
   function declutterIfResized(element) {
     var width = element.clientWidth;
     if (!element._sahelLabels || !width || element._sahelLabelWidth === width) {
@@ -388,7 +435,7 @@
       var figure = results[1];
       var layout = applyTo(figure.layout || {}, themeUpdate(figure.layout || {}));
       fitToWidth(element, layout);
-      fitLabelsToWidth(element, figure.data);
+      fitLabelsToWidth(element, figure.data, layout);
       var config = {
         responsive: true,
         displaylogo: false,
@@ -407,6 +454,7 @@
         .then(function () {
           element.on('plotly_click', openPoint);
           element.on('plotly_relayout', function () { declutterIfResized(element); });
+          relationshipList(element);
           rendered.push(element);
           element.classList.add('sahel-figure--rendered');
         });
