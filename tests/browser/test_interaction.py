@@ -74,12 +74,16 @@ EDGES = """(gd, kind) => {
   gd.data.filter((t) => t.mode === 'markers+text').forEach((t) => {
     t.customdata.forEach((url, i) => { nodes[t.x[i] + ',' + t.y[i]] = url; });
   });
-  const trace = gd.data.find((t) => t.mode === 'lines' && t.name === kind);
+  // A kind's edges are two traces: those with a known start, and those without.
+  const traces = gd.data.filter((t) => t.mode === 'lines' &&
+    (t.name === kind || t.name === kind + ' (start not known)'));
   const edges = [];
-  for (let i = 0; i + 1 < trace.x.length; i += 3) {
-    const end = (j) => nodes[trace.x[j] + ',' + trace.y[j]];
-    edges.push([end(i), end(i + 1)]);
-  }
+  traces.forEach((trace) => {
+    for (let i = 0; i + 1 < trace.x.length; i += 3) {
+      const end = (j) => nodes[trace.x[j] + ',' + trace.y[j]];
+      edges.push([end(i), end(i + 1)]);
+    }
+  });
   return { active: gd._fullLayout.sliders[0].active, edges: edges };
 }"""
 
