@@ -208,10 +208,15 @@ def test_actors_that_did_not_exist_yet_are_faded(facts: FactBase) -> None:
         for a in network.network_actors(facts)
         if a.kind.value == "intergovernmental_organisation"
     ]
-    before = _frame_for(figure, dt.date(2023, 9, 15))["data"][igo]["marker"]["opacity"]
-    after = _frame_for(figure, dt.date(2023, 9, 16))["data"][igo]["marker"]["opacity"]
-    assert before[members.index("aes")] == network.DIMMED
-    assert after[members.index("aes")] == 1.0
+    # Existing actors are the selected points; the others are drawn `unselected`: faded.
+    before = _frame_for(figure, dt.date(2023, 9, 15))["data"][igo]["selectedpoints"]
+    after = _frame_for(figure, dt.date(2023, 9, 16))["data"][igo]["selectedpoints"]
+    assert members.index("aes") not in before
+    assert members.index("aes") in after
+    assert members.index("ecowas") in before
+    unselected = figure["data"][igo]["unselected"]
+    assert unselected["marker"]["opacity"] == network.DIMMED
+    assert unselected["textfont"]["color"] == network.FADED_TEXT
 
 
 def test_network_layout_is_deterministic_and_nodes_link_to_actor_pages(facts: FactBase) -> None:

@@ -1,11 +1,13 @@
 """The actor network: who was tied to whom, and how, on any date the slider picks.
 
 Nodes are actors (one trace per kind, so the legend explains colours and symbols); edges
-are relationships (one trace per relationship kind, styled). Each slider step is a frame
-holding the edges that held on that day (FactBase.relationships_on) and dimming actors that
-did not exist yet or any more. Steps fall on the days the network changed, so no state is
-skipped and none repeated; past `step_limit` such days (large fact bases), on the last
-change of each month or group of months, so the figure's size stays bounded.
+are relationships (two traces per relationship kind, styled: those whose start is known, and
+faint, those whose start is not), with an invisible point mid-edge whose hover names the
+relationship. Each slider step is a frame holding the edges that held on that day
+(FactBase.relationships_on) and fading actors that did not exist yet or any more. Steps
+fall on the days the network changed, so no state is skipped and none repeated; past
+`step_limit` such days (large fact bases), on the last change of each month or group of
+months, so the figure's size stays bounded.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ MAX_STEPS = 240
 STEP_BUDGET = 150_000
 MIN_STEPS = 24
 DIMMED = 0.18
+FADED_TEXT = "rgba(128,128,128,0.6)"
 X_PADDING = 0.4
 # Nodes this far from the centre (positions span -1…1) get labels that point inwards.
 LABEL_EDGE = 0.55
@@ -388,8 +391,11 @@ def _node_trace(
             "color": colour(index),
             "size": 13,
             "line": {"width": 1, "color": "#ffffff"},
-            "opacity": _opacities(members, day),
         },
+        # Actors that did not exist on the day are the unselected points: faded, marker
+        # and name (a grey that reads as faded on the light and the dark palette alike).
+        "selectedpoints": _existing(members, day),
+        "unselected": {"marker": {"opacity": DIMMED}, "textfont": {"color": FADED_TEXT}},
         "name": kind_label(kind),
         "legendgroup": "actors",
         "legendgrouptitle": {"text": "Actors"},
@@ -405,8 +411,8 @@ def label_position(x: float) -> str:
     return "top center"
 
 
-def _opacities(members: Sequence[Actor], day: dt.date) -> list[float]:
-    return [1.0 if actor_exists_on(a, day) else DIMMED for a in members]
+def _existing(members: Sequence[Actor], day: dt.date) -> list[int]:
+    return [index for index, actor in enumerate(members) if actor_exists_on(actor, day)]
 
 
 def _frame_data(
@@ -419,7 +425,7 @@ def _frame_data(
 ) -> list[dict[str, Any]]:
     """What changes with the day, in the order of the figure's traces: the edges of each
     kind (known start, then unknown), the legend's key (nothing), the hover points, the
-    nodes' opacities."""
+    actors that existed (selected)."""
     edges = _edges_xy(facts, day, pos)
     data: list[dict[str, Any]] = []
     for group in _edge_groups(edge_kinds):
@@ -433,7 +439,7 @@ def _frame_data(
     xs = [x if r.id in held else None for r, (x, _) in zip(relations, midpoints, strict=True)]
     data.append({"x": xs})
     for members in members_by_kind:
-        data.append({"marker": {"opacity": _opacities(members, day)}})
+        data.append({"selectedpoints": _existing(members, day)})
     return data
 
 

@@ -99,6 +99,12 @@ def test_the_frame_at_2020_09_25_has_no_edge_touching_an_actor_founded_later(
     assert {(a, b) for a, b in drawn if {a, b} & later} == set()
     # And it draws exactly the relationships that held that day.
     assert drawn == {(r.from_, r.to) for r in base.relationships_on(day)}
+    # Actors that did not exist yet are faded, their names too.
+    fills = figure.evaluate(
+        """(gd) => Object.fromEntries(Array.from(gd.querySelectorAll('.textpoint text'))
+             .map((t) => [t.textContent, getComputedStyle(t).fill]))"""
+    )
+    assert fills["MPSR"] == "rgb(128, 128, 128)" != fills["Mali"]  # FADED_TEXT, with its alpha
     screenshot(tab, f"network-2020-09-25-{device}")
     tab.traffic.assert_clean()
 
