@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.corpus import load_corpus
@@ -213,6 +213,12 @@ def test_hover_text_is_escaped(facts: FactBase) -> None:
     hover = next(t for t in network.network_figure(hostile)["data"] if t["mode"] == "none")
     assert not any(re.search(r"<b>JNIM|JNIM</b>", text) for text in hover["hovertext"])
     assert any("&lt;b&gt;JNIM&lt;/b&gt;" in text for text in hover["hovertext"])
+    # The list's sentences too: the loader unescapes them into text, never into markup.
+    assert not any("<" in text for text in hover["meta"]["relationships"])
+    assert (
+        "&lt;b&gt;JNIM&lt;/b&gt; opposed to Mali (start not known)"
+        in hover["meta"]["relationships"]
+    )
 
 
 # --- the label rule, on any actors ---------------------------------------------------------
@@ -238,6 +244,7 @@ def _actors(draw: st.DrawFn) -> list[Actor]:
     ]
 
 
+@settings(deadline=None)  # correctness, not speed: the machine may be busy
 @given(_actors())
 def test_labels_are_unique_for_any_actors(actors: list[Actor]) -> None:
     actors = list({a.id: a for a in actors}.values())

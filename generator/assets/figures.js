@@ -344,6 +344,14 @@
   // ledger, and list them again whenever the slider moves. site.css shows the list on a
   // phone, where the graph is too small to read.
 
+  // Escaped text (as the generator writes every text of a figure) back to plain text: a
+  // <textarea>'s content is parsed as text only, so no markup can come of it.
+  function unescaped(text) {
+    var decoder = document.createElement('textarea');
+    decoder.innerHTML = text;
+    return decoder.value;
+  }
+
   function relationshipList(element) {
     var index = element.data.findIndex(function (t) { return t.meta && t.meta.relationships; });
     if (index < 0) return;
@@ -359,7 +367,7 @@
       var strong = document.createElement('strong');
       title.appendChild(strong);
       var drawn = trace.meta.relationships.map(function (text, i) {
-        return { text: text, drawn: trace.x[i] !== null && trace.x[i] !== undefined, i: i };
+        return { text: unescaped(text), drawn: trace.x[i] !== null && trace.x[i] !== undefined, i: i };
       }).filter(function (r) { return r.drawn; });
       strong.textContent = drawn.length + (drawn.length === 1 ? ' relationship' : ' relationships') +
         ' as of ' + (step ? step.label : 'the last date');

@@ -339,9 +339,10 @@ def _edge_hover_trace(
     when hovered, and open its entry in the relationships ledger when clicked. A frame moves
     the points of relationships that do not hold on its day off the chart (x is None).
 
-    meta.relationships is the same text, plain, for the loader's list of the relationships
-    on the chosen day (shown on a phone, where the figure is too small to read)."""
-    texts = [relationship_text(r, labels) for r in relations]
+    meta.relationships is the same in a sentence, for the loader's list of the relationships
+    on the chosen day (shown on a phone, where the figure is too small to read); escaped like
+    every text in a figure, which the loader turns back into text, never into markup."""
+    texts = [md.hover(relationship_text(r, labels)) for r in relations]
     return {
         "type": "scatter",
         "mode": "none",
