@@ -11,7 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from browsing import PHONE, SCREENSHOTS, Tab, facts, label_problems, render_figures
+from browsing import (
+    PHONE,
+    SCREENSHOTS,
+    Tab,
+    facts,
+    label_problems,
+    render_figures,
+    slide_network_to,
+)
 from playwright.sync_api import Locator, expect
 
 from generator.render import figures_network as network
@@ -49,20 +57,8 @@ def open_network(open_tab: Callable[..., Tab], device: str) -> tuple[Tab, Locato
 
 
 def slide_to(figure: Locator, day: dt.date) -> str:
-    """Click the slider's step for the network as it stood on `day`; returns its label."""
-    steps: list[dict[str, Any]] = figure.evaluate(
-        "(gd) => gd.layout.sliders[0].steps.map((s) => ({ day: s.args[0][0], label: s.label }))"
-    )
-    index = max(i for i, s in enumerate(steps) if dt.date.fromisoformat(s["day"]) <= day)
-    tick = figure.locator(".slider-tick-rect").nth(index).bounding_box()
-    rail = figure.locator(".slider-rail-touch-rect").bounding_box()
-    assert tick is not None and rail is not None
-    figure.page.mouse.click(tick["x"] + tick["width"] / 2, rail["y"] + rail["height"] / 2)
-    figure.page.wait_for_function(
-        "([gd, index]) => gd._fullLayout.sliders[0].active === index",
-        arg=[figure.element_handle(), index],
-    )
-    label: str = steps[index]["label"]
+    """Click the slider's step for `day`, check the date it shows, and return it."""
+    label = slide_network_to(figure, day)
     expect(figure.locator(".slider-group > text.slider-label")).to_have_text(f"As of {label}")
     return label
 
