@@ -34,8 +34,12 @@ MAX_STEPS = 240
 # real site has 64) keep MAX_STEPS. Never fewer than MIN_STEPS (two a year for 12 years).
 STEP_BUDGET = 150_000
 MIN_STEPS = 24
+# An actor that did not exist on the slider's day: its marker's opacity, and its name's
+# colour (a grey that reads as faded on the light and the dark palette alike).
 DIMMED = 0.18
 FADED_TEXT = "rgba(128,128,128,0.6)"
+# Room kept left and right of the outermost actors (positions span -1…1) for their names:
+# with less, "UN Security Council" or Damiba's name found no place at 1366 px and was hidden.
 X_PADDING = 0.4
 # Nodes this far from the centre (positions span -1…1) get labels that point inwards.
 LABEL_EDGE = 0.55
@@ -394,7 +398,7 @@ def _node_trace(
             "line": {"width": 1, "color": "#ffffff"},
         },
         # Actors that did not exist on the day are the unselected points: faded, marker
-        # and name (a grey that reads as faded on the light and the dark palette alike).
+        # and name.
         "selectedpoints": _existing(members, day),
         "unselected": {"marker": {"opacity": DIMMED}, "textfont": {"color": FADED_TEXT}},
         "name": kind_label(kind),
