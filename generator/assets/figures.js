@@ -133,12 +133,10 @@
 
   // On a phone the network's actors sit closer together: smaller markers and names leave
   // room for the names of more of them (see declutter), where the desktop sizes would hide
-  // even the busiest actors' names; and the room the figure keeps beside the outermost
-  // actors for their names (its x range) goes to the graph.
+  // even the busiest actors' names; the room kept beside them (x range) goes to the graph.
   function fitLabelsToWidth(element, data, layout) {
     if (!isNarrow(element)) return;
-    var labelled = data.some(function (trace) { return trace.meta && trace.meta.label_priority; });
-    if (labelled && layout.xaxis) delete layout.xaxis.range;
+    if (layout.sliders && layout.xaxis) delete layout.xaxis.range;
     data.forEach(function (trace) {
       if (!trace.meta || !trace.meta.label_priority) return;
       trace.textfont = Object.assign({}, trace.textfont, { size: PHONE_LABEL_SIZE });
@@ -338,49 +336,36 @@
 
   // --- the network's relationships as a list ------------------------------------------
   //
-  // A trace whose meta.relationships describes each of its points is the network's edges
-  // (render/figures_network.py): below the figure, list those drawn on the slider's date
-  // (a point whose x is null is not drawn), each linking to its row in the relationships
-  // ledger, and list them again whenever the slider moves. site.css shows the list on a
-  // phone, where the graph is too small to read.
-
-  // Escaped text (as the generator writes every text of a figure) back to plain text: a
-  // <textarea>'s content is parsed as text only, so no markup can come of it.
-  function unescaped(text) {
-    var decoder = document.createElement('textarea');
-    decoder.innerHTML = text;
-    return decoder.value;
-  }
-
+  // The trace whose meta.relationships describes each point is the network's edges: list
+  // those drawn on the slider's date (x not null), each a link to its ledger row, after the
+  // figure; site.css shows the list on a phone only. The texts come escaped, as every text
+  // of a figure: a <textarea> turns them back into text, never into markup.
   function relationshipList(element) {
     var index = element.data.findIndex(function (t) { return t.meta && t.meta.relationships; });
     if (index < 0) return;
     var list = document.createElement('div');
+    var decoder = document.createElement('textarea');
     list.className = 'sahel-network-list';
     list.setAttribute('aria-live', 'polite');
     element.parentNode.insertBefore(list, element.nextSibling);
     function update() {
       var trace = element.data[index];
-      var slider = element._fullLayout.sliders && element._fullLayout.sliders[0];
-      var step = slider && slider.steps[slider.active];
-      var title = document.createElement('p');
-      var strong = document.createElement('strong');
-      title.appendChild(strong);
-      var drawn = trace.meta.relationships.map(function (text, i) {
-        return { text: unescaped(text), drawn: trace.x[i] !== null && trace.x[i] !== undefined, i: i };
-      }).filter(function (r) { return r.drawn; });
-      strong.textContent = drawn.length + (drawn.length === 1 ? ' relationship' : ' relationships') +
-        ' as of ' + (step ? step.label : 'the last date');
-      // By actor, as a reader looks one up (the figure's own order is by start date).
+      var slider = element._fullLayout.sliders[0];
+      var drawn = [];
+      trace.meta.relationships.forEach(function (text, i) {
+        decoder.innerHTML = text;
+        if (trace.x[i] != null) drawn.push({ text: decoder.value, url: trace.customdata[i] });
+      });
       drawn.sort(function (a, b) { return a.text.localeCompare(b.text); });
+      var title = document.createElement('p');
+      title.appendChild(document.createElement('strong')).textContent = drawn.length +
+        (drawn.length === 1 ? ' relationship' : ' relationships') + ' as of ' +
+        slider.steps[slider.active].label;
       var items = document.createElement('ul');
       drawn.forEach(function (r) {
-        var link = document.createElement('a');
-        link.href = new URL(trace.customdata[r.i], root).href;
+        var link = items.appendChild(document.createElement('li')).appendChild(document.createElement('a'));
+        link.href = new URL(r.url, root).href;
         link.textContent = r.text;
-        var item = document.createElement('li');
-        item.appendChild(link);
-        items.appendChild(item);
       });
       list.replaceChildren(title, items);
     }
