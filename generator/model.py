@@ -62,12 +62,18 @@ class Citation:
     anchor: str = ""  # the part's own anchor on the entity's page, if it has one
 
 
-def relationship_holds_on(relation: Relationship, day: dt.date) -> bool:
+def relationship_holds_on(
+    relation: Relationship, day: dt.date, both_exist_from: dt.date = dt.date.min
+) -> bool:
     """Held on `day`: from the first day its start may mean to the last day its end may mean.
 
-    An unknown start means "since before our records"; an unknown end, "still holds". A start
-    "by X" (`../X`) holds from X: then at the latest, and its `first_day` is X's.
+    An unknown start means "since before our records", but never before `both_exist_from`,
+    the day its later-founded actor was founded (FactBase.both_exist_from): a junta of 2023
+    was opposed by no one in 2020. A start "by X" (`../X`) holds from X: then at the latest,
+    and its `first_day` is X's. An unknown end means "still holds".
     """
+    if relation.start is None and day < both_exist_from:
+        return False
     if relation.start is not None and day < relation.start.first_day:
         return False
     return not (relation.end is not None and day > relation.end.last_day)
@@ -176,7 +182,9 @@ class FactBase:
         return [
             (
                 relation,
-                relation.start.first_day if relation.start is not None else dt.date.min,
+                relation.start.first_day
+                if relation.start is not None
+                else self.both_exist_from(relation),
                 relation.end.last_day if relation.end is not None else dt.date.max,
             )
             for relation in self.relationships_in_order
@@ -258,6 +266,11 @@ class FactBase:
                         "relationship",
                     ),
                 )
+
+    def both_exist_from(self, relation: Relationship) -> dt.date:
+        """The first day on which both its actors existed, as far as their `founded` dates say."""
+        founded = (self.actors[i].founded for i in (relation.from_, relation.to))
+        return max((date.first_day for date in founded if date is not None), default=dt.date.min)
 
     def describe_relationship(self, relation: Relationship) -> str:
         verb = relation.kind.value.replace("_", " ")

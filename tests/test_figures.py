@@ -208,10 +208,14 @@ def test_the_slider_frames_draw_the_network_as_it_stood(facts: FactBase) -> None
     pos = network.layout_positions(actors, [(r.from_, r.to) for r in facts.relationships.values()])
     mali_aes = [round(pos["mali"][0], 3), round(pos["aes"][0], 3), None]
     mali_ecowas = [round(pos["mali"][0], 3), round(pos["ecowas"][0], 3), None]
-    member_trace = [t["name"] for t in figure["data"]].index("member of")
+    # Edges with a known start and edges without are two traces of one kind.
+    member_traces = [i for i, t in enumerate(figure["data"]) if t["name"].startswith("member of")]
+    assert len(member_traces) == 2
 
     def segments(day: dt.date) -> list[list[float | None]]:
-        xs = _frame_for(figure, day)["data"][member_trace]["x"]
+        data = _frame_for(figure, day)["data"]
+        # A trace with nothing to draw holds one None, which keeps its legend entry.
+        xs = [x for i in member_traces if data[i]["x"] != [None] for x in data[i]["x"]]
         return [xs[i : i + 3] for i in range(0, len(xs), 3)]
 
     assert mali_ecowas in segments(dt.date(2023, 9, 15))
@@ -233,16 +237,22 @@ def test_actors_that_did_not_exist_yet_are_faded(facts: FactBase) -> None:
         for a in network.network_actors(facts)
         if a.kind.value == "intergovernmental_organisation"
     ]
-    before = _frame_for(figure, dt.date(2023, 9, 15))["data"][igo]["marker"]["opacity"]
-    after = _frame_for(figure, dt.date(2023, 9, 16))["data"][igo]["marker"]["opacity"]
-    assert before[members.index("aes")] == network.DIMMED
-    assert after[members.index("aes")] == 1.0
+    # Existing actors are the selected points; the others are drawn `unselected`: faded.
+    before = _frame_for(figure, dt.date(2023, 9, 15))["data"][igo]["selectedpoints"]
+    after = _frame_for(figure, dt.date(2023, 9, 16))["data"][igo]["selectedpoints"]
+    assert members.index("aes") not in before
+    assert members.index("aes") in after
+    assert members.index("ecowas") in before
+    unselected = figure["data"][igo]["unselected"]
+    assert unselected["marker"]["opacity"] == network.DIMMED
+    assert unselected["textfont"]["color"] == network.FADED_TEXT
 
 
 def test_network_layout_is_deterministic_and_nodes_link_to_actor_pages(facts: FactBase) -> None:
     assert figure_json(network.network_figure(facts)) == figure_json(network.network_figure(facts))
     figure = network.network_figure(facts)
-    urls = [u for t in figure["data"] if "customdata" in t for u in t["customdata"]]
+    nodes = [t for t in figure["data"] if t["mode"] == "markers+text"]
+    urls = [u for t in nodes for u in t["customdata"]]
     assert "actors/mali/" in urls and all(u.startswith("actors/") for u in urls)
 
 

@@ -9,7 +9,7 @@ import pytest
 from generator.corpus import load_corpus
 from generator.dates import PartialDate
 from generator.model import FactBase, relationship_holds_on
-from generator.schema import Relationship
+from generator.schema import Actor, Relationship
 from tests.conftest import VALID_CONTENT
 
 
@@ -52,6 +52,49 @@ def test_relationship_holds_on(start: str | None, end: str | None, day: str, hol
     assert relationship_holds_on(relation(start, end), dt.date.fromisoformat(day)) is holds
 
 
+@pytest.mark.parametrize(
+    ("start", "day", "holds"),
+    [
+        # An unknown start is bounded by the later of the two actors' founding days.
+        (None, "2023-07-25", False),
+        (None, "2023-07-26", True),
+        # A known start is the relationship's own, whatever the founding days say (a start
+        # before a founding day is the outside-existence error of validate.py).
+        ("2023-07-28", "2023-07-27", False),
+        ("2023-07-28", "2023-07-28", True),
+    ],
+)
+def test_an_unknown_start_never_precedes_both_actors(
+    start: str | None, day: str, holds: bool
+) -> None:
+    held = relationship_holds_on(
+        relation(start, None), dt.date.fromisoformat(day), both_exist_from=dt.date(2023, 7, 26)
+    )
+    assert held is holds
+
+
+def actor(actor_id: str, founded: str | None) -> Actor:
+    return Actor.model_validate(
+        {"id": actor_id, "name": actor_id, "kind": "junta", "description": "d", "founded": founded}
+    )
+
+
+def test_both_exist_from_is_the_later_founding_day() -> None:
+    founded = {"a": "2017-03-02", "b": "2023-07"}
+    base = FactBase(
+        actors={i: actor(i, date) for i, date in {**founded, "c": None}.items()},
+        events={},
+        relationships={"r": relation(None, None)},
+        sources={},
+        topics={},
+    )
+    assert base.both_exist_from(relation(None, None)) == dt.date(2023, 7, 1)
+    unknown = relation(None, None).model_copy(update={"to": "c"})
+    assert base.both_exist_from(unknown) == dt.date(2017, 3, 2)
+    assert base.relationships_on(dt.date(2023, 6, 30)) == []
+    assert [r.id for r in base.relationships_on(dt.date(2023, 7, 1))] == ["r"]
+
+
 def test_relationships_on_a_date(facts: FactBase) -> None:
     assert [r.id for r in facts.relationships_on(dt.date(2024, 1, 1))] == ["mali-member-of-ecowas"]
     assert facts.relationships_on(dt.date(2025, 2, 1)) == []
@@ -61,7 +104,11 @@ def test_relationships_on_each_day_are_those_that_hold_on_it(facts: FactBase) ->
     """relationships_on works from spans computed once; relationship_holds_on says what holds."""
     first, days = dt.date(2014, 12, 25), 365 * 12 + 10  # past every start and end
     for day in (first + dt.timedelta(days=n) for n in range(days)):
-        expected = [r for r in facts.relationships_in_order if relationship_holds_on(r, day)]
+        expected = [
+            r
+            for r in facts.relationships_in_order
+            if relationship_holds_on(r, day, facts.both_exist_from(r))
+        ]
         assert facts.relationships_on(day) == expected, day
 
 

@@ -133,9 +133,10 @@
 
   // On a phone the network's actors sit closer together: smaller markers and names leave
   // room for the names of more of them (see declutter), where the desktop sizes would hide
-  // even the busiest actors' names.
-  function fitLabelsToWidth(element, data) {
+  // even the busiest actors' names; the room kept beside them (x range) goes to the graph.
+  function fitLabelsToWidth(element, data, layout) {
     if (!isNarrow(element)) return;
+    if (layout.sliders && layout.xaxis) delete layout.xaxis.range;
     data.forEach(function (trace) {
       if (!trace.meta || !trace.meta.label_priority) return;
       trace.textfont = Object.assign({}, trace.textfont, { size: PHONE_LABEL_SIZE });
@@ -334,6 +335,45 @@
     });
   }
 
+  // --- the network's relationships as a list ------------------------------------------
+  //
+  // The trace whose meta.relationships describes each point is the network's edges: list
+  // those drawn on the slider's date (x not null), each a link to its ledger row, after the
+  // figure; site.css shows the list on a phone only. The texts come escaped, as every text
+  // of a figure: a <textarea> turns them back into text, never into markup.
+  function relationshipList(element) {
+    var index = element.data.findIndex(function (t) { return t.meta && t.meta.relationships; });
+    if (index < 0) return;
+    var list = document.createElement('div');
+    var decoder = document.createElement('textarea');
+    list.className = 'sahel-network-list';
+    list.setAttribute('aria-live', 'polite');
+    element.parentNode.insertBefore(list, element.nextSibling);
+    function update() {
+      var trace = element.data[index];
+      var slider = element._fullLayout.sliders[0];
+      var drawn = [];
+      trace.meta.relationships.forEach(function (text, i) {
+        decoder.innerHTML = text;
+        if (trace.x[i] != null) drawn.push({ text: decoder.value, url: trace.customdata[i] });
+      });
+      drawn.sort(function (a, b) { return a.text.localeCompare(b.text); });
+      var title = document.createElement('p');
+      title.appendChild(document.createElement('strong')).textContent = drawn.length +
+        (drawn.length === 1 ? ' relationship' : ' relationships') + ' as of ' +
+        slider.steps[slider.active].label;
+      var items = document.createElement('ul');
+      drawn.forEach(function (r) {
+        var link = items.appendChild(document.createElement('li')).appendChild(document.createElement('a'));
+        link.href = new URL(r.url, root).href;
+        link.textContent = r.text;
+      });
+      list.replaceChildren(title, items);
+    }
+    update();
+    element.on('plotly_animated', update);
+  }
+
   function declutterIfResized(element) {
     var width = element.clientWidth;
     if (!element._sahelLabels || !width || element._sahelLabelWidth === width) {
@@ -435,7 +475,7 @@
       var figure = results[1];
       var layout = applyTo(figure.layout || {}, themeUpdate(figure.layout || {}));
       fitToWidth(element, layout);
-      fitLabelsToWidth(element, figure.data);
+      fitLabelsToWidth(element, figure.data, layout);
       var config = {
         responsive: true,
         displaylogo: false,
@@ -454,6 +494,7 @@
         .then(function () {
           element.on('plotly_click', openPoint);
           element.on('plotly_relayout', function () { declutterIfResized(element); });
+          relationshipList(element);
           rendered.push(element);
           element.classList.add('sahel-figure--rendered');
         });

@@ -1,32 +1,32 @@
 """The actor network: who was tied to whom, and how, on any date the slider picks.
 
 Nodes are actors (one trace per kind, so the legend explains colours and symbols); edges
-are relationships (one trace per relationship kind, styled). Each slider step is a frame
-holding the edges that held on that day (FactBase.relationships_on) and dimming actors that
-did not exist yet or any more. Steps fall on the days the network changed, so no state is
-skipped and none repeated; past `step_limit` such days (large fact bases), on the last
-change of each month or group of months, so the figure's size stays bounded.
+are relationships (two traces per relationship kind, styled: those whose start is known, and
+faint, those whose start is not), with an invisible point mid-edge whose hover names the
+relationship. Each slider step is a frame holding the edges that held on that day
+(FactBase.relationships_on) and fading actors that did not exist yet or any more. Steps
+fall on the days the network changed, so no state is skipped and none repeated; past
+`step_limit` such days (large fact bases), on the last change of each month or group of
+months, so the figure's size stays bounded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator import countries
 from generator import markdown as md
 from generator.dates import PartialDate, Precision
 from generator.model import FactBase
 from generator.render import links
 from generator.render.figures_common import Figure, colour
+from generator.render.network_layout import Position, layout_positions
 from generator.schema import Actor, ActorKind, Relationship, RelationshipKind
 
-LAYOUT_ITERATIONS = 200
-# Past this many nodes the O(n²) force layout is too slow in pure Python; fall back to
-# circles grouped by kind, which stays readable and deterministic.
-FORCE_LAYOUT_LIMIT = 400
 MAX_STEPS = 240
 # Every step is a frame that repeats the coordinates of the edges drawn on its day, so the
 # figure grows as steps × relationships. This many edge-steps keeps the network figure under
@@ -34,7 +34,13 @@ MAX_STEPS = 240
 # real site has 64) keep MAX_STEPS. Never fewer than MIN_STEPS (two a year for 12 years).
 STEP_BUDGET = 150_000
 MIN_STEPS = 24
+# An actor that did not exist on the slider's day: its marker's opacity, and its name's
+# colour (a grey that reads as faded on the light and the dark palette alike).
 DIMMED = 0.18
+FADED_TEXT = "rgba(128,128,128,0.6)"
+# Room kept left and right of the outermost actors (positions span -1…1) for their names:
+# with less, "UN Security Council" or Damiba's name found no place at 1366 px and was hidden.
+X_PADDING = 0.4
 # Nodes this far from the centre (positions span -1…1) get labels that point inwards.
 LABEL_EDGE = 0.55
 
@@ -66,9 +72,7 @@ def kind_label(kind: ActorKind | RelationshipKind) -> str:
     return kind.value.replace("_", " ")
 
 
-# --- layout ---------------------------------------------------------------------------------
-
-Position = tuple[float, float]
+# --- the actors ------------------------------------------------------------------------------
 
 
 def network_actors(facts: FactBase) -> list[Actor]:
@@ -77,131 +81,6 @@ def network_actors(facts: FactBase) -> list[Actor]:
         r.to for r in facts.relationships.values()
     }
     return sorted((facts.actors[i] for i in ids), key=lambda a: a.id)
-
-
-def layout_positions(
-    actors: Sequence[Actor], edges: Sequence[tuple[str, str]]
-) -> dict[str, Position]:
-    """Deterministic positions: each connected group laid out alone, then packed in rows.
-
-    Laying out groups separately keeps a small unconnected group (a researcher and their
-    organisation) from being pushed to the edge and squeezing the main network.
-    """
-    if len(actors) > FORCE_LAYOUT_LIMIT:
-        return _grouped_circle(actors)
-    by_id = {a.id: a for a in actors}
-    groups = connected_groups(sorted(by_id), edges)
-    placed = [_normalised(_group_layout([by_id[i] for i in g], edges)) for g in groups]
-    return _pack(placed)
-
-
-def connected_groups(ids: Sequence[str], edges: Sequence[tuple[str, str]]) -> list[list[str]]:
-    """Connected components, largest first, each sorted; ties broken by their first id."""
-    parent = {i: i for i in ids}
-
-    def find(i: str) -> str:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in edges:
-        if a in parent and b in parent:
-            parent[find(a)] = find(b)
-    groups: dict[str, list[str]] = {}
-    for i in ids:
-        groups.setdefault(find(i), []).append(i)
-    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
-
-
-def _group_layout(actors: Sequence[Actor], edges: Sequence[tuple[str, str]]) -> dict[str, Position]:
-    circle = _grouped_circle(actors)
-    if len(actors) < 3:
-        return circle
-    members = set(circle)
-    inside = [(a, b) for a, b in edges if a in members and b in members]
-    return _force_directed(circle, inside)
-
-
-def _pack(groups: Sequence[dict[str, Position]]) -> dict[str, Position]:
-    """The largest group in a 2×2 box; smaller ones, scaled by size, in rows beneath it."""
-    if not groups:
-        return {}
-    largest = len(groups[0])
-    out: dict[str, Position] = dict(groups[0])
-    x, y, row_height = -1.0, -1.0 - 0.35, 0.0
-    for group in groups[1:]:
-        radius = max(0.12, math.sqrt(len(group) / largest))
-        if x + 2 * radius > 1.0 and x > -1.0:
-            x, y, row_height = -1.0, y - row_height - 0.25, 0.0
-        for actor_id, (px, py) in group.items():
-            out[actor_id] = (x + radius + px * radius, y - radius + py * radius)
-        x += 2 * radius + 0.25
-        row_height = max(row_height, 2 * radius)
-    return out
-
-
-def _grouped_circle(actors: Sequence[Actor]) -> dict[str, Position]:
-    ordered = sorted(actors, key=lambda a: (list(ActorKind).index(a.kind), a.id))
-    count = max(len(ordered), 1)
-    return {
-        actor.id: (math.cos(2 * math.pi * i / count), math.sin(2 * math.pi * i / count))
-        for i, actor in enumerate(ordered)
-    }
-
-
-def _force_directed(
-    start: dict[str, Position], edges: Sequence[tuple[str, str]]
-) -> dict[str, Position]:
-    """A small ForceAtlas2-like layout, with a fixed number of iterations.
-
-    Repulsion grows with both nodes' degrees, so hubs (Mali, JNIM, ECOWAS) push apart and
-    keep room for their leaves; attraction is linear along edges; a gravity proportional to
-    degree holds the group together. No randomness: the start is a circle by kind and id.
-    """
-    ids = sorted(start)
-    pos = {i: [start[i][0] * 10, start[i][1] * 10] for i in ids}
-    pairs = sorted({(a, b) if a < b else (b, a) for a, b in edges if a != b})
-    degree = dict.fromkeys(ids, 0)
-    for a, b in pairs:
-        degree[a] += 1
-        degree[b] += 1
-    for step in range(LAYOUT_ITERATIONS):
-        moves = {i: [0.0, 0.0] for i in ids}
-        for a_index, a in enumerate(ids):
-            for b in ids[a_index + 1 :]:
-                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-                distance_sq = max(dx * dx + dy * dy, 1e-4)
-                force = (degree[a] + 1) * (degree[b] + 1) / distance_sq
-                _push(moves, a, b, dx * force, dy * force)
-        for a, b in pairs:
-            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-            _push(moves, a, b, -dx * 0.5, -dy * 0.5)
-        temperature = 2.0 * (1 - step / LAYOUT_ITERATIONS) + 0.05
-        for i in ids:
-            gravity = 0.05 * (degree[i] + 1)
-            mx, my = moves[i][0] - gravity * pos[i][0], moves[i][1] - gravity * pos[i][1]
-            length = max(math.hypot(mx, my), 1e-9)
-            pos[i][0] += mx / length * min(length, temperature)
-            pos[i][1] += my / length * min(length, temperature)
-    return {i: (pos[i][0], pos[i][1]) for i in ids}
-
-
-def _push(moves: dict[str, list[float]], a: str, b: str, fx: float, fy: float) -> None:
-    moves[a][0] += fx
-    moves[a][1] += fy
-    moves[b][0] -= fx
-    moves[b][1] -= fy
-
-
-def _normalised(pos: dict[str, Position]) -> dict[str, Position]:
-    if len(pos) == 1:
-        return dict.fromkeys(pos, (0.0, 0.0))
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    scale = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
-    return {i: ((x - cx) / scale, (y - cy) / scale) for i, (x, y) in pos.items()}
 
 
 # --- the dates the network changed ----------------------------------------------------------
@@ -285,7 +164,60 @@ def edges_on(facts: FactBase, day: dt.date) -> list[Relationship]:
     return facts.relationships_on(day)
 
 
+# --- labels --------------------------------------------------------------------------------
+
+
+def unique_labels(facts: FactBase, actors: Sequence[Actor]) -> dict[str, str]:
+    """Each actor's label on the figure, unique among `actors`.
+
+    A label two actors share (Mali's and Niger's juntas are both "CNSP") is told apart by
+    their country ("CNSP (Mali)"), failing that by their full names, and failing that by id.
+    """
+    labels = {a.id: facts.label(a.id) for a in actors}
+    by_id = {a.id: a for a in actors}
+    for rule in (_with_country, _with_name, _with_id):
+        for actor_id in _clashing(labels):
+            labels[actor_id] = rule(by_id[actor_id], labels[actor_id])
+    while clashing := _clashing(labels):  # only if an actor's own label looks like another's
+        for actor_id in clashing:
+            labels[actor_id] = _with_id(by_id[actor_id], labels[actor_id])
+    return labels
+
+
+def _clashing(labels: dict[str, str]) -> list[str]:
+    counts = Counter(labels.values())
+    return [actor_id for actor_id, label in labels.items() if counts[label] > 1]
+
+
+def _with_country(actor: Actor, label: str) -> str:
+    return f"{label} ({countries.name(actor.country)})" if actor.country else label
+
+
+def _with_name(actor: Actor, label: str) -> str:
+    return actor.name if actor.name != label else label
+
+
+def _with_id(actor: Actor, label: str) -> str:
+    return f"{label} ({actor.id})"
+
+
+def relationship_text(relation: Relationship, labels: dict[str, str]) -> str:
+    """'JNIM opposed to Mali (since 2 March 2017)': who, how, to whom, and since when."""
+    verb = kind_label(relation.kind)
+    return f"{labels[relation.from_]} {verb} {labels[relation.to]} ({_span(relation)})"
+
+
+def _span(relation: Relationship) -> str:
+    start = f"since {relation.start.human()}" if relation.start else "start not known"
+    return f"{start}, until {relation.end.human()}" if relation.end else start
+
+
 # --- the figure ------------------------------------------------------------------------------
+
+# An edge whose start is unknown is drawn in its kind's colour and dash, but faint: the
+# figure says it held on the chosen day only as far as the content knows (see model).
+UNKNOWN_START_OPACITY = 0.35
+UNKNOWN_START_GROUP = "start-unknown"
 
 
 def network_figure(facts: FactBase) -> Figure:
@@ -293,31 +225,50 @@ def network_figure(facts: FactBase) -> Figure:
     if not actors:
         return {"data": [], "layout": _layout([])}
     pos = layout_positions(actors, [(r.from_, r.to) for r in facts.relationships.values()])
+    labels = unique_labels(facts, actors)
     steps = change_steps(facts, actors)
     edge_kinds = sorted(
         {r.kind for r in facts.relationships.values()}, key=list(RelationshipKind).index
     )
     node_kinds = sorted({a.kind for a in actors}, key=list(ActorKind).index)
     final_day = steps[-1].day if steps else dt.date.max
-    final_edges = _edges_xy(facts, final_day, pos)
-    edge_traces = [_edge_trace(kind, final_edges.get(kind, ([], []))) for kind in edge_kinds]
-    node_traces = [_node_trace(facts, kind, actors, pos, final_day) for kind in node_kinds]
+    relations = facts.relationships_in_order
+    midpoints = _midpoints(relations, pos)
+    final = _frame_data(facts, final_day, edge_kinds, [], pos, midpoints)
+    edge_traces = [
+        _edge_trace(kind, known, final[index])
+        for index, (kind, known) in enumerate(_edge_groups(edge_kinds))
+    ]
+    node_traces = [_node_trace(facts, kind, actors, pos, final_day, labels) for kind in node_kinds]
     members = [[a for a in actors if a.kind is kind] for kind in node_kinds]
-    frames = [_frame(facts, step, edge_kinds, members, pos) for step in steps]
-    layout = _layout(steps)
-    return {"data": [*edge_traces, *node_traces], "layout": layout, "frames": frames}
+    frames = [_frame(facts, step, edge_kinds, members, pos, midpoints) for step in steps]
+    return {
+        "data": [
+            *edge_traces,
+            _unknown_start_key(),
+            _edge_hover_trace(relations, labels, midpoints, final[-1]["x"]),
+            *node_traces,
+        ],
+        "layout": _layout(steps, pos),
+        "frames": frames,
+    }
 
 
 EdgeXY = tuple[list[float | None], list[float | None]]
+EdgeGroup = tuple[RelationshipKind, bool]  # a kind, and whether the start is known
 
 
-def _edges_xy(
-    facts: FactBase, day: dt.date, pos: dict[str, Position]
-) -> dict[RelationshipKind, EdgeXY]:
-    """The line coordinates of the edges drawn on `day`, by kind (one scan for all kinds)."""
-    by_kind: dict[RelationshipKind, EdgeXY] = {}
+def _edge_groups(edge_kinds: Sequence[RelationshipKind]) -> list[EdgeGroup]:
+    """One trace each: every kind's edges with a known start, then those without."""
+    return [(kind, known) for kind in edge_kinds for known in (True, False)]
+
+
+def _edges_xy(facts: FactBase, day: dt.date, pos: dict[str, Position]) -> dict[EdgeGroup, EdgeXY]:
+    """The line coordinates of the edges drawn on `day`, by kind and whether their start is
+    known (one scan for all kinds)."""
+    by_kind: dict[EdgeGroup, EdgeXY] = {}
     for relation in edges_on(facts, day):
-        xs, ys = by_kind.setdefault(relation.kind, ([], []))
+        xs, ys = by_kind.setdefault((relation.kind, relation.start is not None), ([], []))
         (x0, y0), (x1, y1) = pos[relation.from_], pos[relation.to]
         xs += [_round(x0), _round(x1), None]
         ys += [_round(y0), _round(y1), None]
@@ -328,17 +279,91 @@ def _round(value: float) -> float:
     return round(value, 3)
 
 
-def _edge_trace(kind: RelationshipKind, xy: EdgeXY) -> dict[str, Any]:
-    return {
+def _midpoints(relations: Sequence[Relationship], pos: dict[str, Position]) -> list[Position]:
+    """Where each edge's hover point sits: its middle, or, where one pair of actors has
+    several relationships, spread along the shared line so that each can be hovered."""
+    pairs: dict[frozenset[str], list[int]] = {}
+    for index, relation in enumerate(relations):
+        pairs.setdefault(frozenset((relation.from_, relation.to)), []).append(index)
+    out: list[Position] = [(0.0, 0.0)] * len(relations)
+    for indexes in pairs.values():
+        for rank, index in enumerate(indexes):
+            t = 0.5 + (rank - (len(indexes) - 1) / 2) * 0.16
+            (x0, y0), (x1, y1) = pos[relations[index].from_], pos[relations[index].to]
+            out[index] = (_round(x0 + (x1 - x0) * t), _round(y0 + (y1 - y0) * t))
+    return out
+
+
+def _edge_trace(kind: RelationshipKind, known_start: bool, xy: dict[str, Any]) -> dict[str, Any]:
+    trace = {
         "type": "scatter",
         "mode": "lines",
-        "x": xy[0],
-        "y": xy[1],
+        **xy,
         "line": EDGE_STYLES[kind],
         "hoverinfo": "skip",
         "name": kind_label(kind),
         "legendgroup": "relationships",
         "legendgrouptitle": {"text": "Relationships"},
+    }
+    if known_start:
+        return trace
+    return {
+        **trace,
+        "name": f"{kind_label(kind)} (start not known)",
+        "opacity": UNKNOWN_START_OPACITY,
+        "showlegend": False,
+        "legendgroup": UNKNOWN_START_GROUP,
+        "legendgrouptitle": {"text": "Start not known"},
+    }
+
+
+def _unknown_start_key() -> dict[str, Any]:
+    """The legend's entry for faint edges (a trace with no points); clicking it hides them."""
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": [None],
+        "y": [None],
+        "line": {"color": "#7F7F7F", "width": 2},
+        "opacity": UNKNOWN_START_OPACITY,
+        "hoverinfo": "skip",
+        "name": "faint, in the colour of its kind",
+        "legendgroup": UNKNOWN_START_GROUP,
+        "legendgrouptitle": {"text": "Start not known"},
+    }
+
+
+def _edge_hover_trace(
+    relations: Sequence[Relationship],
+    labels: dict[str, str],
+    midpoints: Sequence[Position],
+    xs: list[float | None],
+) -> dict[str, Any]:
+    """Invisible points mid-edge that name each relationship, its direction and its dates
+    when hovered, and open its entry in the relationships ledger when clicked. A frame moves
+    the points of relationships that do not hold on its day off the chart (x is None).
+
+    meta.relationships is the same in a sentence, for the loader's list of the relationships
+    on the chosen day (shown on a phone, where the figure is too small to read); escaped like
+    every text in a figure, which the loader turns back into text, never into markup."""
+    texts = [md.hover(relationship_text(r, labels)) for r in relations]
+    return {
+        "type": "scatter",
+        "mode": "none",
+        "x": xs,
+        "y": [y for _, y in midpoints],
+        "hovertext": [
+            f"<b>{md.hover(labels[r.from_])} → {md.hover(labels[r.to])}</b><br>"
+            f"{md.hover(kind_label(r.kind))}<br>{md.hover(_span(r))}"
+            for r in relations
+        ],
+        "hoverinfo": "text",
+        "customdata": [
+            f"{links.site_url(links.relationships_part(r.kind))}#{r.id}" for r in relations
+        ],
+        "meta": {"relationships": texts},
+        "showlegend": False,
+        "name": "relationships",
     }
 
 
@@ -348,6 +373,7 @@ def _node_trace(
     actors: Sequence[Actor],
     pos: dict[str, Position],
     day: dt.date,
+    labels: dict[str, str],
 ) -> dict[str, Any]:
     members = [a for a in actors if a.kind is kind]
     index = list(ActorKind).index(kind)
@@ -356,7 +382,7 @@ def _node_trace(
         "mode": "markers+text",
         "x": [_round(pos[a.id][0]) for a in members],
         "y": [_round(pos[a.id][1]) for a in members],
-        "text": [md.hover(facts.label(a.id)) for a in members],
+        "text": [md.hover(labels[a.id]) for a in members],
         "hovertext": [f"<b>{md.hover(a.name)}</b><br>{kind_label(kind)}" for a in members],
         "hoverinfo": "text",
         "textposition": [label_position(pos[a.id][0]) for a in members],
@@ -370,8 +396,11 @@ def _node_trace(
             "color": colour(index),
             "size": 13,
             "line": {"width": 1, "color": "#ffffff"},
-            "opacity": _opacities(members, day),
         },
+        # Actors that did not exist on the day are the unselected points: faded, marker
+        # and name.
+        "selectedpoints": _existing(members, day),
+        "unselected": {"marker": {"opacity": DIMMED}, "textfont": {"color": FADED_TEXT}},
         "name": kind_label(kind),
         "legendgroup": "actors",
         "legendgrouptitle": {"text": "Actors"},
@@ -387,8 +416,36 @@ def label_position(x: float) -> str:
     return "top center"
 
 
-def _opacities(members: Sequence[Actor], day: dt.date) -> list[float]:
-    return [1.0 if actor_exists_on(a, day) else DIMMED for a in members]
+def _existing(members: Sequence[Actor], day: dt.date) -> list[int]:
+    return [index for index, actor in enumerate(members) if actor_exists_on(actor, day)]
+
+
+def _frame_data(
+    facts: FactBase,
+    day: dt.date,
+    edge_kinds: Sequence[RelationshipKind],
+    members_by_kind: Sequence[Sequence[Actor]],
+    pos: dict[str, Position],
+    midpoints: Sequence[Position],
+) -> list[dict[str, Any]]:
+    """What changes with the day, in the order of the figure's traces: the edges of each
+    kind (known start, then unknown), the legend's key (nothing), the hover points, the
+    actors that existed (selected)."""
+    edges = _edges_xy(facts, day, pos)
+    data: list[dict[str, Any]] = []
+    for group in _edge_groups(edge_kinds):
+        # A trace with no points would drop out of the legend, which must explain every
+        # kind the figure draws on any day: one point of nothing keeps it there.
+        xs, ys = edges.get(group, ([None], [None]))
+        data.append({"x": xs, "y": ys})
+    data.append({})
+    held = {r.id for r in edges_on(facts, day)}
+    relations = facts.relationships_in_order
+    xs = [x if r.id in held else None for r, (x, _) in zip(relations, midpoints, strict=True)]
+    data.append({"x": xs})
+    for members in members_by_kind:
+        data.append({"selectedpoints": _existing(members, day)})
+    return data
 
 
 def _frame(
@@ -397,25 +454,22 @@ def _frame(
     edge_kinds: Sequence[RelationshipKind],
     members_by_kind: Sequence[Sequence[Actor]],
     pos: dict[str, Position],
+    midpoints: Sequence[Position],
 ) -> dict[str, Any]:
-    data: list[dict[str, Any]] = []
-    edges = _edges_xy(facts, step.day, pos)
-    for edge_kind in edge_kinds:
-        xs, ys = edges.get(edge_kind, ([], []))
-        data.append({"x": xs, "y": ys})
-    for members in members_by_kind:
-        data.append({"marker": {"opacity": _opacities(members, step.day)}})
+    data = _frame_data(facts, step.day, edge_kinds, members_by_kind, pos, midpoints)
     return {"name": step.day.isoformat(), "data": data, "traces": list(range(len(data)))}
 
 
-def _layout(steps: Sequence[Step]) -> dict[str, Any]:
+def _layout(steps: Sequence[Step], pos: dict[str, Position] | None = None) -> dict[str, Any]:
     axis = {"visible": False, "fixedrange": False}
+    xs = [x for x, _ in (pos or {}).values()] or [0.0]
     layout: dict[str, Any] = {
-        "height": 760,
+        "height": 900,
         "margin": {"l": 8, "r": 8, "t": 12, "b": 8},
         "hovermode": "closest",
         "dragmode": "pan",
-        "xaxis": axis,
+        # Room beside the outermost actors, so that their names fit on either side.
+        "xaxis": {**axis, "range": [min(xs) - X_PADDING, max(xs) + X_PADDING]},
         "yaxis": axis,
         "legend": {"orientation": "h", "y": -0.02, "yanchor": "top", "font": {"size": 11}},
     }
@@ -450,6 +504,3 @@ def _slider(steps: Sequence[Step]) -> dict[str, Any]:
             for step in steps
         ],
     }
-
-
-# --- the text alternative -------------------------------------------------------------------

@@ -3,6 +3,7 @@ helpers that read a page the way a reader sees it (figures drawn, traffic, label
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
@@ -345,3 +346,23 @@ def label_problems(figure: Locator) -> tuple[list[str], list[str]]:
     """The labels shown on a figure's markers, and every overlap or clipping among them."""
     found = figure.evaluate(LABELS)
     return found["shown"], found["problems"]
+
+
+def slide_network_to(figure: Locator, day: dt.date) -> str:
+    """Click the slider's step for the network as it stood on `day`; returns its label."""
+    steps: list[dict[str, Any]] = figure.evaluate(
+        "(gd) => gd.layout.sliders[0].steps.map((s) => ({ day: s.args[0][0], label: s.label }))"
+    )
+    index = max(i for i, s in enumerate(steps) if dt.date.fromisoformat(s["day"]) <= day)
+    ticks = figure.locator(".slider-tick-rect")
+    assert ticks.count() == len(steps)
+    tick = ticks.nth(index).bounding_box()
+    rail = figure.locator(".slider-rail-touch-rect").bounding_box()
+    assert tick is not None and rail is not None
+    figure.page.mouse.click(tick["x"] + tick["width"] / 2, rail["y"] + rail["height"] / 2)
+    figure.page.wait_for_function(
+        "([gd, index]) => gd._fullLayout.sliders[0].active === index",
+        arg=[figure.element_handle(), index],
+    )
+    label: str = steps[index]["label"]
+    return label

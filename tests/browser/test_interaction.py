@@ -4,7 +4,6 @@ slider, switch to the dark palette, search."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from browsing import (
@@ -15,6 +14,7 @@ from browsing import (
     isolated_point_urls,
     point_centre,
     render_figures,
+    slide_network_to,
 )
 from playwright.sync_api import Locator, expect
 
@@ -74,34 +74,18 @@ EDGES = """(gd, kind) => {
   gd.data.filter((t) => t.mode === 'markers+text').forEach((t) => {
     t.customdata.forEach((url, i) => { nodes[t.x[i] + ',' + t.y[i]] = url; });
   });
-  const trace = gd.data.find((t) => t.mode === 'lines' && t.name === kind);
+  // A kind's edges are two traces: those with a known start, and those without.
+  const traces = gd.data.filter((t) => t.mode === 'lines' &&
+    (t.name === kind || t.name === kind + ' (start not known)'));
   const edges = [];
-  for (let i = 0; i + 1 < trace.x.length; i += 3) {
-    const end = (j) => nodes[trace.x[j] + ',' + trace.y[j]];
-    edges.push([end(i), end(i + 1)]);
-  }
+  traces.forEach((trace) => {
+    for (let i = 0; i + 1 < trace.x.length; i += 3) {
+      const end = (j) => nodes[trace.x[j] + ',' + trace.y[j]];
+      edges.push([end(i), end(i + 1)]);
+    }
+  });
   return { active: gd._fullLayout.sliders[0].active, edges: edges };
 }"""
-
-
-def _slide_to(figure: Locator, day: dt.date) -> str:
-    """Click the slider's step for the network as it stood on `day`; returns its label."""
-    steps: list[dict[str, Any]] = figure.evaluate(
-        "(gd) => gd.layout.sliders[0].steps.map((s) => ({ day: s.args[0][0], label: s.label }))"
-    )
-    index = max(i for i, s in enumerate(steps) if dt.date.fromisoformat(s["day"]) <= day)
-    ticks = figure.locator(".slider-tick-rect")
-    assert ticks.count() == len(steps)
-    tick = ticks.nth(index).bounding_box()
-    rail = figure.locator(".slider-rail-touch-rect").bounding_box()
-    assert tick is not None and rail is not None
-    figure.page.mouse.click(tick["x"] + tick["width"] / 2, rail["y"] + rail["height"] / 2)
-    figure.page.wait_for_function(
-        "([gd, index]) => gd._fullLayout.sliders[0].active === index",
-        arg=[figure.element_handle(), index],
-    )
-    label: str = steps[index]["label"]
-    return label
 
 
 def _member_edges(figure: Locator) -> set[tuple[str, str]]:
@@ -135,7 +119,7 @@ def test_the_date_slider_draws_the_network_as_it_stood(
     tab.goto("/network/")
     render_figures(tab.page)
     figure = tab.page.locator(".sahel-figure--rendered")
-    label = _slide_to(figure, day)
+    label = slide_network_to(figure, day)
     # The current value is the slider group's own label; the step labels are in their groups.
     expect(figure.locator(".slider-group > text.slider-label")).to_have_text(f"As of {label}")
     drawn = _member_edges(figure)
