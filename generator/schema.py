@@ -13,7 +13,6 @@ Field descriptions are written for editors: they are shown in their editor and i
 from __future__ import annotations
 
 import functools
-import re
 import types
 import typing
 from enum import StrEnum
@@ -34,9 +33,12 @@ from pydantic_core import PydanticCustomError
 from generator import countries
 from generator.dates import DateError, PartialDate
 from generator.values import FORMAT_CHARACTERS as FORMAT_CHARACTERS
+from generator.values import ID_MAX_LENGTH as ID_MAX_LENGTH
+from generator.values import ID_PATTERN as ID_PATTERN
 from generator.values import INVISIBLE_CHARACTERS as INVISIBLE_CHARACTERS
 from generator.values import URL_PATTERN as URL_PATTERN
 from generator.values import character_name as character_name
+from generator.values import check_id as check_id
 from generator.values import check_text, check_url
 from generator.values import invisible_characters as invisible_characters
 
@@ -45,38 +47,6 @@ from generator.values import invisible_characters as invisible_characters
 _DAY = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
 # The forms the checker accepts, for editors' tools: plain, about/perhaps, one of a set, a span.
 DATE_PATTERN = rf"^({_DAY}[~?%]?|\[{_DAY}(, ?{_DAY})+\]|{_DAY}/{_DAY}|\.\./{_DAY}|{_DAY}/\.\.)$"
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-ID_MAX_LENGTH = 80
-_ID_RE = re.compile(ID_PATTERN)
-
-# Names Windows reserves whatever the extension; a page called `con.md` cannot be checked out.
-RESERVED_IDS = frozenset(
-    {"con", "prn", "aux", "nul"}
-    | {f"com{i}" for i in range(1, 10)}
-    | {f"lpt{i}" for i in range(1, 10)}
-)
-
-
-def check_id(value: str) -> str:
-    if not _ID_RE.match(value):
-        raise PydanticCustomError(
-            "unsafe_id",
-            "'{value}' is not a safe id: use lower-case ASCII letters, digits and single "
-            "hyphens, such as 'mali-coup-2021'",
-            {"value": value},
-        )
-    if len(value) > ID_MAX_LENGTH:
-        raise PydanticCustomError(
-            "unsafe_id", "id is longer than {limit} characters", {"limit": ID_MAX_LENGTH}
-        )
-    if value in RESERVED_IDS:
-        raise PydanticCustomError(
-            "unsafe_id",
-            "'{value}' is a reserved file name on Windows; choose another id",
-            {"value": value},
-        )
-    return value
-
 
 Id = Annotated[
     str,

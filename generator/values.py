@@ -1,4 +1,4 @@
-"""Checks of plain values the schema's fields share: web addresses and text.
+"""Checks of plain values the schema's fields share: ids, web addresses and text.
 
 Kept apart from the schema (generator/schema.py) so that the checker's other stages can
 name a character or test an address the way the schema does.
@@ -174,3 +174,36 @@ def character_name(character: str) -> str:
     if character.isprintable() and not character.isspace():
         return f"'{character}' ({code})"
     return f"{code} {unicodedata.name(character, 'a character with no name')}"
+
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_MAX_LENGTH = 80
+_ID_RE = re.compile(ID_PATTERN)
+
+# Names Windows reserves whatever the extension; a page called `con.md` cannot be checked out.
+RESERVED_IDS = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(1, 10)}
+    | {f"lpt{i}" for i in range(1, 10)}
+)
+
+
+def check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise PydanticCustomError(
+            "unsafe_id",
+            "'{value}' is not a safe id: use lower-case ASCII letters, digits and single "
+            "hyphens, such as 'mali-coup-2021'",
+            {"value": value},
+        )
+    if len(value) > ID_MAX_LENGTH:
+        raise PydanticCustomError(
+            "unsafe_id", "id is longer than {limit} characters", {"limit": ID_MAX_LENGTH}
+        )
+    if value in RESERVED_IDS:
+        raise PydanticCustomError(
+            "unsafe_id",
+            "'{value}' is a reserved file name on Windows; choose another id",
+            {"value": value},
+        )
+    return value

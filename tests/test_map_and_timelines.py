@@ -200,7 +200,12 @@ def test_a_date_that_is_not_one_precise_day_is_drawn_as_a_span(
 
 
 def test_no_timeline_axis_is_finer_than_a_day(figures: dict[str, Any]) -> None:
-    timelines = {n: f for n, f in figures.items() if n not in ("map", "network")}
+    # The competing-figures charts count people, not days: their axis is not a date.
+    timelines = {
+        n: f
+        for n, f in figures.items()
+        if n not in ("map", "network") and not n.startswith("counts-")
+    }
     assert len(timelines) > 40
     for name, figure in timelines.items():
         xaxis = figure["layout"]["xaxis"]

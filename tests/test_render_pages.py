@@ -261,7 +261,10 @@ def test_figure_pages_embed_their_figures_and_text_alternatives(facts: FactBase)
     assert "    - [Membership](relationships/member-of.md): " in network_page(facts)
     map_text = map_page(facts)
     assert 'data-bundle="geo"' in map_text
-    assert "    - [Bamako](map/bamako.md): 2 events" in map_text
+    assert (
+        "    - Bamako (12.6400, -8.0000, from the event's sources): [2 events](map/bamako.md)"
+        in map_text
+    )
 
 
 def test_relationships_sources_and_claims_ledgers(facts: FactBase) -> None:
