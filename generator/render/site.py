@@ -20,6 +20,7 @@ from generator.render.figures_common import Figure, figure_json, figure_path
 from generator.render.figures_map import map_figure, place_page, shared_places
 from generator.render.figures_network import network_figure
 from generator.render.figures_timeline import timeline_figure
+from generator.render.page_meta import with_front_matter
 from generator.render.pages_actors import (
     actor_figure_name,
     actor_lanes,
@@ -134,13 +135,15 @@ def render_site(
         files.update(outputs)
         if kind == "page":
             pages.update(outputs)
-    files[links.DATA_PAGE] = _page_bytes(data_page(files))
+    files[links.DATA_PAGE] = _page_bytes(with_front_matter(data_page(files)))
     pages.add(links.DATA_PAGE)
     clashes = sorted(pages & set(options.extra_pages))
     if clashes:
         raise PageConflict(", ".join(clashes))
     for path, text in options.extra_pages.items():
-        files[path] = text.encode("utf-8")
+        # A hand-written page with front matter of its own keeps it as written.
+        described = text if text.startswith("---") else with_front_matter(text)
+        files[path] = described.encode("utf-8")
     return dict(sorted(files.items()))
 
 
@@ -175,23 +178,33 @@ def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
         yield _page(links.claims_part(status), partial(claims_of_status_page, status=status))
     yield _page(links.TOPICS_INDEX, topics_index)
     for topic in facts.topics_in_order:
-        yield _page(links.topic_page(topic.id), partial(_topic_page, topic.id))
+        render = partial(_topic_page, topic.id)
+        yield _page(links.topic_page(topic.id), render, partial(_topic_summary, topic.id))
         for year in topic_years(facts, topic):
             render = partial(topic_year_page, topic_id=topic.id, year=year)
             yield _page(links.topic_year(topic.id, year), render)
     for event in facts.events_in_order:
-        yield _page(links.event_page(event.id), partial(_event_page, event.id, edit_base))
+        render = partial(_event_page, event.id, edit_base)
+        yield _page(links.event_page(event.id), render, partial(_event_summary, event.id))
     yield _page(links.ACTORS_INDEX, actors_index)
     for actor_id in sorted(facts.actors):
-        yield _page(links.actor_page(actor_id), partial(_actor_page, actor_id, edit_base))
+        render = partial(_actor_page, actor_id, edit_base)
+        yield _page(links.actor_page(actor_id), render, partial(_actor_summary, actor_id))
 
 
-def _page(path: str, render: Callable[[FactBase], str]) -> Unit:
-    return ("page", path), "page", partial(_render_page, path, render)
+Describe = Callable[[FactBase], str]
 
 
-def _render_page(path: str, render: Callable[[FactBase], str], facts: FactBase) -> Outputs:
-    return {path: _page_bytes(render(facts))}
+def _page(path: str, render: Callable[[FactBase], str], describe: Describe | None = None) -> Unit:
+    """A page unit; `describe` gives its summary (default: the page's first paragraph)."""
+    return ("page", path), "page", partial(_render_page, path, render, describe)
+
+
+def _render_page(
+    path: str, render: Callable[[FactBase], str], describe: Describe | None, facts: FactBase
+) -> Outputs:
+    summary = describe(facts) if describe is not None else None
+    return {path: _page_bytes(with_front_matter(render(facts), summary))}
 
 
 def _figure(name: str, render: Callable[[FactBase], Figure]) -> Unit:
@@ -232,6 +245,18 @@ def _event_page(event_id: str, edit_base: str | None, facts: FactBase) -> str:
 
 def _actor_page(actor_id: str, edit_base: str | None, facts: FactBase) -> str:
     return actor_page(facts, facts.actors[actor_id], edit_base)
+
+
+def _event_summary(event_id: str, facts: FactBase) -> str:
+    return facts.events[event_id].summary
+
+
+def _actor_summary(actor_id: str, facts: FactBase) -> str:
+    return facts.actors[actor_id].description
+
+
+def _topic_summary(topic_id: str, facts: FactBase) -> str:
+    return facts.topics[topic_id].introduction
 
 
 def _page_bytes(text: str) -> bytes:
