@@ -22,6 +22,7 @@ from generator import diagnostics, incremental
 from generator.corpus import CorpusResult, Progress, load_corpus
 from generator.diagnostics import Diagnostic, error
 from generator.lock import build_lock
+from generator.nav import content_sections, write_nav
 from generator.render import links
 from generator.render.pages_topics import storyline_pages
 from generator.render.site import PageConflict, RenderOptions, render_site
@@ -274,4 +275,7 @@ def run_build_command(args: argparse.Namespace, progress: Progress | None = None
     ]:
         print(line, file=sys.stderr)
     print(summary_line(out, result), file=sys.stderr)
+    config_file = content.parent / "mkdocs.yml"
+    if write_nav(config_file, content_sections(out, result.storylines)):
+        print(f"{config_file.as_posix()}: nav updated (storylines, about pages)", file=sys.stderr)
     return EXIT_OK
