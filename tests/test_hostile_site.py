@@ -11,6 +11,7 @@ Chromium: tests/browser/test_hostile_site.py.)
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -275,6 +276,8 @@ def test_the_search_index_holds_only_the_markup_the_benign_one_does(
         found: set[tuple[str, tuple[str, ...]]] = set()
         for doc in docs:
             found |= Page(doc["title"]).shapes() | Page(doc["text"]).shapes()
+            for tag in doc.get("tags", []):
+                found |= Page(tag).shapes()
         return found
 
     assert shapes(_search_docs(hostile)) <= shapes(_search_docs(benign))
@@ -282,6 +285,15 @@ def test_the_search_index_holds_only_the_markup_the_benign_one_does(
     assert titles["events/title-script-incident/"] == (
         "x &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
     )
+    # An actor's names are its page's tags, as escaped text, in every entry of its page.
+    entities = hostile_corpus()
+    for name in PAYLOADS:
+        url = entity_pages(name)["alpha"].lstrip("/")
+        actor = entities[("actors", url.strip("/").split("/")[1])]
+        tags = [doc.get("tags") for doc in _search_docs(hostile) if doc["location"] == url]
+        assert tags and all(
+            t and html.unescape(t[0]) == " ".join(actor["name"].split()) for t in tags
+        ), name
 
 
 @pytest.mark.slow
@@ -289,13 +301,15 @@ def test_a_generated_page_s_front_matter_is_one_line_of_description_and_its_bund
     hostile: Path,
 ) -> None:
     # Material writes some front matter keys (`title:`) into <head> and the search index as
-    # they are. The generator writes two keys only: the description, which
-    # overrides/main.html escapes, and the figure bundles, which it takes only from a fixed
-    # list; the page itself starts with its H1.
+    # they are. The generator writes three keys only: the description, which
+    # overrides/main.html escapes; the figure bundles, which it takes only from a fixed
+    # list; and an actor page's names as tags, HTML-escaped (the search shows them as HTML).
+    # The page itself starts with its H1.
     for path in (hostile / "site_src").rglob("*.md"):
         text = path.read_text(encoding="utf-8")
         body, data = meta.get_data(text)
-        assert set(data) <= {"description", "figure_bundles"}, path
+        assert set(data) <= {"description", "figure_bundles", "tags"}, path
+        assert all(Page(tag).shapes() == set() for tag in data.get("tags", [])), path
         assert isinstance(data["description"], str), path
         assert "\n" not in data["description"], path
         assert set(data.get("figure_bundles", [])) <= {"charts", "gl", "geo"}, path

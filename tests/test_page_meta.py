@@ -3,10 +3,13 @@ the theme read, and the figure bundles the <head> preloads."""
 
 from __future__ import annotations
 
+import html
+
 from hypothesis import given
 from hypothesis import strategies as st
 from mkdocs.utils import meta
 
+from generator.markdown import one_line
 from generator.render.figures_common import (
     CHARTS_BUNDLE,
     GEO_BUNDLE,
@@ -51,6 +54,20 @@ def test_a_page_without_figures_names_no_bundle() -> None:
     )
 
 
+def test_an_actor_page_is_found_by_its_names_as_escaped_tags() -> None:
+    page = "# Mali & ECOWAS\n\nText.\n"
+    names = ["Mali & ECOWAS", "x </title><script>alert(1)</script>", "République\ndu Mali"]
+    assert with_front_matter(page, "Text.", names) == (
+        "---\n"
+        "description: Text.\n"
+        "tags:\n"
+        "- Mali &amp; ECOWAS\n"
+        "- x &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;\n"
+        "- République du Mali\n"
+        "---\n\n" + page
+    )
+
+
 def test_the_description_is_the_first_paragraph_of_prose_below_the_heading() -> None:
     page = (
         '# Title\n\n- **When:** 2024\n\n!!! warning "Needs review"\n\n    A note.\n\n'
@@ -92,12 +109,15 @@ def test_a_timeline_names_the_bundle_its_figure_is_drawn_with() -> None:
     assert timeline_bundle([range(600), range(401)]) == GL_BUNDLE
 
 
-@given(st.text())
-def test_any_description_reads_back_as_the_one_value_of_its_key(text: str) -> None:
+@given(st.text(), st.lists(st.text(), max_size=3))
+def test_any_description_reads_back_as_the_one_value_of_its_key(
+    text: str, terms: list[str]
+) -> None:
     page = "# Title\n"
-    written = front_matter(text) + page
+    written = front_matter(text, search_terms=terms) + page
     body, data = meta.get_data(written)
-    assert data == {"description": text}
+    assert data.pop("description") == one_line(text)
+    assert data == ({"tags": [html.escape(one_line(t)) for t in terms]} if terms else {})
     assert body.lstrip("\n") == page
 
 

@@ -4,6 +4,12 @@
   description, a storyline's introduction, else the page's first paragraph), which
   overrides/main.html writes, escaped, as the meta description and the Open Graph
   description. Plain text, not Markdown: a link preview shows no markup.
+- `tags` (actor pages): the actor's names, aliases and their spellings without accents
+  (generator/render/spellings.py). Material's search indexes a page's tags in a field of
+  their own, which weighs far more than the text: a search for any name of an actor lists
+  its page first, where the alias in the page's text ranked it below every page with "Mali"
+  in its title. The theme shows these tags nowhere on the page (that needs Material's tags
+  plugin, which is off), and site.css hides them in search results.
 - `figure_bundles`: the plotly.js bundles the page's figures are drawn with, which
   overrides/main.html preloads from the <head>, so the bundle downloads while the page and
   the figure's JSON do, not after them. A page without figures has none, and loads no plotly.
@@ -14,6 +20,7 @@ but never a key of its own, nor end the front matter early (tests/test_page_meta
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -37,19 +44,27 @@ _NOT_PROSE = re.compile(r"^(\s|[-*+|!<=?#>\[]|\d+\.|---)")
 _MARKUP = re.compile(r"[\\`*_\[\]<>&#{}|!=?~]|^\s*(\d+\.|[-+>])")
 
 
-def front_matter(description: str, bundles: Sequence[str] = ()) -> str:
+def front_matter(
+    description: str, bundles: Sequence[str] = (), search_terms: Sequence[str] = ()
+) -> str:
     """The YAML block MkDocs reads from the start of a page, with its closing line."""
-    data: dict[str, Any] = {"description": description}
+    # On one line: YAML reads a line break (NEL and U+2028 included) inside a value as a space.
+    data: dict[str, Any] = {"description": md.one_line(description)}
     if bundles:
         data["figure_bundles"] = list(bundles)
+    if search_terms:
+        # Material's search shows tags as HTML (innerHTML): each is escaped text.
+        data["tags"] = [html.escape(md.one_line(term)) for term in search_terms]
     dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1 << 30)
     return f"---\n{dumped}---\n\n"
 
 
-def with_front_matter(page: str, description: str | None = None) -> str:
+def with_front_matter(
+    page: str, description: str | None = None, search_terms: Sequence[str] = ()
+) -> str:
     """The page with its front matter; the description is its first paragraph if not given."""
     summary = description if description is not None else first_paragraph(page)
-    return front_matter(shortened(plain_text(summary)), figure_bundles(page)) + page
+    return front_matter(shortened(plain_text(summary)), figure_bundles(page), search_terms) + page
 
 
 def figure_bundles(page: str) -> list[str]:

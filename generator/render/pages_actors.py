@@ -9,7 +9,6 @@ from generator.model import FactBase
 from generator.render import links, parts
 from generator.render.figures_common import embed, timeline_bundle
 from generator.render.figures_timeline import Lane, lanes_by_topic, timeline_table
-from generator.render.spellings import unaccented_spellings
 from generator.schema import Actor, ActorKind, Event, Relationship
 
 # An actor timeline figure stays under 50 kB: past this many events it shows the latest
@@ -92,21 +91,16 @@ def _aliases(actor: Actor) -> str:
     """The other names. The heading names the actor by its short name, as readers search for
     it ("JNIM"): site search ranks a page by its section titles, and the page's own title is
     the full name."""
-    names = [actor.name, *([actor.short_name] if actor.short_name else [])]
-    bare = unaccented_spellings([*names, *(alias.name for alias in actor.aliases)])
-    if not actor.aliases and not bare:
+    if not actor.aliases:
         return ""
     heading = "Also known as"
     if actor.short_name and actor.short_name.casefold() != actor.name.casefold():
         heading = f"{md.text(actor.short_name)}, also known as"
-    rows = ["| Name | Language | Note |", "| --- | --- | --- |"] if actor.aliases else []
+    rows = ["| Name | Language | Note |", "| --- | --- | --- |"]
     for alias in actor.aliases:
         rows.append(
             f"| {md.cell(alias.name)} | {md.cell(alias.lang or '')} | {md.cell(alias.note or '')} |"
         )
-    if bare:
-        # So that search finds the names as readers without those letters type them.
-        rows += ["", "Written without accents: " + ", ".join(md.text(s) for s in bare) + "."]
     return f"## {heading}\n\n" + "\n".join(rows) + "\n"
 
 

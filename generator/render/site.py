@@ -59,6 +59,7 @@ from generator.render.pages_topics import (
     topic_years,
     topics_index,
 )
+from generator.render.spellings import unaccented_spellings
 from generator.schema import ClaimStatus
 
 
@@ -141,9 +142,7 @@ def render_site(
     if clashes:
         raise PageConflict(", ".join(clashes))
     for path, text in options.extra_pages.items():
-        # A hand-written page with front matter of its own keeps it as written.
-        described = text if text.startswith("---") else with_front_matter(text)
-        files[path] = described.encode("utf-8")
+        files[path] = text.encode("utf-8")
     return dict(sorted(files.items()))
 
 
@@ -189,22 +188,35 @@ def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
     yield _page(links.ACTORS_INDEX, actors_index)
     for actor_id in sorted(facts.actors):
         render = partial(_actor_page, actor_id, edit_base)
-        yield _page(links.actor_page(actor_id), render, partial(_actor_summary, actor_id))
+        describe = partial(_actor_summary, actor_id)
+        yield _page(links.actor_page(actor_id), render, describe, partial(_actor_names, actor_id))
 
 
 Describe = Callable[[FactBase], str]
+Terms = Callable[[FactBase], list[str]]
 
 
-def _page(path: str, render: Callable[[FactBase], str], describe: Describe | None = None) -> Unit:
-    """A page unit; `describe` gives its summary (default: the page's first paragraph)."""
-    return ("page", path), "page", partial(_render_page, path, render, describe)
+def _page(
+    path: str,
+    render: Callable[[FactBase], str],
+    describe: Describe | None = None,
+    terms: Terms | None = None,
+) -> Unit:
+    """A page unit; `describe` gives its summary (default: the page's first paragraph), and
+    `terms` what search should find it by above all."""
+    return ("page", path), "page", partial(_render_page, path, render, describe, terms)
 
 
 def _render_page(
-    path: str, render: Callable[[FactBase], str], describe: Describe | None, facts: FactBase
+    path: str,
+    render: Callable[[FactBase], str],
+    describe: Describe | None,
+    terms: Terms | None,
+    facts: FactBase,
 ) -> Outputs:
     summary = describe(facts) if describe is not None else None
-    return {path: _page_bytes(with_front_matter(render(facts), summary))}
+    search_terms = terms(facts) if terms is not None else []
+    return {path: _page_bytes(with_front_matter(render(facts), summary, search_terms))}
 
 
 def _figure(name: str, render: Callable[[FactBase], Figure]) -> Unit:
@@ -253,6 +265,14 @@ def _event_summary(event_id: str, facts: FactBase) -> str:
 
 def _actor_summary(actor_id: str, facts: FactBase) -> str:
     return facts.actors[actor_id].description
+
+
+def _actor_names(actor_id: str, facts: FactBase) -> list[str]:
+    actor = facts.actors[actor_id]
+    names = [actor.name, *([actor.short_name] if actor.short_name else [])]
+    names += [alias.name for alias in actor.aliases]
+    names = list(dict.fromkeys(names))
+    return names + unaccented_spellings(names)
 
 
 def _topic_summary(topic_id: str, facts: FactBase) -> str:

@@ -3,9 +3,9 @@
 Material's search (lunr) matches words as they are written, so "Goita" does not find
 "Goïta", nor "Etats" "États". Its index and its query pipeline cannot be given a folding step
 without a plugin, and a plugin would leave a build without our hook (another engine's)
-searching differently. So the actor pages say the names without their accents, in plain sight
-("Written without accents: …"), and every search engine finds them, the site's own
-included.
+searching differently. So an actor page's front matter lists its names without their accents
+among its search terms (generator/render/page_meta.py), which are in site_src/ whichever
+engine builds it.
 """
 
 from __future__ import annotations
