@@ -104,7 +104,8 @@ def bench(session: nox.Session) -> None:
     """Run the benchmarks (python -m benchmarks; arguments after -- are passed on)."""
     if not (ROOT / "benchmarks").is_dir():
         session.error("benchmarks/ does not exist yet: there are no benchmarks to run")
-    session.install("-e", ".")
+    # Playwright too: `-- --phone` opens the built site in Chromium (benchmarks/phone.py).
+    session.install("-e", ".[browser]")
     session.run("python", "-m", "benchmarks", *session.posargs)
 
 

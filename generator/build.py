@@ -23,6 +23,7 @@ from generator.corpus import CorpusResult, Progress, load_corpus
 from generator.diagnostics import Diagnostic, error
 from generator.history import start_reading_history
 from generator.lock import build_lock
+from generator.nav import content_sections, write_nav
 from generator.render import links
 from generator.render.citations import SiteInfo
 from generator.render.pages_topics import storyline_pages
@@ -310,4 +311,7 @@ def run_build_command(args: argparse.Namespace, progress: Progress | None = None
     if result.history_note:
         print(f"note: {result.history_note}", file=sys.stderr)
     print(summary_line(out, result), file=sys.stderr)
+    config_file = content.parent / "mkdocs.yml"
+    if write_nav(config_file, content_sections(out, result.storylines)):
+        print(f"{config_file.as_posix()}: nav updated (storylines, about pages)", file=sys.stderr)
     return EXIT_OK

@@ -37,11 +37,10 @@ from generator.build import (  # noqa: E402
     summary_line,
 )
 from generator.lock import WAITING_MESSAGE, build_lock  # noqa: E402
+from generator.nav import content_sections, filled  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generator")
 
-ABOUT_TITLE = "About"
-STORYLINES_TITLE = "Storylines"
 PREVIEW_PLUGIN = "generator-preview"
 # What citations and feeds say of the site (build.site_from_settings).
 _SITE_SETTINGS = ("site_name", "site_url", "repo_url")
@@ -89,31 +88,13 @@ def on_config(config: Any) -> Any:
 def fill_nav(config: Any, out: Path, storylines: list[str]) -> None:
     """Sections whose pages depend on the content: the storylines, and the About pages.
 
-    mkdocs.yml names each section by its index page; the storylines follow the topics'
-    `order`, and About lists every page under about/ (the editors' guide grows).
+    `python -m generator build` writes the same lists into mkdocs.yml (generator/nav.py), so
+    a build without this hook has them too; filled here, they are right even when mkdocs.yml
+    was not rewritten since the content changed (a preview that adds a storyline).
     """
     nav = config.nav
-    if not isinstance(nav, list):
-        return
-    about_dir = out / "about"
-    about = (
-        sorted(
-            p.relative_to(out).as_posix() for p in about_dir.rglob("*.md") if p.name != "index.md"
-        )
-        if about_dir.is_dir()
-        else []
-    )
-    sections = {
-        STORYLINES_TITLE: ("topics/index.md", storylines),
-        ABOUT_TITLE: ("about/index.md", about),
-    }
-    for position, item in enumerate(nav):
-        if not isinstance(item, dict) or len(item) != 1:
-            continue
-        title = next(iter(item))
-        if title in sections:
-            index, pages = sections[title]
-            nav[position] = {title: [index, *pages]}
+    if isinstance(nav, list):
+        nav[:] = filled(nav, content_sections(out, storylines))
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:

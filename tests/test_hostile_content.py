@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mkdocs.utils import meta
 
 from generator import markdown as md
 from generator.build import generate
@@ -181,8 +182,11 @@ def test_figure_text_is_escaped_for_plotly_and_figures_are_never_inlined(
             assert "<" not in _OWN_PLOTLY_MARKUP.sub("", value), (path, value)
     for path, data in files.items():
         if path.endswith(".md"):
-            page = data.decode("utf-8")
             # Figures are separate JSON files loaded by the figure script, never page text.
+            # (The front matter holds the page's summary as plain text, which the theme
+            # escapes: tests/test_hostile_site.py reads it back from the built <head>.)
+            page, front_matter = meta.get_data(data.decode("utf-8"))
+            assert set(front_matter) <= {"description", "figure_bundles", "tags"}, path
             assert "<script" not in page.lower(), path
             for target in re.findall(r'data-figure="([^"]*)"', page):
                 assert target in figures, (path, target)

@@ -17,6 +17,7 @@ from typing import Any
 
 import pydantic
 import yaml
+from mkdocs.utils import meta
 from pydantic.fields import FieldInfo
 
 from generator import markdown as md
@@ -291,7 +292,10 @@ def mkdocs_markdown_settings() -> tuple[list[str], dict[str, dict[str, Any]]]:
 
 
 def to_html(markdown_text: str) -> str:
-    return md.render_page_markdown(markdown_text)
+    """The page as MkDocs renders it: its front matter read off first (what the theme makes
+    of it is tested in tests/test_page_meta.py and tests/test_hostile_site.py)."""
+    body, _front_matter = meta.get_data(markdown_text)
+    return md.render_page_markdown(body)
 
 
 Element = tuple[str, tuple[str, ...]]

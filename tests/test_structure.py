@@ -28,6 +28,7 @@ LAYERS: list[set[str]] = [
     {"render"},
     {"lock"},
     {"write"},
+    {"nav"},  # writes mkdocs.yml's nav, as write does site_src/
     {"incremental"},
     {"build"},
     {"mkdocs_hook"},  # the entry points, from here on

@@ -1,7 +1,9 @@
 """overrides/ (mkdocs.yml theme.custom_dir) is Material's own blocks with every value escaped.
 
 overrides/main.html replaces two blocks of Material's base.html, site_meta and htmltitle,
-with copies in which each `{{ ... }}` ends in `| e`. These tests fail when a new Material
+with copies in which each `{{ ... }}` ends in `| e`, and fills a third, extrahead (empty in
+Material's), with the Open Graph tags and the preloads of the page's figure bundles, every
+value escaped too. These tests fail when a new Material
 changes those blocks (copy them again, then add the escapes), and when a value Material
 writes without escaping, from mkdocs.yml, would need it. (What the blocks produce:
 tests/test_hostile_site.py; why: docs/security.md.)
@@ -54,12 +56,10 @@ def test_mkdocs_yml_names_the_overrides() -> None:
 def test_the_overridden_blocks_are_material_s_with_every_value_escaped() -> None:
     ours = _blocks((OVERRIDES / "main.html").read_text(encoding="utf-8"))
     theirs = _blocks(MATERIAL_BASE.read_text(encoding="utf-8"))
-    # A block Material leaves empty for themes to fill (extrahead: the feed's link) is ours,
-    # not a copy; the next test checks that it escapes what it writes too.
-    assert theirs.get("extrahead") == ""
-    copied = {name: body for name, body in ours.items() if name != "extrahead"}
-    assert sorted(copied) == ["htmltitle", "site_meta"]
-    for name, body in copied.items():
+    assert sorted(ours) == ["extrahead", "htmltitle", "site_meta"]
+    assert theirs["extrahead"] == "", "Material's extrahead block is no longer empty"
+    del ours["extrahead"]
+    for name, body in ours.items():
         assert name in theirs, f"Material's base.html has no block {name} any more"
         assert _lines(body) == _lines(_escaped(theirs[name])), (
             f"Material's block {name} changed: copy it again into overrides/main.html "

@@ -1,10 +1,11 @@
 // Renders the site's Plotly figures: every <div class="sahel-figure" data-figure="...">.
 //
 // - plotly.js is fetched only when a page has a figure, and only the bundle it needs
-//   (data-bundle: "charts" = scatter, "geo" = scattergeo; a "charts" figure with a scattergl
-//   trace, which only a very large timeline has, gets "gl" = scatter + scattergl instead:
-//   see usesWebGL); each bundle has its own global, so they can live on one page after
-//   Material's instant navigation.
+//   (data-bundle: "charts" = scatter, "gl" = scatter + scattergl, which only a very large
+//   timeline needs, "geo" = scattergeo; a "charts" figure that turns out to hold a
+//   scattergl trace still gets "gl": see usesWebGL). The named bundle is fetched with the
+//   figure's JSON, not after it. Each bundle has its own global, so they can live on one
+//   page after Material's instant navigation.
 // - Figures render when they first become visible (a figure in a hidden tab has no width).
 // - Every URL is resolved against the site root, found from this script's own address, so
 //   the site works under any base path. Nothing is fetched from another host: the map's
@@ -464,6 +465,9 @@
     element.setAttribute('data-rendering', '');
     var source = new URL(element.getAttribute('data-figure'), root).href;
     var bundle = element.getAttribute('data-bundle') || 'charts';
+    // The bundle the page names loads alongside the figure's JSON, not after it (the page's
+    // <head> preloads it too); a failure shows when the figure asks for it below.
+    loadBundle(bundle).catch(function () {});
     fetch(source).then(function (r) {
       if (!r.ok) throw new Error(source + ': ' + r.status);
       return r.json();

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence, Sized
 from typing import Any
 
 from generator import markdown as md
@@ -64,6 +64,13 @@ def bundle_for(figure: Figure, bundle: str = CHARTS_BUNDLE) -> str:
     if bundle == CHARTS_BUNDLE and any(t.get("type") == "scattergl" for t in figure["data"]):
         return GL_BUNDLE
     return bundle
+
+
+def timeline_bundle(lanes_items: Iterable[Sized]) -> str:
+    """The bundle that draws a timeline whose lanes hold these items, as bundle_for finds it
+    in the drawn figure. The page names it, so the browser fetches it with the page."""
+    points = sum(len(items) for items in lanes_items)
+    return GL_BUNDLE if scatter_type(points) == "scattergl" else CHARTS_BUNDLE
 
 
 def figure_json(figure: Figure) -> bytes:

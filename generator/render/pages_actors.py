@@ -7,7 +7,7 @@ from generator import markdown as md
 from generator.dates import human_span
 from generator.model import FactBase
 from generator.render import links, parts
-from generator.render.figures_common import CHARTS_BUNDLE, embed
+from generator.render.figures_common import embed, timeline_bundle
 from generator.render.figures_timeline import Lane, lanes_by_topic, timeline_table
 from generator.render.pages_changes import PageRecord, about_this_page
 from generator.schema import Actor, ActorKind, Event, Relationship
@@ -146,11 +146,12 @@ def _events(facts: FactBase, actor: Actor, page: str) -> str:
         if len(shown) < len(events)
         else ""
     )
+    lanes = actor_lanes(facts, actor)
     figure = embed(
         actor_figure_name(actor.id),
-        CHARTS_BUNDLE,
+        timeline_bundle(lane.items for lane in lanes),
         f"Timeline of the events {actor.name} took part in",
-        timeline_table(actor_lanes(facts, actor), page),
+        timeline_table(lanes, page),
         "The chart's data as a table",
     )
     rows = ["| Date | Event | Role |", "| --- | --- | --- |"]

@@ -10,7 +10,7 @@ from generator import markdown as md
 from generator.dates import human_span
 from generator.model import FactBase
 from generator.render import links, parts
-from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, embed
+from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, embed, timeline_bundle
 from generator.render.figures_map import located_count, off_map_list, places_list
 from generator.render.figures_timeline import Lane, lanes_by_country, lanes_by_topic
 from generator.render.pages_ledgers import relationship_kinds_list
@@ -51,7 +51,7 @@ def home_page(facts: FactBase) -> str:
             "## The timeline\n\n"
             + embed(
                 TIMELINE_BY_TOPIC,
-                CHARTS_BUNDLE,
+                timeline_bundle(lane.items for lane in topic_timeline_lanes(facts)),
                 "Timeline of every event by storyline",
                 years_list(facts, page),
                 "The chart's data, year by year",
@@ -102,10 +102,14 @@ def timeline_page(facts: FactBase) -> str:
         return intro + "\nNo events yet.\n"
     tabs = []
     years = years_list(facts, page)
-    for title, name in (("By storyline", TIMELINE_BY_TOPIC), ("By country", TIMELINE_BY_COUNTRY)):
+    tabs_lanes = (
+        ("By storyline", TIMELINE_BY_TOPIC, topic_timeline_lanes(facts)),
+        ("By country", TIMELINE_BY_COUNTRY, country_timeline_lanes(facts)),
+    )
+    for title, name, lanes in tabs_lanes:
         block = embed(
             name,
-            CHARTS_BUNDLE,
+            timeline_bundle(lane.items for lane in lanes),
             f"Timeline of every event, {title.lower()}",
             years,
             "The chart's data, year by year",

@@ -6,7 +6,7 @@ from generator import markdown as md
 from generator.dates import human_span
 from generator.model import FactBase
 from generator.render import links, parts
-from generator.render.figures_common import CHARTS_BUNDLE, embed
+from generator.render.figures_common import embed, timeline_bundle
 from generator.render.figures_timeline import Lane, storyline_lane, timeline_table
 from generator.schema import Event, Topic
 
@@ -65,7 +65,7 @@ def topic_page(facts: FactBase, topic: Topic) -> str:
             "## Timeline\n\n"
             + embed(
                 topic_figure_name(topic.id),
-                CHARTS_BUNDLE,
+                timeline_bundle([events]),
                 f"Timeline of the storyline {topic.title}",
                 years or timeline_table(topic_lanes(facts, topic), page),
                 "The chart's data, year by year" if by_year else "The chart's data as a table",

@@ -24,6 +24,7 @@ from generator.render.figures_counts import counts_figure, counts_figure_names
 from generator.render.figures_map import map_figure, place_page, shared_places
 from generator.render.figures_network import network_figure
 from generator.render.figures_timeline import timeline_figure
+from generator.render.page_meta import with_front_matter
 from generator.render.pages_actors import (
     actor_figure_name,
     actor_lanes,
@@ -71,6 +72,7 @@ from generator.render.pages_topics import (
     topic_years,
     topics_index,
 )
+from generator.render.spellings import unaccented_spellings
 from generator.schema import ClaimStatus
 
 
@@ -153,7 +155,7 @@ def render_site(
         files.update(outputs)
         if kind == "page":
             pages.update(outputs)
-    files[links.DATA_PAGE] = _page_bytes(data_page(files))
+    files[links.DATA_PAGE] = _page_bytes(with_front_matter(data_page(files)))
     pages.add(links.DATA_PAGE)
     clashes = sorted(pages & set(options.extra_pages))
     if clashes:
@@ -199,27 +201,48 @@ def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
     yield _page(links.DISPUTES, disputes_page)
     yield _page(links.TOPICS_INDEX, topics_index)
     for topic in facts.topics_in_order:
-        yield _page(links.topic_page(topic.id), partial(_topic_page, topic.id))
+        render = partial(_topic_page, topic.id)
+        yield _page(links.topic_page(topic.id), render, partial(_topic_summary, topic.id))
         for year in topic_years(facts, topic):
             render = partial(topic_year_page, topic_id=topic.id, year=year)
             yield _page(links.topic_year(topic.id, year), render)
     for event in facts.events_in_order:
         render = partial(_event_page, event.id, options)
-        yield _page(links.event_page(event.id), render)
+        yield _page(links.event_page(event.id), render, partial(_event_summary, event.id))
         yield ("cite", "events", event.id), "data", partial(_citation, "events", event.id, options)
     yield _page(links.ACTORS_INDEX, actors_index)
     for actor_id in sorted(facts.actors):
         render = partial(_actor_page, actor_id, options)
-        yield _page(links.actor_page(actor_id), render)
+        describe = partial(_actor_summary, actor_id)
+        yield _page(links.actor_page(actor_id), render, describe, partial(_actor_names, actor_id))
         yield ("cite", "actors", actor_id), "data", partial(_citation, "actors", actor_id, options)
 
 
-def _page(path: str, render: Callable[[FactBase], str]) -> Unit:
-    return ("page", path), "page", partial(_render_page, path, render)
+Describe = Callable[[FactBase], str]
+Terms = Callable[[FactBase], list[str]]
 
 
-def _render_page(path: str, render: Callable[[FactBase], str], facts: FactBase) -> Outputs:
-    return {path: _page_bytes(render(facts))}
+def _page(
+    path: str,
+    render: Callable[[FactBase], str],
+    describe: Describe | None = None,
+    terms: Terms | None = None,
+) -> Unit:
+    """A page unit; `describe` gives its summary (default: the page's first paragraph), and
+    `terms` what search should find it by above all."""
+    return ("page", path), "page", partial(_render_page, path, render, describe, terms)
+
+
+def _render_page(
+    path: str,
+    render: Callable[[FactBase], str],
+    describe: Describe | None,
+    terms: Terms | None,
+    facts: FactBase,
+) -> Outputs:
+    summary = describe(facts) if describe is not None else None
+    search_terms = terms(facts) if terms is not None else []
+    return {path: _page_bytes(with_front_matter(render(facts), summary, search_terms))}
 
 
 def _figure(name: str, render: Callable[[FactBase], Figure]) -> Unit:
@@ -279,6 +302,26 @@ def _record(kind: str, entity_id: str, options: RenderOptions, facts: FactBase) 
 
 def _feeds(history: History, site: SiteInfo, facts: FactBase) -> Outputs:
     return {FEED: atom_feed(facts, history, site), CALENDAR: calendar(facts, history, site)}
+
+
+def _event_summary(event_id: str, facts: FactBase) -> str:
+    return facts.events[event_id].summary
+
+
+def _actor_summary(actor_id: str, facts: FactBase) -> str:
+    return facts.actors[actor_id].description
+
+
+def _actor_names(actor_id: str, facts: FactBase) -> list[str]:
+    actor = facts.actors[actor_id]
+    names = [actor.name, *([actor.short_name] if actor.short_name else [])]
+    names += [alias.name for alias in actor.aliases]
+    names = list(dict.fromkeys(names))
+    return names + unaccented_spellings(names)
+
+
+def _topic_summary(topic_id: str, facts: FactBase) -> str:
+    return facts.topics[topic_id].introduction
 
 
 def _page_bytes(text: str) -> bytes:
