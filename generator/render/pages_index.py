@@ -94,9 +94,10 @@ def timeline_page(facts: FactBase) -> str:
     intro = (
         "# Timeline\n\n"
         "Every event, in lanes by storyline or by country. A date known to the day is a dot; "
-        "a date known only to the month or the year, or an event that lasted, is a bar over "
-        "the whole span it may mean, with a diamond at its middle. Hover for the title and "
-        "date, click to open the event, drag the range slider below the chart to zoom.\n"
+        'a date known only to the month or the year, or only roughly ("about May 2015", '
+        '"13 or 14 May 2015"), or an event that lasted, is a bar over the whole span it '
+        "may mean, with a diamond at its middle. Hover or tap for the title and date, click "
+        "or tap again to open the event, drag the range slider below the chart to zoom.\n"
     )
     if not facts.events:
         return intro + "\nNo events yet.\n"
