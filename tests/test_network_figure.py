@@ -9,27 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.corpus import load_corpus
 from generator.model import FactBase
 from generator.render import figures_network as network
 from generator.schema import Actor
 
-CONTENT = Path(__file__).parent.parent / "content"
 Figure = dict[str, Any]
 
 
 @pytest.fixture(scope="module")
-def facts() -> FactBase:
-    result = load_corpus(CONTENT)
-    assert result.facts is not None, result.diagnostics
-    return result.facts
+def facts(real_facts: FactBase) -> FactBase:
+    return real_facts
 
 
 @pytest.fixture(scope="module")
