@@ -26,6 +26,7 @@ from generator.lock import build_lock
 from generator.nav import content_sections, write_nav
 from generator.render import links
 from generator.render.citations import SiteInfo
+from generator.render.page_meta import with_front_matter
 from generator.render.pages_topics import storyline_pages
 from generator.render.site import PageConflict, RenderOptions, render_site
 from generator.runtime import collector_paused
@@ -74,7 +75,8 @@ def guide_pages() -> dict[str, str]:
         return {}
     guide = importlib.import_module("generator.guide")
     pages: dict[str, str] = guide.reference_pages()
-    return pages
+    # Generated like the content's pages, so described like them in the <head>.
+    return {path: with_front_matter(text) for path, text in pages.items()}
 
 
 class _TolerantLoader(yaml.SafeLoader):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import rjsmin
+
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 
 # Source under generator/assets/ → path under site_src/. Listed, not globbed, so a stray
@@ -21,4 +23,13 @@ STATIC_FILES: dict[str, str] = {
 
 
 def static_files() -> dict[str, bytes]:
-    return {target: (ASSETS_DIR / source).read_bytes() for source, target in STATIC_FILES.items()}
+    return {target: _shipped(source) for source, target in STATIC_FILES.items()}
+
+
+def _shipped(source: str) -> bytes:
+    """Our own scripts without their comments and indentation (they are read in the source,
+    and every page with a map loads the loader beside a plotly bundle of 1.4 MB)."""
+    data = (ASSETS_DIR / source).read_bytes()
+    if source.endswith(".js") and not source.startswith("vendor/"):
+        return rjsmin.jsmin(data.decode("utf-8")).encode("utf-8")  # type: ignore[no-any-return]
+    return data

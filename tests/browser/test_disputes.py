@@ -47,6 +47,8 @@ def test_the_disputes_page_flags_each_dispute(open_tab: Callable[..., Tab], devi
     # A dispute's value links to the figure on the event's page.
     page.locator("article a", has_text="about 100").first.click()
     page.wait_for_url("**/events/bamako-attack-2024/#figure-killed-authenticated-confidential")
+    # The event page draws its competing-figures charts: let them load before leaving it.
+    page.wait_for_load_state("networkidle")
     no_sideways_scroll(page, device)
     tab.goto("/disputes/")
     no_sideways_scroll(tab.page, device)
