@@ -14,15 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import markdown as md
+from generator.disputes import ABOUT_PERCENT, allowed
 from generator.model import FactBase
 from generator.render.figures_common import Figure, colour
 from generator.render.parts import figure_value
 from generator.schema import Event, FigureQualifier
 from generator.schema import Figure as Reported
 
-# "About" has no stated margin: the band is drawn this far either side of the number, and
-# its hover text says the width is the site's, not the source's.
-ABOUT_MARGIN = 0.1
 # Room past the largest number, where an open end's arrow points.
 OPEN_END_ROOM = 1.25
 # Row labels wrap at this many characters so that they fit a phone's width (390 px).
@@ -73,8 +71,11 @@ def mark_of(figure: Reported) -> Mark:
     if value is None:
         return Mark("words", None, None)
     if qualifier is FigureQualifier.ABOUT:
-        spread = value * ABOUT_MARGIN
-        return Mark("band", round(value - spread, 3), round(value + spread, 3), centre=value)
+        # "About" has no stated margin: the band is the one the disputes are found with, and
+        # its hover text says the width is the site's, not the source's.
+        band = allowed(figure)
+        assert band is not None
+        return Mark("band", band.low, band.high, centre=value)
     if qualifier in (FigureQualifier.AT_LEAST, FigureQualifier.MORE_THAN):
         return Mark("lower_bound", value, None, qualifier is FigureQualifier.MORE_THAN)
     if qualifier is FigureQualifier.UP_TO:
@@ -114,7 +115,7 @@ def _hover(figure: Reported, mark: Mark, label: str) -> str:
         lines.append(f"as reported: “{md.hover(figure.as_reported)}”")
     lines.append(md.hover(label))
     if mark.shape == "band" and figure.value is not None:
-        lines.append(f"band: ±{ABOUT_MARGIN:.0%}, drawn by this site for “about”")
+        lines.append(f"band: ±{ABOUT_PERCENT}%, drawn by this site for “about”")
     return "<br>".join(lines) + "<extra></extra>"
 
 
