@@ -97,7 +97,7 @@ def key_events(events: Sequence[Event]) -> set[str]:
     ids = {event.id for event in events}
     named: dict[str, int] = {}
     for event in events:
-        for other in set(event.related) & ids - {event.id}:
+        for other in {related for related in event.related if related in ids} - {event.id}:
             named[other] = named.get(other, 0) + 1
     keys: list[str] = []
     if named and max(named.values()) >= 2:
