@@ -249,3 +249,20 @@ def test_a_place_name_on_the_map_is_escaped(facts: FactBase) -> None:
 def test_the_map_of_no_placed_event_has_no_leader_lines(facts: FactBase) -> None:
     nowhere = FactBase(facts.actors, {}, facts.relationships, facts.sources, facts.topics)
     assert map_figure(nowhere)["data"] == []
+
+
+def test_the_map_page_names_at_most_a_hundred_places(tmp_path) -> None:
+    from benchmarks.synthetic import write_corpus
+    from generator.corpus import load_corpus
+    from generator.render.figures_map import PLACES_LISTED, places, places_list
+
+    write_corpus(tmp_path, 150)
+    synthetic = load_corpus(tmp_path, None).facts
+    assert synthetic is not None
+    found = places(synthetic.events_in_order)
+    assert len(found) == 150 > PLACES_LISTED == 100
+    listed = places_list(synthetic, "map.md")
+    items = [line for line in listed.splitlines() if line.startswith("- ")]
+    assert len(items) == 100
+    assert "The 100 places on the map with the most events, of 150:" in listed
+    assert "[year-by-year tables](timeline.md#year-by-year)" in listed

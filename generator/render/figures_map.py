@@ -262,23 +262,32 @@ def _clusters(spots: tuple[Spot, ...]) -> list[list[int]]:
             n = parent[n]
         return n
 
+    # Cells half as wide as SEPARATION: two places in one cell are always neighbours, so
+    # each cell is joined at once, and two cells are compared place by place only while
+    # they are apart. A crowded region then costs a few checks per cell, not per pair.
     cells: dict[tuple[int, int], list[int]] = {}
     for number, (lat, lon) in enumerate(spots):
-        cell = (math.floor(lat / SEPARATION), math.floor(lon / SEPARATION))
-        near = [
-            other
-            for dy in (-1, 0, 1)
-            for dx in (-1, 0, 1)
-            for other in cells.get((cell[0] + dy, cell[1] + dx), ())
-        ]
-        for other in near:
-            if math.dist(spots[other], (lat, lon)) < SEPARATION:
-                parent[root(other)] = root(number)
+        cell = (math.floor(lat * 2 / SEPARATION), math.floor(lon * 2 / SEPARATION))
         cells.setdefault(cell, []).append(number)
+    for members in cells.values():
+        for number in members[1:]:
+            parent[root(number)] = root(members[0])
+    for (y, x), members in cells.items():
+        for dy, dx in _NEARBY_CELLS:
+            others = cells.get((y + dy, x + dx))
+            if others is None or root(others[0]) == root(members[0]):
+                continue
+            if any(math.dist(spots[a], spots[b]) < SEPARATION for a in members for b in others):
+                parent[root(others[0])] = root(members[0])
     groups: dict[int, list[int]] = {}
     for number in range(len(spots)):
         groups.setdefault(root(number), []).append(number)
     return list(groups.values())
+
+
+# The cells (half SEPARATION wide) that can hold a neighbour of a place in cell (0, 0), each
+# pair of cells once: those after it in reading order.
+_NEARBY_CELLS = tuple((dy, dx) for dy in range(-2, 3) for dx in range(-2, 3) if (dy, dx) > (0, 0))
 
 
 def _leaders(layout: PlaceLayout, shown: tuple[Spot, ...]) -> dict[str, Any]:
@@ -474,6 +483,9 @@ def shared_places(facts: FactBase) -> list[Place]:
     return [place for place in places(facts.events_in_order) if len(place.events) > 1]
 
 
+PLACES_LISTED = 100
+
+
 def places_list(facts: FactBase, from_page: str) -> str:
     """The map's data in words: every place, where its coordinates come from, and a link to
     its event or, for a place with several, to its page."""
@@ -481,10 +493,19 @@ def places_list(facts: FactBase, from_page: str) -> str:
         "Every event on the map is also listed with its place in the "
         f"[year-by-year tables]({links.relative(from_page, links.TIMELINE)}#year-by-year)."
     )
-    items = [_place_item(place, from_page) for place in places(facts.events_in_order)]
-    if not items:
+    found = places(facts.events_in_order)
+    if not found:
         return intro + "\n"
-    return intro + " The places on the map:\n\n" + "\n".join(items) + "\n"
+    # The map page must not grow with the fact base: past PLACES_LISTED, the places with the
+    # most events are named here, and the rest only in the year tables.
+    most = sorted(range(len(found)), key=lambda n: -len(found[n].events))[:PLACES_LISTED]
+    items = [_place_item(found[n], from_page) for n in sorted(most)]
+    heading = (
+        " The places on the map:"
+        if len(found) == len(items)
+        else (f" The {len(items)} places on the map with the most events, of {len(found):,}:")
+    )
+    return intro + heading + "\n\n" + "\n".join(items) + "\n"
 
 
 def _place_item(place: Place, from_page: str) -> str:
