@@ -17,6 +17,8 @@ import icalendar
 import pytest
 from bibtexparser import parse_string
 from bibtexparser.middlewares import LatexDecodingMiddleware
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from generator import cli
@@ -25,7 +27,7 @@ from generator.dates import PartialDate
 from generator.history import NO_HISTORY
 from generator.model import FactBase
 from generator.render.citations import Citable, SiteInfo, bibliography_files, citation_files
-from generator.render.feeds import atom_feed, calendar
+from generator.render.feeds import FOLD_OCTETS, _folded, _text, atom_feed, calendar
 from generator.render.pages_ledgers import publisher_page
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site_small" / "content"
@@ -91,6 +93,40 @@ def test_the_calendar_keeps_each_event_as_precise_as_it_is_known(content: Path) 
     )
     assert str(bamako["SUMMARY"]) == "JNIM attack on Bamako"
     assert str(bamako["URL"]) == "https://example.org/sahel/events/bamako-attack-2024/"
+
+
+def test_every_line_of_the_calendar_is_at_most_75_octets(content: Path) -> None:
+    written = calendar(facts_of(content), NO_HISTORY, SITE)
+    assert written.endswith(b"END:VCALENDAR\r\n")
+    lines = written.split(b"\r\n")[:-1]
+    assert all(len(line) <= FOLD_OCTETS for line in lines)
+    assert b"\n" not in b"".join(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_any_text_reads_back_from_the_calendar_as_written(text: str) -> None:
+    """Escaping and folding, the two things the calendar writes by hand, checked with the
+    icalendar library over any text: emoji, accents, backslashes, commas and line breaks."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//test//EN",
+        "BEGIN:VEVENT",
+        "UID:x@example.org",
+        "DTSTAMP:20240101T000000Z",
+        "DTSTART;VALUE=DATE:20240101",
+        f"SUMMARY:{_text(text)}",
+        f"DESCRIPTION:{_text('A, b; ' + text)}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    written = "".join(_folded(line) + "\r\n" for line in lines).encode("utf-8")
+    assert all(len(line) <= FOLD_OCTETS for line in written.split(b"\r\n"))
+    event = next(iter(icalendar.Calendar.from_ical(written).walk("VEVENT")))
+    as_read = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert str(event["SUMMARY"]) == as_read
+    assert str(event["DESCRIPTION"]) == "A, b; " + as_read
 
 
 def golden(name: str, data: bytes) -> None:

@@ -1,9 +1,13 @@
-"""The Atom feed of new and changed events (feedgen) and the calendar of events (icalendar).
+"""The Atom feed of new and changed events (feedgen) and the calendar of events (RFC 5545).
 
 An event's time in the feed is when its file last changed in git; without a history, the
 day it happened. The calendar gives each event the days its date covers, as precisely as it
 is known: a month-precision date is the whole month, never one day on the first, and its
 title says how precisely it is known. Both are the same for the same fact base and history.
+
+The calendar is written here rather than with the icalendar library: it lists every event, so
+each save rewrites it, and icalendar took seconds a save at 10,000 events for what is text
+escaping and line folding. The tests read it back with icalendar, over any text.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import icalendar
 from feedgen.feed import FeedGenerator
 
 from generator.dates import Precision, human_span
@@ -24,6 +27,7 @@ from generator.schema import Event
 FEED = "feed.xml"
 CALENDAR = "events.ics"
 FEED_ENTRIES = 50
+FOLD_OCTETS = 75
 _PRECISION_WORDS = {
     Precision.MONTH: "date known to the month",
     Precision.YEAR: "date known to the year",
@@ -64,32 +68,61 @@ def atom_feed(facts: FactBase, history: History, site: SiteInfo) -> bytes:
 
 
 def calendar(facts: FactBase, history: History, site: SiteInfo) -> bytes:
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//sahel-timeline//events//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", site.name)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//sahel-timeline//events//EN",
+        f"X-WR-CALNAME:{_text(site.name)}",
+    ]
     for event in facts.events_in_order:
-        cal.add_component(_calendar_event(facts, event, history, site))
-    return bytes(cal.to_ical())
+        lines += _calendar_event(facts, event, history, site)
+    lines.append("END:VCALENDAR")
+    return "".join(_folded(line) + "\r\n" for line in lines).encode("utf-8")
 
 
-def _calendar_event(
-    facts: FactBase, event: Event, history: History, site: SiteInfo
-) -> icalendar.Event:
+def _calendar_event(facts: FactBase, event: Event, history: History, site: SiteInfo) -> list[str]:
     end = event.end or event.date
     precision = _PRECISION_WORDS.get(min(event.date.precision, end.precision, key=_rank))
-    item = icalendar.Event()
-    item.add("uid", f"{event.id}@{_host(site)}")
-    item.add("dtstamp", event_changed(facts, event, history))
-    # All-day dates; DTEND is the day after the last one the date covers.
-    item.add("dtstart", event.date.first_day)
-    item.add("dtend", end.last_day + dt.timedelta(days=1))
-    item.add("summary", f"{event.title} ({precision})" if precision else event.title)
-    item.add("description", f"{human_span(event.date, event.end)}. {event.summary}")
+    title = f"{event.title} ({precision})" if precision else event.title
+    stamp = event_changed(facts, event, history).astimezone(dt.UTC)
+    lines = [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{_text(title)}",
+        # All-day dates; DTEND is the day after the last one the date covers.
+        f"DTSTART;VALUE=DATE:{event.date.first_day:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{end.last_day + dt.timedelta(days=1):%Y%m%d}",
+        f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
+        f"UID:{_text(f'{event.id}@{_host(site)}')}",
+        f"DESCRIPTION:{_text(f'{human_span(event.date, event.end)}. {event.summary}')}",
+    ]
     address = site.address(links.event_page(event.id))
     if address is not None:
-        item.add("url", address)
-    return item
+        lines.append(f"URL:{address}")
+    return [*lines, "END:VEVENT"]
+
+
+def _text(value: str) -> str:
+    """An RFC 5545 TEXT value: backslash, semicolon, comma and line breaks escaped."""
+    escaped = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return escaped.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+def _folded(line: str) -> str:
+    """The line in pieces of at most 75 octets, each after the first begun with a space,
+    never splitting a character's UTF-8 bytes or an escape (RFC 5545, 3.1)."""
+    pieces: list[str] = []
+    limit = FOLD_OCTETS
+    while len(line) > limit // 4 and len(line.encode("utf-8")) > limit:
+        # The characters whose every byte fits, less a backslash that would leave its
+        # escaped character to the next piece.
+        cut = len(line.encode("utf-8")[:limit].decode("utf-8", "ignore"))
+        head = line[:cut]
+        if (len(head) - len(head.rstrip("\\"))) % 2:
+            cut -= 1
+        pieces.append(line[:cut])
+        line = line[cut:]
+        limit = FOLD_OCTETS - 1  # the space that begins the next piece counts
+    return "\r\n ".join([*pieces, line])
 
 
 def _rank(precision: Precision) -> int:
