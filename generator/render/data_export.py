@@ -70,21 +70,13 @@ def _cell(value: Any) -> str:
     return spreadsheet_safe(str(value))
 
 
-def _csv_values(values: Sequence[str]) -> str:
-    """One CSV line, newline included."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(values)
-    return buffer.getvalue()
-
-
-def _csv_line(header: Sequence[str], row: dict[str, Any]) -> str:
-    """The row's CSV line, with the columns of `header`."""
-    return _csv_values([_cell(row.get(column)) for column in header])
-
-
 def _csv(header: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
-    lines = [_csv_values(header), *(_csv_line(header, row) for row in rows)]
-    return "".join(lines).encode("utf-8")
+    """The rows as CSV, with the columns of `header`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_cell(row.get(column)) for column in header] for row in rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 @cache
