@@ -4,10 +4,11 @@ Nodes are actors (one trace per kind, so the legend explains colours and symbols
 are relationships (two traces per relationship kind, styled: those whose start is known, and
 faint, those whose start is not), with an invisible point mid-edge whose hover names the
 relationship. Each slider step is a frame holding the edges that held on that day
-(FactBase.relationships_on) and fading actors that did not exist yet or any more. Steps
-fall on the days the network changed, so no state is skipped and none repeated; past
-`step_limit` such days (large fact bases), on the last change of each month or group of
-months, so the figure's size stays bounded.
+(FactBase.relationships_on) and fading actors not yet known to exist (founded or, with no
+founding date, first recorded: FactBase.known_from) or dissolved. Steps fall on the days
+the network changed, so no state is skipped and none repeated; past `step_limit` such days
+(large fact bases), on the last change of each month or group of months, so the figure's
+size stays bounded.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def change_steps(facts: FactBase, actors: Sequence[Actor]) -> list[Step]:
         _add_start(boundaries, relation.start)
         _add_end(boundaries, relation.end)
     for actor in actors:
-        _add_start(boundaries, actor.founded)
+        _add_start(boundaries, existence_start(facts, actor))
         _add_end(boundaries, actor.dissolved)
     days = sorted(boundaries)
     limit = step_limit(len(facts.relationships))
@@ -153,8 +154,18 @@ def _label(day: dt.date, precision: Precision) -> str:
     return PartialDate(day.year).human()
 
 
-def actor_exists_on(actor: Actor, day: dt.date) -> bool:
-    if actor.founded is not None and day < actor.founded.first_day:
+def existence_start(facts: FactBase, actor: Actor) -> PartialDate | None:
+    """Its `founded` date or, with none, the date of its first record (FactBase.known_from)."""
+    if actor.founded is not None:
+        return actor.founded
+    record = facts.first_record(actor.id)
+    return record.date if record is not None else None
+
+
+def actor_exists_on(facts: FactBase, actor: Actor, day: dt.date) -> bool:
+    """Known to exist on `day` (FactBase.known_from) and not dissolved: the figure fades
+    the others."""
+    if day < facts.known_from(actor.id):
         return False
     return not (actor.dissolved is not None and day > actor.dissolved.last_day)
 
@@ -399,7 +410,7 @@ def _node_trace(
         },
         # Actors that did not exist on the day are the unselected points: faded, marker
         # and name.
-        "selectedpoints": _existing(members, day),
+        "selectedpoints": _existing(facts, members, day),
         "unselected": {"marker": {"opacity": DIMMED}, "textfont": {"color": FADED_TEXT}},
         "name": kind_label(kind),
         "legendgroup": "actors",
@@ -416,8 +427,8 @@ def label_position(x: float) -> str:
     return "top center"
 
 
-def _existing(members: Sequence[Actor], day: dt.date) -> list[int]:
-    return [index for index, actor in enumerate(members) if actor_exists_on(actor, day)]
+def _existing(facts: FactBase, members: Sequence[Actor], day: dt.date) -> list[int]:
+    return [index for index, actor in enumerate(members) if actor_exists_on(facts, actor, day)]
 
 
 def _frame_data(
@@ -444,7 +455,7 @@ def _frame_data(
     xs = [x if r.id in held else None for r, (x, _) in zip(relations, midpoints, strict=True)]
     data.append({"x": xs})
     for members in members_by_kind:
-        data.append({"selectedpoints": _existing(members, day)})
+        data.append({"selectedpoints": _existing(facts, members, day)})
     return data
 
 
