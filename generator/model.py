@@ -273,10 +273,9 @@ class FactBase:
         for event in self.events_in_order:
             for actor_id in _unique(p.actor for p in event.participants):
                 yield actor_id, Record(event.date, event)
-            for said in [*event.claims, *event.figures]:
-                if said.claimant is not None and said.date is not None:
-                    anchor = claim_anchor(said) if isinstance(said, Claim) else figure_anchor(said)
-                    yield said.claimant, Record(said.date, event, anchor)
+            for claimant, date, anchor in _statements(event):
+                if claimant is not None and date is not None:
+                    yield claimant, Record(date, event, anchor)
         for relation in self.relationships_in_order:
             # It held on its first day and on its last (relationship_holds_on): so did both.
             for date in (relation.start, relation.end):
@@ -346,6 +345,14 @@ def _topic_pairs(event: Event) -> Iterator[tuple[str, Event]]:
 
 def _actor_pairs(event: Event) -> Iterator[tuple[str, Event]]:
     return ((actor, event) for actor in _unique(p.actor for p in event.participants))
+
+
+def _statements(event: Event) -> Iterator[tuple[str | None, PartialDate | None, str]]:
+    """Who gave each claim and figure of the event, when (if known), and its anchor."""
+    for claim in event.claims:
+        yield claim.claimant, claim.date, claim_anchor(claim)
+    for figure in event.figures:
+        yield figure.claimant, figure.date, figure_anchor(figure)
 
 
 def _event_citations(event: Event) -> Iterator[tuple[str, Citation]]:
