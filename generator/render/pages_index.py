@@ -218,7 +218,11 @@ def network_page(facts: FactBase) -> str:
         "Actors, tied by their relationships: membership, leadership, alliance, "
         "opposition and more. Move the slider to see the network as it stood on a date: "
         "actors that did not exist yet are faded, and only the relationships that held on "
-        "that day are drawn. Click an actor to open its page.\n",
+        "that day are drawn. Where an actor's founding date is not known, it is shown from "
+        "its first recorded event (the first event, dated statement or dated relationship "
+        "the site records it in) and faded before. A relationship whose start is not known "
+        "is drawn faint, from the day both its actors are known to exist. Click an actor to "
+        "open its page.\n",
     ]
     if facts.relationships:
         out.append(
