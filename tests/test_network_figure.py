@@ -8,6 +8,7 @@ juntas, the AES); the label rule is also checked on any set of actors (hypothesi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -264,6 +265,26 @@ def test_hover_points_sit_on_their_edges_and_move_off_when_the_edge_is_not_drawn
         zip([r.id for r in relations], zip(hover["x"], hover["y"], strict=True), strict=True)
     )
     assert final["wagner-allied-with-mali"] != final["wagner-deployed-in-mali"]
+
+
+def test_no_hover_point_sits_under_another_actor(facts: FactBase, figure: Figure) -> None:
+    # There a hover names the actor, not the edge: JNIM → Mali's middle is under Africa Corps.
+    index = next(i for i, t in enumerate(figure["data"]) if t["mode"] == "none")
+    nodes = {actor_id: point for point, actor_id in _node_ids(figure).items()}
+    relations = facts.relationships_in_order
+    ys = figure["data"][index]["y"]
+    points = {
+        relation: (x, y)
+        for frame in figure["frames"]
+        for relation, (x, y) in enumerate(zip(frame["data"][index]["x"], ys, strict=True))
+        if x is not None
+    }
+    assert len(points) == len(ys)  # every relationship's point, from the frames it is drawn in
+    for relation, point in points.items():
+        ends = {relations[relation].from_, relations[relation].to}
+        others = [node for actor_id, node in nodes.items() if actor_id not in ends]
+        nearest = min(math.dist(point, node) for node in others)
+        assert nearest >= network.HOVER_CLEARANCE, relations[relation].id
 
 
 def test_hover_text_is_escaped(facts: FactBase) -> None:
