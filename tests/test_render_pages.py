@@ -279,7 +279,8 @@ def test_figure_pages_embed_their_figures_and_text_alternatives(facts: FactBase)
     )
     assert 'data-figure="figures/network.json"' in network_page(facts)
     assert (
-        "Where an actor's founding date is not known, it is shown from its first recorded event"
+        "an actor is faded before it was founded or, where its founding date is not known, "
+        "before its first recorded event (or dated statement or relationship)"
         in network_page(facts)
     )
     # The network's data: the relationships, a kind a page.
