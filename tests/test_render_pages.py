@@ -214,19 +214,19 @@ def test_an_actor_with_no_founding_date_says_where_it_is_first_recorded(
     # The network shows such an actor from that record on (FactBase.known_from).
     wagner = actor_page(facts, facts.actors["wagner"], None)
     assert (
-        "- **First recorded:** December 2021, [Wagner Group personnel deploy to Mali]"
+        "- **Earliest record:** December 2021, [Wagner Group personnel deploy to Mali]"
         "(../events/wagner-deploys-in-mali-2021.md)\n" in wagner
     )
     assert "**Founded:**" not in wagner
     # A relationship can be the first record: it links to its row in the ledger.
     assert (
-        "- **First recorded:** 28 May 2021, [Mali led by Assimi Goïta]"
+        "- **Earliest record:** 28 May 2021, [Mali led by Assimi Goïta]"
         "(../relationships/led-by.md#mali-led-by-assimi-goita)\n"
         in actor_page(facts, facts.actors["assimi-goita"], None)
     )
     aes = actor_page(facts, facts.actors["aes"], None)
     assert "- **Founded:** 16 September 2023\n" in aes
-    assert "First recorded" not in aes
+    assert "Earliest record" not in aes
 
 
 def test_the_actors_index_groups_by_kind(facts: FactBase) -> None:
@@ -280,8 +280,8 @@ def test_figure_pages_embed_their_figures_and_text_alternatives(facts: FactBase)
     assert 'data-figure="figures/network.json"' in network_page(facts)
     assert (
         "an actor is faded before it was founded or, where its founding date is not known, "
-        "before its first recorded event (or dated statement or relationship)"
-        in network_page(facts)
+        "before its earliest record: the first event, dated statement or relationship the "
+        "site has for it (its page names it)" in network_page(facts)
     )
     # The network's data: the relationships, a kind a page.
     assert "    - [Membership](relationships/member-of.md): " in network_page(facts)

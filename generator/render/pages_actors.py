@@ -91,7 +91,7 @@ def _facts_list(facts: FactBase, actor: Actor, page: str) -> str:
     elif (record := facts.first_record(actor.id)) is not None:
         # With no founding date, the network shows the actor from here (FactBase.known_from).
         lines.append(
-            f"- **First recorded:** {record.date.human()}, {_record_link(facts, record, page)}"
+            f"- **Earliest record:** {record.date.human()}, {_record_link(facts, record, page)}"
         )
     if actor.dissolved:
         lines.append(f"- **Dissolved:** {actor.dissolved.human()}")
