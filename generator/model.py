@@ -80,8 +80,8 @@ def relationship_holds_on(
 
     An unknown start means "since before our records", but never before `both_exist_from`,
     the day from which both its actors are known to exist (FactBase.both_exist_from): a junta
-    of 2023 was opposed by no one in 2020. A start "by X" (`../X`) holds from X: then at the latest,
-    and its `first_day` is X's. An unknown end means "still holds".
+    of 2023 was opposed by no one in 2020. A start "by X" (`../X`) holds from X: then at the
+    latest, and its `first_day` is X's. An unknown end means "still holds".
     """
     if relation.start is None and day < both_exist_from:
         return False
