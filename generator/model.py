@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
-from generator.dates import SortKey
+from generator.dates import PartialDate, SortKey
 from generator.schema import (
     Actor,
     ActorKind,
@@ -62,15 +62,26 @@ class Citation:
     anchor: str = ""  # the part's own anchor on the entity's page, if it has one
 
 
+@dataclass(frozen=True)
+class Record:
+    """A dated thing the content records an actor in: an event it took part in, a statement
+    or figure it gave on a known date (`anchor` is the claim's or figure's on the event's
+    page), or a relationship of it with a known start or end."""
+
+    date: PartialDate
+    what: Event | Relationship
+    anchor: str = ""
+
+
 def relationship_holds_on(
     relation: Relationship, day: dt.date, both_exist_from: dt.date = dt.date.min
 ) -> bool:
     """Held on `day`: from the first day its start may mean to the last day its end may mean.
 
     An unknown start means "since before our records", but never before `both_exist_from`,
-    the day its later-founded actor was founded (FactBase.both_exist_from): a junta of 2023
-    was opposed by no one in 2020. A start "by X" (`../X`) holds from X: then at the latest,
-    and its `first_day` is X's. An unknown end means "still holds".
+    the day from which both its actors are known to exist (FactBase.both_exist_from): a junta
+    of 2023 was opposed by no one in 2020. A start "by X" (`../X`) holds from X: then at the
+    latest, and its `first_day` is X's. An unknown end means "still holds".
     """
     if relation.start is None and day < both_exist_from:
         return False
@@ -246,6 +257,33 @@ class FactBase:
         }
 
     @cached_property
+    def _first_records(self) -> dict[str, Record]:
+        # A thing said *about* an actor (a claim naming it, a figure of its dead) is no sign
+        # that it existed then; taking part, speaking, or being tied to another actor is.
+        first: dict[str, tuple[tuple[dt.date, int], Record]] = {}
+        for rank, (actor_id, record) in enumerate(self._records()):
+            key = (record.date.first_day, rank)
+            if actor_id not in first or key < first[actor_id][0]:
+                first[actor_id] = (key, record)
+        return {actor_id: record for actor_id, (_, record) in sorted(first.items())}
+
+    def _records(self) -> Iterator[tuple[str, Record]]:
+        """Every actor's records: events before relationships, so that on a tie the first
+        record is the event, which says most."""
+        for event in self.events_in_order:
+            for actor_id in _unique(p.actor for p in event.participants):
+                yield actor_id, Record(event.date, event)
+            for claimant, date, anchor in _statements(event):
+                if claimant is not None and date is not None:
+                    yield claimant, Record(date, event, anchor)
+        for relation in self.relationships_in_order:
+            # It held on its first day and on its last (relationship_holds_on): so did both.
+            for date in (relation.start, relation.end):
+                if date is not None:
+                    yield relation.from_, Record(date, relation)
+                    yield relation.to, Record(date, relation)
+
+    @cached_property
     def _citations(self) -> dict[str, tuple[Citation, ...]]:
         return {key: tuple(found) for key, found in _grouped(self._all_citations()).items()}
 
@@ -268,9 +306,21 @@ class FactBase:
                 )
 
     def both_exist_from(self, relation: Relationship) -> dt.date:
-        """The first day on which both its actors existed, as far as their `founded` dates say."""
-        founded = (self.actors[i].founded for i in (relation.from_, relation.to))
-        return max((date.first_day for date in founded if date is not None), default=dt.date.min)
+        """The first day on which both its actors are known to exist (`known_from`)."""
+        return max(self.known_from(relation.from_), self.known_from(relation.to))
+
+    def known_from(self, actor_id: str) -> dt.date:
+        """The day from which the content knows the actor existed: its `founded` date or,
+        with none, its first record (`first_record`); with neither, nothing bounds it."""
+        founded = self.actors[actor_id].founded
+        if founded is not None:
+            return founded.first_day
+        record = self.first_record(actor_id)
+        return record.date.first_day if record is not None else dt.date.min
+
+    def first_record(self, actor_id: str) -> Record | None:
+        """The earliest dated thing the content records the actor in (see Record)."""
+        return self._first_records.get(actor_id)
 
     def describe_relationship(self, relation: Relationship) -> str:
         verb = relation.kind.value.replace("_", " ")
@@ -295,6 +345,14 @@ def _topic_pairs(event: Event) -> Iterator[tuple[str, Event]]:
 
 def _actor_pairs(event: Event) -> Iterator[tuple[str, Event]]:
     return ((actor, event) for actor in _unique(p.actor for p in event.participants))
+
+
+def _statements(event: Event) -> Iterator[tuple[str | None, PartialDate | None, str]]:
+    """Who gave each claim and figure of the event, when (if known), and its anchor."""
+    for claim in event.claims:
+        yield claim.claimant, claim.date, claim_anchor(claim)
+    for figure in event.figures:
+        yield figure.claimant, figure.date, figure_anchor(figure)
 
 
 def _event_citations(event: Event) -> Iterator[tuple[str, Citation]]:

@@ -9,7 +9,7 @@ import pytest
 from generator.corpus import load_corpus
 from generator.dates import PartialDate
 from generator.model import FactBase, relationship_holds_on
-from generator.schema import Actor, Relationship
+from generator.schema import Actor, Event, Relationship
 from tests.conftest import VALID_CONTENT
 
 
@@ -95,8 +95,89 @@ def test_both_exist_from_is_the_later_founding_day() -> None:
     assert [r.id for r in base.relationships_on(dt.date(2023, 7, 1))] == ["r"]
 
 
+def event(event_id: str, date: str, actors: list[str], claims: list[dict[str, str]]) -> Event:
+    return Event.model_validate(
+        {
+            "id": event_id,
+            "title": event_id,
+            "kind": "attack",
+            "date": date,
+            "summary": "s",
+            "sources": ["s"],
+            "participants": [{"actor": a, "role": "attacker"} for a in actors],
+            "claims": [
+                {"kind": "claim", "statement": "s", "status": "claimed", "sources": ["s"], **c}
+                for c in claims
+            ],
+        }
+    )
+
+
+def recorded_base(events: list[Event], relationships: list[Relationship]) -> FactBase:
+    """Actor 'a' founded in 2017; 'w' and 'p' with no founding date."""
+    return FactBase(
+        actors={"a": actor("a", "2017-03-02"), "w": actor("w", None), "p": actor("p", None)},
+        events={e.id: e for e in events},
+        relationships={r.id: r for r in relationships},
+        sources={},
+        topics={},
+    )
+
+
+def test_an_actor_with_no_founding_date_is_known_from_its_first_event() -> None:
+    tied = relation(None, None).model_copy(update={"to": "w"})  # a → w, start unknown
+    base = recorded_base(
+        [event("later", "2022-05", ["w"], []), event("first", "2021-03-05", ["w", "a"], [])],
+        [tied],
+    )
+    record = base.first_record("w")
+    assert record is not None and record.what.id == "first" and record.anchor == ""
+    assert base.known_from("w") == dt.date(2021, 3, 5)
+    assert base.known_from("a") == dt.date(2017, 3, 2)  # a founding date comes first
+    assert base.both_exist_from(tied) == dt.date(2021, 3, 5)
+    assert base.relationships_on(dt.date(2020, 9, 25)) == []
+    assert base.relationships_on(dt.date(2021, 3, 4)) == []
+    assert [r.id for r in base.relationships_on(dt.date(2021, 3, 5))] == ["r"]
+
+
+def test_a_statement_about_an_actor_does_not_record_it_but_one_it_made_does() -> None:
+    # In 2019 'a' speaks of 'w' (w takes no part): no sign that w existed. In 2020 'p' makes
+    # a statement dated 2020-06: p existed then, though it took part in nothing.
+    about = event("about", "2019-01-10", ["a"], [{"id": "c1", "claimant": "a"}])
+    spoken = event(
+        "spoken", "2020-05-01", ["a"], [{"id": "c2", "claimant": "p", "date": "2020-06"}]
+    )
+    base = recorded_base([about, spoken], [])
+    assert base.first_record("w") is None
+    assert base.known_from("w") == dt.date.min  # nothing the content dates bounds it
+    record = base.first_record("p")
+    assert record is not None
+    assert (record.what.id, record.anchor) == ("spoken", "claim-c2")
+    assert record.date == PartialDate(2020, 6)
+    assert base.known_from("p") == dt.date(2020, 6, 1)
+
+
+def test_a_relationship_records_its_actors_on_its_known_start_and_end() -> None:
+    # w's only record is a membership of p that ended in January 2021, start unknown: both
+    # are known from its end, so it is drawn in January 2021 only.
+    ended = Relationship.model_validate(
+        {"id": "e", "from": "w", "to": "p", "kind": "member_of", "end": "2021-01", "sources": ["s"]}
+    )
+    started = relation("2019-04-02", None).model_copy(update={"id": "s", "to": "p"})
+    base = recorded_base([], [ended, started])
+    assert base.known_from("w") == dt.date(2021, 1, 1)
+    assert base.known_from("p") == dt.date(2019, 4, 2)  # the start of a → p, earlier
+    assert [r.id for r in base.relationships_on(dt.date(2020, 12, 31))] == ["s"]
+    assert [r.id for r in base.relationships_on(dt.date(2021, 1, 31))] == ["e", "s"]
+    assert [r.id for r in base.relationships_on(dt.date(2021, 2, 1))] == ["s"]
+
+
 def test_relationships_on_a_date(facts: FactBase) -> None:
-    assert [r.id for r in facts.relationships_on(dt.date(2024, 1, 1))] == ["mali-member-of-ecowas"]
+    # Mali's membership has no start, and neither actor a founding date: the content first
+    # records ECOWAS on the membership's last day, so that is the one day it is drawn.
+    assert facts.known_from("ecowas") == dt.date(2025, 1, 29)
+    assert facts.relationships_on(dt.date(2025, 1, 28)) == []
+    assert [r.id for r in facts.relationships_on(dt.date(2025, 1, 29))] == ["mali-member-of-ecowas"]
     assert facts.relationships_on(dt.date(2025, 2, 1)) == []
 
 

@@ -8,6 +8,7 @@ juntas, the AES); the label rule is also checked on any set of actors (hypothesi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from generator.model import FactBase
 from generator.render import figures_network as network
-from generator.schema import Actor
+from generator.schema import Actor, Event, Relationship
 
 Figure = dict[str, Any]
 
@@ -79,6 +80,76 @@ def test_on_25_september_2020_no_edge_touches_an_actor_founded_later(
     assert {"mpsr", "cnsp-niger", "aes"} <= later
     touching = {tuple(sorted(e)) for e in _all_drawn(figure, day) if e & later}
     assert touching == set()
+
+
+def _shown(figure: Figure, day: dt.date) -> set[str]:
+    """The actors the frame for `day` draws as existing (the others are faded)."""
+    frame = _frame(figure, day)["data"]
+    return {
+        url.removeprefix("actors/").removesuffix("/")
+        for index, trace in enumerate(figure["data"])
+        if trace["mode"] == "markers+text"
+        for point, url in enumerate(trace["customdata"])
+        if point in frame[index]["selectedpoints"]
+    }
+
+
+def test_on_25_september_2020_no_edge_touches_an_actor_first_recorded_later(
+    facts: FactBase, figure: Figure
+) -> None:
+    # Wagner, Africa Corps, the CSP-DPA, MINUSMA and the G5 Sahel have no founding date: the
+    # content first records them in December 2021, 2024, 2024, 2023 and 2022.
+    day = dt.date(2020, 9, 25)
+    unfounded = {"wagner", "africa-corps", "csp-dpa", "minusma", "g5-sahel"}
+    assert all(facts.actors[i].founded is None for i in unfounded)
+    later = {a.id for a in network.network_actors(facts) if facts.known_from(a.id) > day}
+    assert unfounded | {"mpsr", "cnsp-niger", "aes"} <= later
+    assert {tuple(sorted(e)) for e in _all_drawn(figure, day) if e & later} == set()
+    assert _shown(figure, day) & later == set()  # faded, as a junta before its coup
+    assert {"mali", "jnim", "cnsp-mali"} <= _shown(figure, day)
+    # Each appears with its first record: Wagner with its deployment in Mali (December 2021).
+    assert frozenset({"jnim", "wagner"}) not in _all_drawn(figure, dt.date(2021, 11, 30))
+    assert frozenset({"jnim", "wagner"}) in _all_drawn(figure, dt.date(2021, 12, 1))
+    assert "wagner" in _shown(figure, dt.date(2021, 12, 1))
+
+
+def test_an_actor_with_no_founding_date_appears_with_its_first_event() -> None:
+    # 'w' has no founding date and first takes part in an event on 5 March 2021; its tie to
+    # 'a' (founded 2017) has no start. 'a' and 'b' are tied since 2018, so 2020 has a frame.
+    def actor(actor_id: str, founded: str | None) -> Actor:
+        fields = {"id": actor_id, "name": actor_id, "kind": "armed_group", "description": "d"}
+        return Actor.model_validate({**fields, "founded": founded})
+
+    def tie(tie_id: str, to: str, start: str | None) -> Relationship:
+        fields = {"id": tie_id, "from": "a", "to": to, "kind": "opposed_to", "sources": ["s"]}
+        return Relationship.model_validate({**fields, "start": start})
+
+    first = Event.model_validate(
+        {
+            "id": "first",
+            "title": "First",
+            "kind": "attack",
+            "date": "2021-03-05",
+            "summary": "s",
+            "sources": ["s"],
+            "participants": [{"actor": "w", "role": "attacker"}],
+        }
+    )
+    actors = {"a": actor("a", "2017"), "b": actor("b", "2018"), "w": actor("w", None)}
+    ties = {"ab": tie("ab", "b", "2018-06"), "aw": tie("aw", "w", None)}
+    small = network.network_figure(FactBase(actors, {"first": first}, ties, {}, {}))
+    assert [f["name"] for f in small["frames"]] == [
+        "2017-01-01",
+        "2018-01-01",
+        "2018-06-01",
+        "2021-03-05",
+    ]
+    assert _shown(small, dt.date(2020, 9, 25)) == {"a", "b"}
+    assert _all_drawn(small, dt.date(2020, 9, 25)) == {frozenset({"a", "b"})}
+    assert _shown(small, dt.date(2021, 3, 5)) == {"a", "b", "w"}
+    assert _all_drawn(small, dt.date(2021, 3, 5)) == {frozenset({"a", "b"}), frozenset({"a", "w"})}
+    steps = small["layout"]["sliders"][0]["steps"]
+    assert steps[-1]["label"] == "5 March 2021"
 
 
 def test_an_unknown_start_is_drawn_from_the_day_both_actors_existed(figure: Figure) -> None:
@@ -194,6 +265,26 @@ def test_hover_points_sit_on_their_edges_and_move_off_when_the_edge_is_not_drawn
         zip([r.id for r in relations], zip(hover["x"], hover["y"], strict=True), strict=True)
     )
     assert final["wagner-allied-with-mali"] != final["wagner-deployed-in-mali"]
+
+
+def test_no_hover_point_sits_under_another_actor(facts: FactBase, figure: Figure) -> None:
+    # There a hover names the actor, not the edge: JNIM → Mali's middle is under Africa Corps.
+    index = next(i for i, t in enumerate(figure["data"]) if t["mode"] == "none")
+    nodes = {actor_id: point for point, actor_id in _node_ids(figure).items()}
+    relations = facts.relationships_in_order
+    ys = figure["data"][index]["y"]
+    points = {
+        relation: (x, y)
+        for frame in figure["frames"]
+        for relation, (x, y) in enumerate(zip(frame["data"][index]["x"], ys, strict=True))
+        if x is not None
+    }
+    assert len(points) == len(ys)  # every relationship's point, from the frames it is drawn in
+    for relation, point in points.items():
+        ends = {relations[relation].from_, relations[relation].to}
+        others = [node for actor_id, node in nodes.items() if actor_id not in ends]
+        nearest = min(math.dist(point, node) for node in others)
+        assert nearest >= network.HOVER_CLEARANCE, relations[relation].id
 
 
 def test_hover_text_is_escaped(facts: FactBase) -> None:

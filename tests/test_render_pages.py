@@ -208,6 +208,27 @@ def test_an_actor_page_has_relationships_past_and_present_events_claims_neighbou
     assert "- [Alliance of Sahel States](aes.md) (intergovernmental organisation)" in page
 
 
+def test_an_actor_with_no_founding_date_says_where_it_is_first_recorded(
+    facts: FactBase,
+) -> None:
+    # The network shows such an actor from that record on (FactBase.known_from).
+    wagner = actor_page(facts, facts.actors["wagner"], None)
+    assert (
+        "- **Earliest record:** December 2021, [Wagner Group personnel deploy to Mali]"
+        "(../events/wagner-deploys-in-mali-2021.md)\n" in wagner
+    )
+    assert "**Founded:**" not in wagner
+    # A relationship can be the first record: it links to its row in the ledger.
+    assert (
+        "- **Earliest record:** 28 May 2021, [Mali led by Assimi Goïta]"
+        "(../relationships/led-by.md#mali-led-by-assimi-goita)\n"
+        in actor_page(facts, facts.actors["assimi-goita"], None)
+    )
+    aes = actor_page(facts, facts.actors["aes"], None)
+    assert "- **Founded:** 16 September 2023\n" in aes
+    assert "Earliest record" not in aes
+
+
 def test_the_actors_index_groups_by_kind(facts: FactBase) -> None:
     page = actors_index(facts)
     assert page.index("## States") < page.index("## Intergovernmental organisations")
@@ -257,6 +278,11 @@ def test_figure_pages_embed_their_figures_and_text_alternatives(facts: FactBase)
         in year
     )
     assert 'data-figure="figures/network.json"' in network_page(facts)
+    assert (
+        "an actor is faded before it was founded or, where its founding date is not known, "
+        "before its earliest record: the first event, dated statement or relationship the "
+        "site has for it (its page names it)" in network_page(facts)
+    )
     # The network's data: the relationships, a kind a page.
     assert "    - [Membership](relationships/member-of.md): " in network_page(facts)
     map_text = map_page(facts)

@@ -4,15 +4,17 @@ Nodes are actors (one trace per kind, so the legend explains colours and symbols
 are relationships (two traces per relationship kind, styled: those whose start is known, and
 faint, those whose start is not), with an invisible point mid-edge whose hover names the
 relationship. Each slider step is a frame holding the edges that held on that day
-(FactBase.relationships_on) and fading actors that did not exist yet or any more. Steps
-fall on the days the network changed, so no state is skipped and none repeated; past
-`step_limit` such days (large fact bases), on the last change of each month or group of
-months, so the figure's size stays bounded.
+(FactBase.relationships_on) and fading actors not yet known to exist (founded or, with no
+founding date, first recorded: FactBase.known_from) or dissolved. Steps fall on the days
+the network changed, so no state is skipped and none repeated; past `step_limit` such days
+(large fact bases), on the last change of each month or group of months, so the figure's
+size stays bounded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,6 +45,11 @@ FADED_TEXT = "rgba(128,128,128,0.6)"
 X_PADDING = 0.4
 # Nodes this far from the centre (positions span -1…1) get labels that point inwards.
 LABEL_EDGE = 0.55
+# An edge's hover point closer than this to another actor (positions span -1…1; 12 px or
+# more at 1366 px) is under its marker, where a hover names the actor: it is moved along
+# the edge by the first of these shifts (fractions of the edge) that clears every marker.
+HOVER_CLEARANCE = 0.06
+HOVER_SHIFTS = (0.0, 0.08, -0.08, 0.16, -0.16, 0.24, -0.24)
 
 KIND_SYMBOLS: dict[ActorKind, str] = {
     ActorKind.STATE: "circle",
@@ -99,7 +106,7 @@ def change_steps(facts: FactBase, actors: Sequence[Actor]) -> list[Step]:
         _add_start(boundaries, relation.start)
         _add_end(boundaries, relation.end)
     for actor in actors:
-        _add_start(boundaries, actor.founded)
+        _add_start(boundaries, existence_start(facts, actor))
         _add_end(boundaries, actor.dissolved)
     days = sorted(boundaries)
     limit = step_limit(len(facts.relationships))
@@ -153,8 +160,18 @@ def _label(day: dt.date, precision: Precision) -> str:
     return PartialDate(day.year).human()
 
 
-def actor_exists_on(actor: Actor, day: dt.date) -> bool:
-    if actor.founded is not None and day < actor.founded.first_day:
+def existence_start(facts: FactBase, actor: Actor) -> PartialDate | None:
+    """Its `founded` date or, with none, the date of its first record (FactBase.known_from)."""
+    if actor.founded is not None:
+        return actor.founded
+    record = facts.first_record(actor.id)
+    return record.date if record is not None else None
+
+
+def actor_exists_on(facts: FactBase, actor: Actor, day: dt.date) -> bool:
+    """Known to exist on `day` (FactBase.known_from) and not dissolved: the figure fades
+    the others."""
+    if day < facts.known_from(actor.id):
         return False
     return not (actor.dissolved is not None and day > actor.dissolved.last_day)
 
@@ -281,17 +298,38 @@ def _round(value: float) -> float:
 
 def _midpoints(relations: Sequence[Relationship], pos: dict[str, Position]) -> list[Position]:
     """Where each edge's hover point sits: its middle, or, where one pair of actors has
-    several relationships, spread along the shared line so that each can be hovered."""
+    several relationships, spread along the shared line so that each can be hovered; moved
+    along the line, if need be, off any other actor's marker, where a hover finds the actor."""
     pairs: dict[frozenset[str], list[int]] = {}
     for index, relation in enumerate(relations):
         pairs.setdefault(frozenset((relation.from_, relation.to)), []).append(index)
     out: list[Position] = [(0.0, 0.0)] * len(relations)
-    for indexes in pairs.values():
-        for rank, index in enumerate(indexes):
-            t = 0.5 + (rank - (len(indexes) - 1) / 2) * 0.16
-            (x0, y0), (x1, y1) = pos[relations[index].from_], pos[relations[index].to]
-            out[index] = (_round(x0 + (x1 - x0) * t), _round(y0 + (y1 - y0) * t))
+    for pair, indexes in pairs.items():
+        # The pair's own ends are not avoided: on a short edge nothing is clear of them.
+        others = [(_round(x), _round(y)) for i, (x, y) in pos.items() if i not in pair]
+        spread = [0.5 + (rank - (len(indexes) - 1) / 2) * 0.16 for rank in range(len(indexes))]
+        ends = [(pos[relations[i].from_], pos[relations[i].to]) for i in indexes]
+        points = _clear_of(others, ends, spread)
+        for index, point in zip(indexes, points, strict=True):
+            out[index] = point
     return out
+
+
+def _clear_of(
+    nodes: Sequence[Position], ends: Sequence[tuple[Position, Position]], ts: Sequence[float]
+) -> list[Position]:
+    """The points at `ts` along their edges, shifted together by the first of HOVER_SHIFTS
+    that takes every one off the nodes' markers; unshifted if none does."""
+    for shift in HOVER_SHIFTS:
+        points = [_along(a, b, t + shift) for (a, b), t in zip(ends, ts, strict=True)]
+        if all(math.dist(p, node) >= HOVER_CLEARANCE for p in points for node in nodes):
+            return points
+    return [_along(a, b, t) for (a, b), t in zip(ends, ts, strict=True)]
+
+
+def _along(start: Position, end: Position, t: float) -> Position:
+    (x0, y0), (x1, y1) = start, end
+    return (_round(x0 + (x1 - x0) * t), _round(y0 + (y1 - y0) * t))
 
 
 def _edge_trace(kind: RelationshipKind, known_start: bool, xy: dict[str, Any]) -> dict[str, Any]:
@@ -399,7 +437,7 @@ def _node_trace(
         },
         # Actors that did not exist on the day are the unselected points: faded, marker
         # and name.
-        "selectedpoints": _existing(members, day),
+        "selectedpoints": _existing(facts, members, day),
         "unselected": {"marker": {"opacity": DIMMED}, "textfont": {"color": FADED_TEXT}},
         "name": kind_label(kind),
         "legendgroup": "actors",
@@ -416,8 +454,8 @@ def label_position(x: float) -> str:
     return "top center"
 
 
-def _existing(members: Sequence[Actor], day: dt.date) -> list[int]:
-    return [index for index, actor in enumerate(members) if actor_exists_on(actor, day)]
+def _existing(facts: FactBase, members: Sequence[Actor], day: dt.date) -> list[int]:
+    return [index for index, actor in enumerate(members) if actor_exists_on(facts, actor, day)]
 
 
 def _frame_data(
@@ -444,7 +482,7 @@ def _frame_data(
     xs = [x if r.id in held else None for r, (x, _) in zip(relations, midpoints, strict=True)]
     data.append({"x": xs})
     for members in members_by_kind:
-        data.append({"selectedpoints": _existing(members, day)})
+        data.append({"selectedpoints": _existing(facts, members, day)})
     return data
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator import countries
 from generator import markdown as md
 from generator.dates import human_span
-from generator.model import FactBase
+from generator.model import FactBase, Record
 from generator.render import links, parts
 from generator.render.figures_common import embed, timeline_bundle
 from generator.render.figures_timeline import Lane, lanes_by_topic, timeline_table
@@ -55,7 +55,7 @@ def actor_page(
     notes = [("Actor", actor.needs_review)] if actor.needs_review else []
     sections = [
         f"# {md.text(actor.name)}\n",
-        _facts_list(actor),
+        _facts_list(facts, actor, page),
         _aliases(actor),
         parts.review_admonition(notes),
         f"## Who this is\n\n{md.markdown_field(actor.description)} "
@@ -80,7 +80,7 @@ def cited_sources(facts: FactBase, actor: Actor) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _facts_list(actor: Actor) -> str:
+def _facts_list(facts: FactBase, actor: Actor, page: str) -> str:
     lines = [f"- **Kind:** {parts.kind_words(actor.kind.value)}"]
     if actor.short_name:
         lines.append(f"- **Short name:** {md.text(actor.short_name)}")
@@ -88,9 +88,23 @@ def _facts_list(actor: Actor) -> str:
         lines.append(f"- **Country:** {md.text(countries.name(actor.country))}")
     if actor.founded:
         lines.append(f"- **Founded:** {actor.founded.human()}")
+    elif (record := facts.first_record(actor.id)) is not None:
+        # With no founding date, the network shows the actor from here (FactBase.known_from).
+        lines.append(
+            f"- **Earliest record:** {record.date.human()}, {_record_link(facts, record, page)}"
+        )
     if actor.dissolved:
         lines.append(f"- **Dissolved:** {actor.dissolved.human()}")
     return "\n".join(lines) + "\n"
+
+
+def _record_link(facts: FactBase, record: Record, page: str) -> str:
+    what = record.what
+    if isinstance(what, Event):
+        target = links.relative(page, links.event_page(what.id))
+        return md.page_link(what.title, f"{target}#{record.anchor}" if record.anchor else target)
+    target = links.relative(page, links.relationships_part(what.kind.value))
+    return md.page_link(facts.describe_relationship(what), f"{target}#{what.id}")
 
 
 def _aliases(actor: Actor) -> str:

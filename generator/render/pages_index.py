@@ -217,8 +217,11 @@ def network_page(facts: FactBase) -> str:
         "# Network\n",
         "Actors, tied by their relationships: membership, leadership, alliance, "
         "opposition and more. Move the slider to see the network as it stood on a date: "
-        "actors that did not exist yet are faded, and only the relationships that held on "
-        "that day are drawn. Click an actor to open its page.\n",
+        "only the relationships that held that day are drawn, and an actor is faded before "
+        "it was founded or, where its founding date is not known, before its earliest "
+        "record: the first event, dated statement or relationship the site has for it (its "
+        "page names it). A relationship whose start is not known is drawn faint, and only "
+        "once both its actors are shown. Click an actor to open its page.\n",
     ]
     if facts.relationships:
         out.append(
