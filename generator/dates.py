@@ -126,9 +126,6 @@ class PartialDate:
         """One known day, beyond doubt: the only date a figure may draw as a dot."""
         return self.day is not None
 
-    def covers(self, day: dt.date) -> bool:
-        return self.first_day <= day <= self.last_day
-
     def isoformat(self) -> str:
         text = f"{self.year:04d}"
         if self.month is not None:
