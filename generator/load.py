@@ -10,7 +10,6 @@ refused with a diagnostic instead.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -337,8 +336,6 @@ def _scalar(node: yaml.ScalarNode, path: str) -> Any:
         # that loads again and again (`mkdocs serve`) would keep every number it ever read.
         _constructor.constructed_objects.clear()
         _constructor.recursive_objects.clear()  # left holding the node when it raised
-    if isinstance(value, dt.date):  # pragma: no cover - timestamps are returned above
-        return node.value
     return value
 
 
