@@ -1,10 +1,9 @@
 """Load: YAML text → plain data, with the line and column of every key and value.
 
 libyaml (through PyYAML's C parser, which MkDocs already depends on) composes the node
-tree: it keeps positions and is about five times faster than ruamel.yaml's C composer on
-our files. We then build plain values ourselves from the nodes, so that nothing is
-ever constructed from a tag: Python tags, unknown tags, anchors, aliases and merge keys are
-refused with a diagnostic instead.
+tree, keeping positions, faster than ruamel.yaml (docs/design.md, "Libraries, and why"). We
+build plain values from the nodes ourselves, so nothing is ever constructed from a tag:
+Python tags, unknown tags, anchors, aliases and merge keys are refused with a diagnostic.
 """
 
 from __future__ import annotations
