@@ -1,7 +1,4 @@
-"""The command line: the only place where problems become exit statuses.
-
-Exit status: 0 clean (warnings allowed), 1 content errors, 2 usage errors.
-"""
+"""The command line: where problems become exit statuses (diagnostics.EXIT_*)."""
 
 from __future__ import annotations
 
@@ -15,11 +12,8 @@ from pathlib import Path
 from generator import diagnostics
 from generator.build import check_content, run_build_command
 from generator.corpus import Progress
+from generator.diagnostics import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 from generator.schema import MODELS, json_schema
-
-EXIT_OK = 0
-EXIT_CONTENT = 1
-EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):

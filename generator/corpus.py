@@ -169,12 +169,6 @@ def build_fact_base(parsed: list[Parsed]) -> FactBase:
     for item in parsed:
         by_kind[item.kind][item.entity.id] = item.entity
         files[item.kind, item.entity.id] = item.document.path
-    return _fact_base(by_kind, files)
-
-
-def _fact_base(
-    by_kind: Mapping[FileKind, dict[str, object]], files: dict[tuple[str, str], str]
-) -> FactBase:
     return FactBase(
         actors=cast(dict[str, Actor], by_kind["actors"]),
         events=cast(dict[str, Event], by_kind["events"]),

@@ -1,13 +1,9 @@
 """Partial dates: `2021`, `2021-05`, `2021-05-24`, and the fuzzy dates of EDTF.
 
-As in FollowTheMoney, the ISO prefix *is* the precision. A date known only to the
-month is never padded to a false day: it covers the whole month, and `first_day`
-and `last_day` say which span of days it stands for.
-
-A date not known that well is written in the Library of Congress's Extended Date/Time
-Format (EDTF), read by the `edtf` library: `2015-05~` (about), `2015-05-13?` (perhaps),
-`[2015-05-13,2015-05-14]` (one of), `2015-05-13/2015-05-14` (from–to), `../2017-03` (by)
-and `2017-03/..` (from, end unknown). It is a `FuzzyDate`, which answers the same questions.
+As in FollowTheMoney, the ISO prefix *is* the precision: a date known only to the month is
+never padded to a false day, and `first_day` and `last_day` say which days it stands for. A
+fuzzy date (EDTF, read by the `edtf` library) is a `FuzzyDate`, which answers the same
+questions; docs/design.md ("Fuzzy dates") lists the forms, their spans and their order.
 """
 
 from __future__ import annotations
@@ -126,9 +122,6 @@ class PartialDate:
         """One known day, beyond doubt: the only date a figure may draw as a dot."""
         return self.day is not None
 
-    def covers(self, day: dt.date) -> bool:
-        return self.first_day <= day <= self.last_day
-
     def isoformat(self) -> str:
         text = f"{self.year:04d}"
         if self.month is not None:
@@ -189,9 +182,8 @@ _SORT_RANK = {Fuzz.OPEN_START: -1, Fuzz.RANGE: 0, Fuzz.OPEN_END: 0}
 class FuzzyDate(PartialDate):
     """An EDTF date: about, perhaps, one of a set, a span, or a span with one open end.
 
-    `year`, `month` and `day` are where it sorts: its earliest known date. An open end has no
-    day, so `first_day` and `last_day` stop at the end that is known (`../2017-03` covers
-    March 2017, "held by then at the latest"); `open_start` and `open_end` say it goes on.
+    `year`, `month` and `day` are its earliest known date, where it sorts; an open end has no
+    day, so `first_day` and `last_day` stop at the end that is known (docs/design.md).
     """
 
     fuzz: Fuzz

@@ -13,6 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+# The exit statuses of every command: clean (warnings allowed); the content needs an edit (it
+# has errors, `fmt` would change or refused a file, `new` would overwrite one); a usage error.
+EXIT_OK = 0
+EXIT_CONTENT = 1
+EXIT_USAGE = 2
+
 
 class Severity(StrEnum):
     ERROR = "error"

@@ -50,12 +50,8 @@ from ruamel.yaml.scalarstring import (
 )
 
 from generator import diagnostics, load, schema, slips
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, Diagnostic
 from generator.guide import FieldDoc, fields_of
-
-EXIT_OK = 0
-EXIT_CHANGES = 1
-EXIT_USAGE = 2
 
 MAPPING_INDENT = 2
 SEQUENCE_INDENT = 4
@@ -108,7 +104,7 @@ def run_fmt_command(args: argparse.Namespace) -> int:
     if refused:
         print(diagnostics.format_all(refused, "text"))
     print(_summary(len(files), len(changed), len(refused), check_only), file=sys.stderr)
-    return EXIT_CHANGES if refused or (check_only and changed) else EXIT_OK
+    return EXIT_CONTENT if refused or (check_only and changed) else EXIT_OK
 
 
 def _files_to_format(paths: Sequence[Path], content: Path) -> Iterator[Path]:

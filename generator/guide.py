@@ -69,7 +69,7 @@ def _field_doc(name: str, field: FieldInfo, json_schema: dict[str, Any]) -> Fiel
         name=name,
         required=field.is_required(),
         value_type=_value_type(json_schema, nested, choice_enum, is_list),
-        description=_description(field, nested, choice_enum),
+        description=field.description or "",
         choices=choices,
         default=_shown_default(field),
         nested=nested,
@@ -86,24 +86,9 @@ def _classes_in(annotation: Any) -> Iterator[type]:
         yield from _classes_in(argument)
 
 
-def _description(
-    field: FieldInfo, nested: type[BaseModel] | None, choice_enum: type[enum.Enum] | None
-) -> str:
-    if field.description:
-        return field.description
-    # Fields without a description of their own fall back on their type's docstring.
-    for documented in (nested, choice_enum):
-        if documented is not None and documented.__doc__ and not _inherited_doc(documented):
-            return " ".join(documented.__doc__.split())
-    return ""
-
-
 def _inherited_doc(cls: type) -> bool:
-    """True when a class has no docstring of its own (pydantic and Enum supply one)."""
-    return cls.__dict__.get("__doc__") is None or cls.__doc__ in (
-        BaseModel.__doc__,
-        enum.Enum.__doc__,
-    )
+    """True when a class has no docstring of its own (pydantic supplies one)."""
+    return cls.__dict__.get("__doc__") is None or cls.__doc__ == BaseModel.__doc__
 
 
 def _shown_default(field: FieldInfo) -> str | None:

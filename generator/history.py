@@ -19,7 +19,6 @@ from pathlib import Path
 
 # Fields of a commit are separated by US, commits by RS: neither can be in a one-line subject.
 _FORMAT = "%x1e%H%x1f%D%x1f%cI%x1f%s%x1f%(trailers:key=Correction,valueonly,separator=%x1f)"
-CORRECTION_TRAILER = "Correction"
 
 
 @dataclass(frozen=True)

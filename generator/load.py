@@ -1,16 +1,14 @@
 """Load: YAML text → plain data, with the line and column of every key and value.
 
 libyaml (through PyYAML's C parser, which MkDocs already depends on) composes the node
-tree: it keeps positions and is about five times faster than ruamel.yaml's C composer on
-our files. We then build plain values ourselves from the nodes, so that nothing is
-ever constructed from a tag: Python tags, unknown tags, anchors, aliases and merge keys are
-refused with a diagnostic instead.
+tree, keeping positions, faster than ruamel.yaml (docs/design.md, "Libraries, and why"). We
+build plain values from the nodes ourselves, so nothing is ever constructed from a tag:
+Python tags, unknown tags, anchors, aliases and merge keys are refused with a diagnostic.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -337,8 +335,6 @@ def _scalar(node: yaml.ScalarNode, path: str) -> Any:
         # that loads again and again (`mkdocs serve`) would keep every number it ever read.
         _constructor.constructed_objects.clear()
         _constructor.recursive_objects.clear()  # left holding the node when it raised
-    if isinstance(value, dt.date):  # pragma: no cover - timestamps are returned above
-        return node.value
     return value
 
 

@@ -27,11 +27,8 @@ from pydantic import BaseModel
 from pydantic_core import PydanticCustomError
 
 from generator import schema
+from generator.diagnostics import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 from generator.guide import FieldDoc, date_help, fields_of
-
-EXIT_OK = 0
-EXIT_EXISTS = 1
-EXIT_USAGE = 2
 
 COMMENT_WIDTH = 100
 INDENT = "  "
@@ -67,7 +64,7 @@ def run_new_command(args: argparse.Namespace) -> int:
             f"error: {target.as_posix()} already exists; edit it, or choose another id",
             file=sys.stderr,
         )
-        return EXIT_EXISTS
+        return EXIT_CONTENT
     print(target.as_posix())
     return EXIT_OK
 

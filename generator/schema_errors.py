@@ -14,16 +14,6 @@ from generator.diagnostics import Diagnostic, closest, did_you_mean, error
 from generator.load import Document, Loc
 from generator.schema import bare_type
 
-_TYPE_NAMES = {
-    str: "text",
-    int: "a whole number",
-    float: "a number",
-    bool: "true or false",
-    list: "a list",
-    dict: "a mapping",
-    type(None): "nothing",
-}
-
 
 def _describe(value: object) -> str:
     if isinstance(value, bool):

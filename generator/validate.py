@@ -34,6 +34,7 @@ from generator.schema import (
     markdown_fields,
 )
 from generator.schema_errors import field_name, schema_diagnostic, without_misspelt_missing
+from generator.slips import YamlLoader
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def _invisible_warnings(document: Document) -> Iterator[Diagnostic]:
     for loc, value in _texts(document.data, ()):
         for index, character in invisible_characters(value):
             if not root:
-                root.append(yaml.compose(document.text, Loader=_YAML_LOADER))
+                root.append(yaml.compose(document.text, Loader=YamlLoader))
             line, column = _character_position(document, root[0], loc, value, index)
             yield warning(
                 document.path,
@@ -215,9 +216,6 @@ def _may_hold_invisible(text: str) -> bool:
     if "\\" in text and _ESCAPE.search(text):
         return True
     return not text.isascii() and FORMAT_CHARACTERS.search(text) is not None
-
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _node_at(node: yaml.Node | None, loc: Loc) -> yaml.Node | None:

@@ -1,41 +1,11 @@
 """Write: the only code that touches site_src/.
 
 The whole site is rendered into memory first; this module then makes site_src/ equal to it
-in one step that cannot leave a half-written tree behind:
-
-1. The new tree is assembled in `site_src.spare/` next to it: the tree before the last one,
-   kept for this. Each of its files that is the very file in site_src/ (hard-linked: one
-   inode) which already holds its new bytes is left alone; every other one is unlinked and
-   written again, or linked from site_src/ (copied, keeping its mtime, where links are not
-   possible) if site_src/ has it unchanged. So a file whose bytes did not change keeps its
-   modification time, MkDocs' live reload and browsers' caches see no change, and a build
-   after a small edit touches a few files, not every one. Nothing is ever written through
-   a file of the spare tree, whose inode site_src/ may share; anything in it that is not a
-   plain file or folder is removed; and a spare tree that cannot be brought up to date is
-   assembled afresh.
-2. The swap. On Linux, `renameat2(RENAME_EXCHANGE)` exchanges the two folders in one atomic
-   step: a reader of site_src/ (`mkdocs serve`) and a crash at any instant see either the
-   old tree or the new one, never neither. Elsewhere (or on a filesystem without it),
-   `site_src/` is renamed to `site_src.old/`, `site_src.spare/` to `site_src/` and
-   `site_src.old/` to `site_src.spare/`; each rename is atomic, and a crash between the
-   first two leaves `site_src.old/` alone, which the next run puts back (`recover`).
-3. The old tree, now the spare one, is brought up to the new one by linking in the files
-   just written (`_catch_up`), so that the next build starts from an equal tree.
-
-A manifest (`.generated.json`, which MkDocs ignores as a dotfile) lists what the generator
-wrote, with each file's SHA-256. A file in site_src/ that is neither in it nor produced now
-was put there by hand: it is kept and reported. A generated file whose bytes no longer match
-the manifest was edited by hand: before it is overwritten or removed, it is copied to
-`site_src.stray/<time>/<path>` and reported, so the edit is never silently lost. When
-nothing changed, nothing is touched at all, so `mkdocs serve` does not see its own output as
-an edit and rebuild in a loop.
-
-To know a file unchanged, its bytes are compared with the new ones. A page the build's
-incremental layer reused comes without its bytes, as `Kept` (its digest and size):
-`Current.keeps` found it in site_src/ as written, by reading it, before it was handed out.
-
-Builds hold `site_src.lock` (generator/lock.py) for the whole check-render-write, so two
-builds (`mkdocs serve` and `python -m generator build`) never interleave.
+in one step that cannot leave a half-written tree behind: the new tree is assembled in the
+spare tree beside it (`_assemble`), swapped in atomically (`_swap`), and the old one brought
+up to it for the next build (`_catch_up`). A manifest of digests tells hand-added files (kept)
+and hand-edited ones (saved to site_src.stray/) from generated ones. docs/design.md ("The
+write stage") gives the steps and the reasons.
 """
 
 from __future__ import annotations
@@ -121,11 +91,8 @@ class Kept:
 
 
 def manifest_bytes(digests: Mapping[str, str]) -> bytes:
-    """`json.dumps({"files": digests}, indent=1, sort_keys=True)` and a newline, in UTF-8.
-
-    Written line by line with json's own string encoder: with indentation, json.dumps uses
-    its pure-Python encoder, which took 15 ms for the 11,000 files of a rebuild.
-    """
+    """`json.dumps({"files": digests}, indent=1, sort_keys=True)` and a newline, in UTF-8,
+    written line by line with json's C string encoder (docs/design.md says why)."""
     if not digests:
         return b'{\n "files": {}\n}\n'
     quoted = _json_string
