@@ -34,8 +34,22 @@ const InlineCSSPlugin = require('esbuild-plugin-inline-css');
 const root = path.resolve(__dirname, '..', '..');
 const vendor = path.resolve(process.argv[2] || path.join(__dirname, 'vendor'));
 // plotly.js/lib/core registers scatter itself.
+// maplibre-gl's CSS: `src/registry.js` inlines it only when a trace on a `map` subplot is
+// registered, which no bundle of ours does: dead code in each of them.
+const NO_MAPLIBRE_CSS = { 'maplibre-gl/dist/maplibre-gl.css': '' };
 const bundles = {
-  'plotly-charts': { global: 'PlotlyCharts', traces: [] },
+  // Timelines (annotations, range slider), the network (sliders, frames, legend) and the
+  // competing-figures charts (legend); none has an image, a menu, error bars, a range
+  // selector, a grid of subplots or a colour scale.
+  'plotly-charts': {
+    global: 'PlotlyCharts',
+    traces: [],
+    omit: [
+      'annotations3d', 'images', 'updatemenus', 'rangeselector', 'errorbars', 'grid',
+      'colorbar',
+    ],
+    replace: NO_MAPLIBRE_CSS,
+  },
   // Large timelines only: they need annotations, the range slider, hover labels, clicks and
   // the mode bar, not these (nor a colour bar: no trace has a colour scale).
   'plotly-gl': {
@@ -45,10 +59,7 @@ const bundles = {
       'annotations3d', 'images', 'updatemenus', 'sliders', 'rangeselector', 'errorbars',
       'grid', 'colorbar',
     ],
-    replace: {
-      'maplibre-gl/dist/maplibre-gl.css': '',
-      'es6-weak-map': 'module.exports = WeakMap;',
-    },
+    replace: { ...NO_MAPLIBRE_CSS, 'es6-weak-map': 'module.exports = WeakMap;' },
   },
   // The map uses none of these components: left out, they keep a map page within budget.
   'plotly-geo': {
@@ -58,6 +69,7 @@ const bundles = {
       'annotations', 'annotations3d', 'images', 'updatemenus', 'sliders', 'rangeslider',
       'rangeselector', 'errorbars',
     ],
+    replace: NO_MAPLIBRE_CSS,
   },
 };
 
