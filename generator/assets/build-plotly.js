@@ -49,6 +49,7 @@ const bundles = {
       'colorbar',
     ],
     replace: NO_MAPLIBRE_CSS,
+    eager: true,
   },
   // Large timelines only: they need annotations, the range slider, hover labels, clicks and
   // the mode bar, not these (nor a colour bar: no trace has a colour scale).
@@ -72,6 +73,14 @@ const bundles = {
     replace: NO_MAPLIBRE_CSS,
   },
 };
+
+// V8's explicit compile hint (Chromium 136 and later; other engines ignore a comment): compile
+// every function of the file while the script streams in, on a background thread, instead of
+// each on the main thread the first time it is called. A page loads the charts bundle only to
+// draw a figure at once, and that first draw calls much of plotly.js: compiled lazily, on a
+// slow phone's main thread, that code made up much of the first Plotly.newPlot (see
+// vendor/README.md). The cost is memory for the functions a page never calls.
+const EAGER = '//# allFunctionsCalledOnLoad';
 
 // Registers an empty stand-in for each of `omit` in plotly.js's core, so the bundle leaves
 // the component out (plotly.js calls components through its registry, which treats one
@@ -112,7 +121,7 @@ function replaceModules(replace) {
   };
 }
 
-async function build(name, { global, traces, omit = [], replace = {} }) {
+async function build(name, { global, traces, omit = [], replace = {}, eager = false }) {
   const requires = traces.map((t) => `require('plotly.js/lib/${t}')`).join(', ');
   const entry = path.join(vendor, `.${name}-entry.js`);
   fs.writeFileSync(
@@ -130,6 +139,7 @@ async function build(name, { global, traces, omit = [], replace = {} }) {
       bundle: true,
       minify: true,
       legalComments: 'none',
+      ...(eager ? { banner: { js: EAGER } } : {}),
       // The same options as plotly.js's own esbuild-config.js.
       plugins: [
         ...(Object.keys(replace).length ? [replaceModules(replace)] : []),
