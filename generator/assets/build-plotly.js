@@ -13,13 +13,12 @@
 //   fullLayout.shapes.length, which only that component sets: no plot would draw), and not
 //   `legend` or `selections` (hover and the drag box require their code directly: nothing
 //   to gain).
-// - `replace`: modules replaced everywhere by the given source. The gl bundle (large
-//   timelines) drops maplibre-gl's CSS (83 kB, required only when a trace on a `map` subplot
-//   is registered, which no bundle of ours does) and es6-weak-map's polyfill (22 kB with its
-//   es5-ext helpers; the package exports the native WeakMap wherever there is one, and every
-//   browser that runs an ES2016 bundle has one).
-// The charts and geo bundles are left as they were (their pages are within the budget);
-// replacing maplibre-gl's CSS would take 83 kB off each of them too.
+// - `replace`: modules replaced everywhere by the given source. Every bundle drops
+//   maplibre-gl's CSS (83 kB, required only when a trace on a `map` subplot is registered,
+//   which no bundle of ours does); the gl bundle (large timelines) also drops es6-weak-map's
+//   polyfill (22 kB with its es5-ext helpers; the package exports the native WeakMap
+//   wherever there is one, and every browser that runs an ES2016 bundle has one).
+// - `eager`: the bundle starts with V8's compile hint (see EAGER below).
 //
 // Run `npm ci && npm run build:plotly` to upgrade; `node generator/assets/build-plotly.js DIR`
 // writes the files to DIR instead of generator/assets/vendor/ (to compare before replacing).
@@ -33,7 +32,6 @@ const InlineCSSPlugin = require('esbuild-plugin-inline-css');
 
 const root = path.resolve(__dirname, '..', '..');
 const vendor = path.resolve(process.argv[2] || path.join(__dirname, 'vendor'));
-// plotly.js/lib/core registers scatter itself.
 // maplibre-gl's CSS: `src/registry.js` inlines it only when a trace on a `map` subplot is
 // registered, which no bundle of ours does: dead code in each of them.
 const NO_MAPLIBRE_CSS = { 'maplibre-gl/dist/maplibre-gl.css': '' };
@@ -43,7 +41,7 @@ const bundles = {
   // selector, a grid of subplots or a colour scale.
   'plotly-charts': {
     global: 'PlotlyCharts',
-    traces: [],
+    traces: [], // plotly.js/lib/core registers scatter itself.
     omit: [
       'annotations3d', 'images', 'updatemenus', 'rangeselector', 'errorbars', 'grid',
       'colorbar',
