@@ -18,6 +18,8 @@ It reports, as medians of `--repeat` runs, from the start of navigation:
   so that whether they load in parallel can be read off;
 - the bytes that crossed the network.
 
+`--requests` also prints every request of each site's median run (when it started and
+arrived, and its compressed size): what shares the slow link with the plotly.js bundle.
 Results are printed and written to `.bench/phone-results.json`.
 """
 
@@ -122,7 +124,8 @@ def serving(site: Path) -> Iterator[str]:
         server.server_close()
 
 
-def one_run(browser: Any, url: str) -> dict[str, float]:
+def one_run(browser: Any, url: str) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """The run's timings and bytes, and each request the page made."""
     context = browser.new_context(**PHONE)
     try:
         page = context.new_page()
@@ -134,7 +137,7 @@ def one_run(browser: Any, url: str) -> dict[str, float]:
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
         page.wait_for_function("window.__figureDrawn !== undefined", timeout=TIMEOUT_MS)
-        return page.evaluate(
+        run = page.evaluate(
             r"""() => {
               const find = (pattern) => performance.getEntriesByType('resource')
                 .find((r) => pattern.test(new URL(r.name).pathname));
@@ -144,7 +147,14 @@ def one_run(browser: Any, url: str) -> dict[str, float]:
               const bytes = performance.getEntriesByType('resource')
                 .reduce((n, r) => n + r.transferSize, 0);
               const nav = performance.getEntriesByType('navigation')[0];
+              const requests = performance.getEntriesByType('resource').map((r) => ({
+                path: new URL(r.name).pathname,
+                requested: r.startTime,
+                arrived: r.responseEnd,
+                kilobytes: r.transferSize / 1024,
+              }));
               return {
+                requests,
                 drawn: window.__figureDrawn,
                 bundle_requested: at(bundle, 'startTime'),
                 bundle_arrived: at(bundle, 'responseEnd'),
@@ -154,6 +164,7 @@ def one_run(browser: Any, url: str) -> dict[str, float]:
               };
             }"""
         )
+        return run, run.pop("requests")
     finally:
         context.close()
 
@@ -164,13 +175,17 @@ def measure(path: str, repeat: int, sites: Sequence[Path]) -> list[dict[str, Any
     from playwright.sync_api import sync_playwright
 
     runs: list[list[dict[str, float]]] = [[] for _ in sites]
+    requests: list[list[list[dict[str, Any]]]] = [[] for _ in sites]
     with ExitStack() as stack, sync_playwright() as driver:
         bases = [stack.enter_context(serving(site)) for site in sites]
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             for index in range(repeat):
-                for site, base, site_runs in zip(sites, bases, runs, strict=True):
-                    run = one_run(browser, base + path)
+                for site, base, site_runs, site_requests in zip(
+                    sites, bases, runs, requests, strict=True
+                ):
+                    run, made = one_run(browser, base + path)
+                    site_requests.append(made)
                     rounded = json.dumps({k: round(v) for k, v in run.items()})
                     print(f"{site} run {index + 1}: {rounded}", flush=True)
                     site_runs.append(run)
@@ -183,9 +198,26 @@ def measure(path: str, repeat: int, sites: Sequence[Path]) -> list[dict[str, Any
             "repeat": repeat,
             "runs": site_runs,
             "median": {key: statistics.median(r[key] for r in site_runs) for key in site_runs[0]},
+            "median_run_requests": site_requests[_median_index(site_runs)],
+            "requests": site_requests,
         }
-        for site, site_runs in zip(sites, runs, strict=True)
+        for site, site_runs, site_requests in zip(sites, runs, requests, strict=True)
     ]
+
+
+def _median_index(runs: Sequence[dict[str, float]]) -> int:
+    """The run whose drawn time is the median (the lower one of an even count)."""
+    order = sorted(range(len(runs)), key=lambda index: runs[index]["drawn"])
+    return order[(len(order) - 1) // 2]
+
+
+def print_requests(result: dict[str, Any]) -> None:
+    print(f"\nrequests of {result['site']}'s median run (ms, kB as transferred):")
+    for request in sorted(result["median_run_requests"], key=lambda r: r["requested"]):
+        print(
+            f"  {request['requested']:7.0f} {request['arrived']:7.0f} "
+            f"{request['kilobytes']:8.1f}  {request['path']}"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -194,6 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--page", default="/timeline/", help="the page to open (/timeline/)")
     parser.add_argument("--repeat", type=int, default=5, help="runs (5)")
+    parser.add_argument(
+        "--requests", action="store_true", help="print every request of each site's median run"
+    )
     parser.add_argument(
         "--site",
         type=Path,
@@ -217,5 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for result in results:
         values = " ".join(f"{result['median'][key]:16.0f}" for key in keys)
         print(f"  {result['site'][-40:]:40} {values}")
+    if args.requests:
+        for result in results:
+            print_requests(result)
     print(f"wrote {target}")
     return 0

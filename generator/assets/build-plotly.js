@@ -13,13 +13,12 @@
 //   fullLayout.shapes.length, which only that component sets: no plot would draw), and not
 //   `legend` or `selections` (hover and the drag box require their code directly: nothing
 //   to gain).
-// - `replace`: modules replaced everywhere by the given source. The gl bundle (large
-//   timelines) drops maplibre-gl's CSS (83 kB, required only when a trace on a `map` subplot
-//   is registered, which no bundle of ours does) and es6-weak-map's polyfill (22 kB with its
-//   es5-ext helpers; the package exports the native WeakMap wherever there is one, and every
-//   browser that runs an ES2016 bundle has one).
-// The charts and geo bundles are left as they were (their pages are within the budget);
-// replacing maplibre-gl's CSS would take 83 kB off each of them too.
+// - `replace`: modules replaced everywhere by the given source. Every bundle drops
+//   maplibre-gl's CSS (83 kB, required only when a trace on a `map` subplot is registered,
+//   which no bundle of ours does); the gl bundle (large timelines) also drops es6-weak-map's
+//   polyfill (22 kB with its es5-ext helpers; the package exports the native WeakMap
+//   wherever there is one, and every browser that runs an ES2016 bundle has one).
+// - `eager`: the bundle starts with V8's compile hint (see EAGER below).
 //
 // Run `npm ci && npm run build:plotly` to upgrade; `node generator/assets/build-plotly.js DIR`
 // writes the files to DIR instead of generator/assets/vendor/ (to compare before replacing).
@@ -33,9 +32,23 @@ const InlineCSSPlugin = require('esbuild-plugin-inline-css');
 
 const root = path.resolve(__dirname, '..', '..');
 const vendor = path.resolve(process.argv[2] || path.join(__dirname, 'vendor'));
-// plotly.js/lib/core registers scatter itself.
+// maplibre-gl's CSS: `src/registry.js` inlines it only when a trace on a `map` subplot is
+// registered, which no bundle of ours does: dead code in each of them.
+const NO_MAPLIBRE_CSS = { 'maplibre-gl/dist/maplibre-gl.css': '' };
 const bundles = {
-  'plotly-charts': { global: 'PlotlyCharts', traces: [] },
+  // Timelines (annotations, range slider), the network (sliders, frames, legend) and the
+  // competing-figures charts (legend); none has an image, a menu, error bars, a range
+  // selector, a grid of subplots or a colour scale.
+  'plotly-charts': {
+    global: 'PlotlyCharts',
+    traces: [], // plotly.js/lib/core registers scatter itself.
+    omit: [
+      'annotations3d', 'images', 'updatemenus', 'rangeselector', 'errorbars', 'grid',
+      'colorbar',
+    ],
+    replace: NO_MAPLIBRE_CSS,
+    eager: true,
+  },
   // Large timelines only: they need annotations, the range slider, hover labels, clicks and
   // the mode bar, not these (nor a colour bar: no trace has a colour scale).
   'plotly-gl': {
@@ -45,10 +58,7 @@ const bundles = {
       'annotations3d', 'images', 'updatemenus', 'sliders', 'rangeselector', 'errorbars',
       'grid', 'colorbar',
     ],
-    replace: {
-      'maplibre-gl/dist/maplibre-gl.css': '',
-      'es6-weak-map': 'module.exports = WeakMap;',
-    },
+    replace: { ...NO_MAPLIBRE_CSS, 'es6-weak-map': 'module.exports = WeakMap;' },
   },
   // The map uses none of these components: left out, they keep a map page within budget.
   'plotly-geo': {
@@ -58,8 +68,17 @@ const bundles = {
       'annotations', 'annotations3d', 'images', 'updatemenus', 'sliders', 'rangeslider',
       'rangeselector', 'errorbars',
     ],
+    replace: NO_MAPLIBRE_CSS,
   },
 };
+
+// V8's explicit compile hint (Chromium 136 and later; other engines ignore a comment): compile
+// every function of the file while the script streams in, on a background thread, instead of
+// each on the main thread the first time it is called. A page loads the charts bundle only to
+// draw a figure at once, and that first draw calls much of plotly.js: compiled lazily, on a
+// slow phone's main thread, that code made up much of the first Plotly.newPlot (see
+// vendor/README.md). The cost is memory for the functions a page never calls.
+const EAGER = '//# allFunctionsCalledOnLoad';
 
 // Registers an empty stand-in for each of `omit` in plotly.js's core, so the bundle leaves
 // the component out (plotly.js calls components through its registry, which treats one
@@ -100,7 +119,7 @@ function replaceModules(replace) {
   };
 }
 
-async function build(name, { global, traces, omit = [], replace = {} }) {
+async function build(name, { global, traces, omit = [], replace = {}, eager = false }) {
   const requires = traces.map((t) => `require('plotly.js/lib/${t}')`).join(', ');
   const entry = path.join(vendor, `.${name}-entry.js`);
   fs.writeFileSync(
@@ -118,6 +137,7 @@ async function build(name, { global, traces, omit = [], replace = {} }) {
       bundle: true,
       minify: true,
       legalComments: 'none',
+      ...(eager ? { banner: { js: EAGER } } : {}),
       // The same options as plotly.js's own esbuild-config.js.
       plugins: [
         ...(Object.keys(replace).length ? [replaceModules(replace)] : []),

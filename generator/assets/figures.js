@@ -293,22 +293,66 @@
       }
     });
     if (!hidden) return undefined;
+    return restyleLabels(element, text);
+  }
+
+  // Restyles the labelled traces to `text` (and `position`, when given) in one redraw, with
+  // a timeline's joins to match: each key event's name is joined to its marker by a line (in
+  // the trace just before the names' trace, which says meta.joins), and a name hidden loses
+  // its line too, so that no line points at nothing. One call, since each restyle of text
+  // or points draws the whole figure again.
+  function restyleLabels(element, text, position) {
     var traces = Object.keys(text).map(Number);
-    return element._sahelPlotly.restyle(element, {
-      text: traces.map(function (t) { return text[t]; }),
-    }, traces);
+    var update = { text: traces.map(function (t) { return text[t]; }) };
+    if (position) update.textposition = traces.map(function (t) { return position[t]; });
+    var joins = joinsOf(element, text);
+    if (joins.indices.length) {
+      // plotly.js leaves a trace's attribute alone where its value is undefined.
+      var none = joins.indices.map(function () { return undefined; });
+      Object.keys(update).forEach(function (key) { update[key] = update[key].concat(none); });
+      update.x = traces.map(function () { return undefined; }).concat(joins.x);
+      update.y = traces.map(function () { return undefined; }).concat(joins.y);
+      traces = traces.concat(joins.indices);
+    }
+    return element._sahelPlotly.restyle(element, update, traces);
+  }
+
+  // The joins of the names in `text` (by trace) that are shown, from the figure's own joins.
+  function joinsOf(element, text) {
+    var kept = element._sahelJoins = element._sahelJoins || {};
+    var joins = { x: [], y: [], indices: [] };
+    Object.keys(text).map(Number).forEach(function (index) {
+      var trace = element.data[index];
+      if (!trace.meta || !trace.meta.joins) return;
+      var line = element.data[index - 1];
+      var all = kept[index - 1] = kept[index - 1] || { x: line.x.slice(), y: line.y.slice() };
+      var x = [];
+      var y = [];
+      text[index].forEach(function (name, i) {
+        if (!name) return;
+        x.push(all.x[3 * i], all.x[3 * i + 1], null);
+        y.push(all.y[3 * i], all.y[3 * i + 1], null);
+      });
+      joins.x.push(x);
+      joins.y.push(y);
+      joins.indices.push(index - 1);
+    });
+    return joins;
   }
 
   function declutter(element) {
-    var Plotly = element._sahelPlotly;
     var labels = element._sahelLabels;
     var traces = Object.keys(labels).map(Number);
-    var restore = element._sahelDecluttered
-      ? Plotly.restyle(element, {
-          text: traces.map(function (t) { return labels[t].text; }),
-          textposition: traces.map(function (t) { return labels[t].position; }),
-        }, traces)
-      : Promise.resolve();
+    var restore = Promise.resolve();
+    if (element._sahelDecluttered) {
+      var original = {};
+      var originalPosition = {};
+      traces.forEach(function (t) {
+        original[t] = labels[t].text;
+        originalPosition[t] = labels[t].position;
+      });
+      restore = restyleLabels(element, original, originalPosition);
+    }
     return restore.then(function () {
       var frame = plotArea(element);
       var found = measure(element, labels);
@@ -329,10 +373,8 @@
       });
       element._sahelDecluttered = changed;
       if (!changed) return undefined;
-      return Plotly.restyle(element, {
-        text: traces.map(function (t) { return text[t]; }),
-        textposition: traces.map(function (t) { return position[t]; }),
-      }, traces).then(function () { return verify(element, labels, text); });
+      return restyleLabels(element, text, position)
+        .then(function () { return verify(element, labels, text); });
     });
   }
 
@@ -381,33 +423,7 @@
       return Promise.resolve();
     }
     element._sahelLabelWidth = width;
-    return declutter(element).then(function () { return hideOrphanJoins(element); });
-  }
-
-  // A timeline joins each key event's name to its marker with a line (the trace just before
-  // the names' trace, which says meta.joins): a name hidden above loses its line too, so that
-  // no line points at nothing.
-  function hideOrphanJoins(element) {
-    var kept = element._sahelJoins = element._sahelJoins || {};
-    var update = { x: [], y: [] };
-    var indices = [];
-    element.data.forEach(function (trace, index) {
-      if (!trace.meta || !trace.meta.joins || !Array.isArray(trace.text)) return;
-      var joins = element.data[index - 1];
-      var all = kept[index - 1] = kept[index - 1] || { x: joins.x.slice(), y: joins.y.slice() };
-      var x = [];
-      var y = [];
-      trace.text.forEach(function (text, i) {
-        if (!text) return;
-        x.push(all.x[3 * i], all.x[3 * i + 1], null);
-        y.push(all.y[3 * i], all.y[3 * i + 1], null);
-      });
-      update.x.push(x);
-      update.y.push(y);
-      indices.push(index - 1);
-    });
-    if (!indices.length) return undefined;
-    return element._sahelPlotly.restyle(element, update, indices);
+    return declutter(element);
   }
 
   // On a touch screen the first tap on a point shows its hover label (plotly.js draws it
