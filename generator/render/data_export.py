@@ -59,6 +59,8 @@ def spreadsheet_safe(text: str) -> str:
 
 def _cell(value: Any) -> str:
     """A flat CSV value: lists of ids joined with '; ', records as JSON; text formula-safe."""
+    if type(value) is str:  # most cells: first
+        return spreadsheet_safe(value)
     if value is None:
         return ""
     if isinstance(value, bool | int | float):
