@@ -28,7 +28,9 @@
       tag.src = new URL(module.src, here).href;
       // A failed download is tried again on the next page that needs the module.
       tag.onerror = function () { requested[module.src] = false; };
-      document.head.appendChild(tag);
+      // In the body, which instant navigation keeps (it swaps the <head>'s tags for the next
+      // page's), so that the page keeps the record of what it loaded.
+      document.body.appendChild(tag);
     });
   }
 
