@@ -55,7 +55,7 @@ FIGURE_SOURCE = re.compile(r"\bdata-figure=\"([^\"]+)\"")
 WEBGL_EVENTS = WEBGL_THRESHOLD + 1
 
 
-def loader_bundles() -> dict[str, str]:
+def figure_module_bundles() -> dict[str, str]:
     """The figure module's bundles by name (`charts: { src: 'assets/vendor/...', ... }`)."""
     source = FIGURE_MODULE.read_text(encoding="utf-8")
     found = dict(re.findall(r"(\w+): \{ src: '([^']+)'", source))
@@ -149,7 +149,7 @@ def webgl_site_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def weights(site: Path) -> list[PageWeight]:
-    bundles = loader_bundles()
+    bundles = figure_module_bundles()
     return [page_weight(site, html, bundles) for html in sorted(site.rglob("*.html"))]
 
 
@@ -205,9 +205,9 @@ def test_no_page_loads_more_than_the_javascript_budget(weights: list[PageWeight]
     assert over == {}
 
 
-def test_the_loader_draws_webgl_figures_with_the_gl_bundle() -> None:
+def test_the_figure_module_draws_webgl_figures_with_the_gl_bundle() -> None:
     """Only a figure with scattergl traces loads plotly-gl.min.js (the charts bundle has none)."""
-    assert loader_bundles() == {
+    assert figure_module_bundles() == {
         "charts": "assets/vendor/plotly-charts.min.js",
         "gl": "assets/vendor/plotly-gl.min.js",
         "geo": "assets/vendor/plotly-geo.min.js",
@@ -224,7 +224,7 @@ def test_the_loader_draws_webgl_figures_with_the_gl_bundle() -> None:
 def test_a_page_with_a_webgl_timeline_stays_within_the_javascript_budget(
     site: Path, webgl_site_src: Path
 ) -> None:
-    bundles = loader_bundles()
+    bundles = figure_module_bundles()
     # The <script src> files are the theme's and mkdocs.yml's, the same on every page.
     scripts = page_weight(site, site / "timeline" / "index.html", bundles).scripts
     assert LOADER_TARGET in scripts, scripts

@@ -63,7 +63,13 @@
     var expected = arriving;
     arriving = null;
     if (!expected || expected !== window.location.pathname + window.location.hash) return;
-    if (!document.getElementById(decodeURIComponent(window.location.hash.slice(1)))) return;
+    var id;
+    try {
+      id = decodeURIComponent(window.location.hash.slice(1));
+    } catch (error) {
+      return; // not an id this site wrote
+    }
+    if (!document.getElementById(id)) return;
     var anchor = document.createElement('a');
     anchor.href = window.location.hash;
     anchor.click();
