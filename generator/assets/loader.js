@@ -97,8 +97,10 @@
   document.addEventListener('click', rememberAnchorLink, true);
   window.addEventListener('popstate', function () { arriving = null; });
 
-  // Material's document$ emits each page it shows (after it has scrolled); extra_javascript
-  // runs at the end of the body, so without Material the page is there already.
+  // This script ends the body, so the first page is there already: its modules start loading
+  // now rather than once the document is parsed and Material has emitted it (its document$
+  // emits each page it shows, after it has scrolled; a module runs on them itself).
+  loadModules();
   if (window.document$ && typeof window.document$.subscribe === 'function') {
     window.document$.subscribe(onPage);
   } else {
