@@ -2,8 +2,11 @@
 
 - An event or actor page without a figure loads no plotly.js at all.
 - A page loads at most 1.5 MB (1,500,000 bytes) of JavaScript, uncompressed, in all: its
-  <script src> files plus the plotly.js bundles the figure loader fetches for its figures
-  (the figure's data-bundle, or the gl bundle for a figure with a scattergl trace).
+  <script src> files, the modules the loader fetches for it (the figure module on a page with
+  a figure, the ledger's filter on a page with the filter) and the plotly.js bundles the figure
+  module fetches for its figures (the figure's data-bundle, or the gl bundle for a figure with
+  a scattergl trace).
+- Of the site's own scripts, every page names the loader alone in a <script src>.
 - So does a page whose timeline has more than WEBGL_THRESHOLD events, drawn with WebGL: the
   real content has none, so a synthetic fact base of that size is generated (not built by
   MkDocs: the <script src> files every page loads come from the theme and mkdocs.yml, so the
@@ -35,33 +38,56 @@ from tests.test_build_mkdocs import REPO, mkdocs_build, mkdocs_project
 
 JS_BUDGET = 1_500_000
 ACTOR_FIGURE_BUDGET = 50_000
-LOADER = REPO / "generator" / "assets" / "figures.js"
+FIGURE_MODULE = REPO / "generator" / "assets" / "figures.js"
+LOADER = REPO / "generator" / "assets" / "loader.js"
+# Where the build puts our scripts (generator/render/assets.py).
+OUR_SCRIPTS = "assets/figures/"
+LOADER_TARGET = OUR_SCRIPTS + "loader.js"
 
 SCRIPT = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]+)\"")
-FIGURE = re.compile(r"<div\b[^>]*\bclass=\"sahel-figure\"[^>]*>")
+# A figure's placeholder: a timeline's, or a competing-figures chart's (class "sahel-figure
+# sahel-counts").
+FIGURE = re.compile(r"<div\b[^>]*\bclass=\"sahel-figure(?: [^\"]*)?\"[^>]*>")
+LEDGER_FILTER = re.compile(r"<div\b[^>]*\bclass=\"sahel-ledger-filter\"")
 BUNDLE = re.compile(r"\bdata-bundle=\"([^\"]+)\"")
 FIGURE_SOURCE = re.compile(r"\bdata-figure=\"([^\"]+)\"")
 # Enough events for the site timeline to be drawn with WebGL (scattergl).
 WEBGL_EVENTS = WEBGL_THRESHOLD + 1
 
 
-def loader_bundles() -> dict[str, str]:
-    """The loader's bundles by name (`charts: { src: 'assets/vendor/...', ... }`)."""
-    source = LOADER.read_text(encoding="utf-8")
+def figure_module_bundles() -> dict[str, str]:
+    """The figure module's bundles by name (`charts: { src: 'assets/vendor/...', ... }`)."""
+    source = FIGURE_MODULE.read_text(encoding="utf-8")
     found = dict(re.findall(r"(\w+): \{ src: '([^']+)'", source))
     assert found, "cannot find the bundles in figures.js"
     return found
+
+
+def loader_modules() -> dict[str, str]:
+    """The loader's modules: file → the selector of what a page needs it for."""
+    source = LOADER.read_text(encoding="utf-8")
+    found = dict(re.findall(r"\{ src: '([^']+)', selector: '([^']+)' \}", source))
+    assert found, "cannot find the modules in loader.js"
+    return found
+
+
+def fetched_modules(site: Path, text: str) -> dict[str, int]:
+    """The modules the loader fetches for a page whose HTML (or Markdown) is `text` → bytes."""
+    needed = {"figures.js": FIGURE, "ledger.js": LEDGER_FILTER}
+    targets = [OUR_SCRIPTS + name for name, pattern in needed.items() if pattern.search(text)]
+    return {target: (site / target).stat().st_size for target in targets}
 
 
 @dataclass(frozen=True)
 class PageWeight:
     page: str
     scripts: dict[str, int]  # file under site/ → bytes
-    bundles: dict[str, int]  # plotly.js bundles the loader fetches → bytes
+    modules: dict[str, int]  # our modules the loader fetches → bytes
+    bundles: dict[str, int]  # plotly.js bundles the figure module fetches → bytes
 
     @property
     def javascript(self) -> int:
-        return sum(self.scripts.values()) + sum(self.bundles.values())
+        return sum(self.scripts.values()) + sum(self.modules.values()) + sum(self.bundles.values())
 
     @property
     def loads_plotly(self) -> bool:
@@ -79,11 +105,13 @@ def page_weight(site: Path, html: Path, bundles: dict[str, str]) -> PageWeight:
         base = "" if path.startswith("/") else posixpath.dirname(page)
         target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
         scripts[target] = (site / target).stat().st_size
-    return PageWeight(page, scripts, fetched_bundles(site, text, bundles))
+    return PageWeight(
+        page, scripts, fetched_modules(site, text), fetched_bundles(site, text, bundles)
+    )
 
 
 def fetched_bundles(site: Path, text: str, bundles: dict[str, str]) -> dict[str, int]:
-    """The plotly.js bundles the loader fetches for the figures in `text` → bytes.
+    """The plotly.js bundles the figure module fetches for the figures in `text` → bytes.
 
     As figures.js chooses: the figure's data-bundle, but the gl bundle for a "charts" figure
     with a scattergl trace (figures_common.bundle_for). `text` is a page's HTML, or its
@@ -121,7 +149,7 @@ def webgl_site_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def weights(site: Path) -> list[PageWeight]:
-    bundles = loader_bundles()
+    bundles = figure_module_bundles()
     return [page_weight(site, html, bundles) for html in sorted(site.rglob("*.html"))]
 
 
@@ -138,6 +166,31 @@ def test_event_and_actor_pages_without_a_figure_load_no_plotly(
     assert [w.page for w in without_figure if w.loads_plotly] == []
 
 
+def test_the_loader_fetches_each_module_for_what_needs_it() -> None:
+    """The modules fetched_modules counts are the loader's, for the same placeholders."""
+    assert loader_modules() == {
+        "figures.js": ".sahel-figure[data-figure]",
+        "ledger.js": ".sahel-ledger-filter",
+    }
+
+
+@pytest.mark.slow
+def test_every_page_names_the_loader_alone_of_our_scripts(weights: list[PageWeight]) -> None:
+    ours = {w.page: sorted(s for s in w.scripts if s.startswith(OUR_SCRIPTS)) for w in weights}
+    assert {page: names for page, names in ours.items() if names != [LOADER_TARGET]} == {}
+
+
+@pytest.mark.slow
+def test_only_the_pages_that_use_a_module_fetch_it(weights: list[PageWeight]) -> None:
+    by_page = {w.page: w for w in weights}
+    assert sorted(by_page["timeline/index.html"].modules) == [OUR_SCRIPTS + "figures.js"]
+    assert sorted(by_page["claims/unverified/index.html"].modules) == [OUR_SCRIPTS + "ledger.js"]
+    assert by_page["about/index.html"].modules == {}
+    assert by_page["sources/index.html"].modules == {}
+    # The event page's competing-figures charts are figures too.
+    assert by_page["events/bamako-attack-2024/index.html"].bundles
+
+
 @pytest.mark.slow
 def test_figures_are_on_the_pages_that_show_them(weights: list[PageWeight]) -> None:
     by_page = {w.page: w for w in weights}
@@ -152,9 +205,9 @@ def test_no_page_loads_more_than_the_javascript_budget(weights: list[PageWeight]
     assert over == {}
 
 
-def test_the_loader_draws_webgl_figures_with_the_gl_bundle() -> None:
+def test_the_figure_module_draws_webgl_figures_with_the_gl_bundle() -> None:
     """Only a figure with scattergl traces loads plotly-gl.min.js (the charts bundle has none)."""
-    assert loader_bundles() == {
+    assert figure_module_bundles() == {
         "charts": "assets/vendor/plotly-charts.min.js",
         "gl": "assets/vendor/plotly-gl.min.js",
         "geo": "assets/vendor/plotly-geo.min.js",
@@ -164,25 +217,28 @@ def test_the_loader_draws_webgl_figures_with_the_gl_bundle() -> None:
     assert bundle_for(small) == CHARTS_BUNDLE
     assert bundle_for(large) == GL_BUNDLE
     assert bundle_for({"data": [{"type": "scattergeo"}]}, GEO_BUNDLE) == GEO_BUNDLE
-    assert "usesWebGL(figure) ? 'gl'" in LOADER.read_text(encoding="utf-8")
+    assert "usesWebGL(figure) ? 'gl'" in FIGURE_MODULE.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
 def test_a_page_with_a_webgl_timeline_stays_within_the_javascript_budget(
     site: Path, webgl_site_src: Path
 ) -> None:
-    bundles = loader_bundles()
+    bundles = figure_module_bundles()
     # The <script src> files are the theme's and mkdocs.yml's, the same on every page.
     scripts = page_weight(site, site / "timeline" / "index.html", bundles).scripts
-    assert any(name.endswith("loader.js") for name in scripts), scripts
-    weights = [
-        PageWeight(
-            page.relative_to(webgl_site_src).as_posix(),
-            scripts,
-            fetched_bundles(webgl_site_src, page.read_text(encoding="utf-8"), bundles),
+    assert LOADER_TARGET in scripts, scripts
+    weights = []
+    for page in sorted(webgl_site_src.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        weights.append(
+            PageWeight(
+                page.relative_to(webgl_site_src).as_posix(),
+                scripts,
+                fetched_modules(site, text),
+                fetched_bundles(webgl_site_src, text, bundles),
+            )
         )
-        for page in sorted(webgl_site_src.rglob("*.md"))
-    ]
     webgl = [w for w in weights if bundles[GL_BUNDLE] in w.bundles]
     # The site timeline (and the home page's) has every event: drawn with WebGL.
     assert "timeline.md" in {w.page for w in webgl}

@@ -1,4 +1,6 @@
 // Renders the site's Plotly figures: every <div class="sahel-figure" data-figure="...">.
+// Loaded by assets/figures/loader.js on the first page with a figure, then kept for the
+// pages instant navigation brings (it follows Material's document$).
 //
 // - plotly.js is fetched only when a page has a figure, and only the bundle it needs
 //   (data-bundle: "charts" = scatter, "gl" = scatter + scattergl, which only a very large
@@ -561,28 +563,11 @@
     attributeFilter: ['data-md-color-scheme'],
   });
 
-  // Names for two of the theme's own elements that have none, so screen readers can
-  // announce them: the search dialog and the page-loading bar of instant navigation.
-  function nameThemeElements() {
-    var names = { '.md-search[role="dialog"]': 'Search', '.md-progress[role="progressbar"]': 'Page loading' };
-    Object.keys(names).forEach(function (selector) {
-      var element = document.querySelector(selector);
-      if (element && !element.hasAttribute('aria-label')) {
-        element.setAttribute('aria-label', names[selector]);
-      }
-    });
-  }
-
-  function onPage() {
-    nameThemeElements();
-    renderAll();
-  }
-
   if (window.document$ && typeof window.document$.subscribe === 'function') {
-    window.document$.subscribe(onPage);
+    window.document$.subscribe(renderAll);
   } else if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', onPage);
+    document.addEventListener('DOMContentLoaded', renderAll);
   } else {
-    onPage();
+    renderAll();
   }
 })();

@@ -48,8 +48,9 @@
     Array.prototype.forEach.call(document.querySelectorAll('.sahel-ledger-filter'), setUp);
   }
 
-  // Material's document$ emits for each page, the first and each one instant navigation
-  // brings; extra_javascript runs at the end of the body, so the page is there without it.
+  // Loaded by assets/figures/loader.js on the first page with the filter. Material's
+  // document$ replays the page shown, then emits each one instant navigation brings; without
+  // Material, the loader adds this script once the page is there.
   if (window.document$) window.document$.subscribe(onPage);
   else onPage();
 })();

@@ -11,8 +11,9 @@
   in its title. The theme shows these tags nowhere on the page (that needs Material's tags
   plugin, which is off), and site.css hides them in search results.
 - `figure_bundles`: the plotly.js bundles the page's figures are drawn with, which
-  overrides/main.html preloads from the <head>, so the bundle downloads while the page and
-  the figure's JSON do, not after them. A page without figures has none, and loads no plotly.
+  overrides/main.html preloads from the <head> with the figure module (figures.js), so they
+  download while the page and the figure's JSON do, not after them. A page without figures
+  has none, and loads neither plotly nor the figure module.
 
 The values are written by yaml.safe_dump on one line each, so an editor's text can be a value
 but never a key of its own, nor end the front matter early (tests/test_page_meta.py).
@@ -34,7 +35,11 @@ from generator import markdown as md
 # Link previews and search engines show about this much; longer text is cut at a word.
 DESCRIPTION_LIMIT = 200
 ELLIPSIS = "…"
-_BUNDLE = re.compile(r'<div class="sahel-figure" data-figure="[^"]*" data-bundle="([a-z]+)"')
+# Any figure's placeholder: a timeline's (figures_common.embed), or a competing-figures chart's
+# with a class of its own besides.
+_BUNDLE = re.compile(
+    r'<div class="sahel-figure(?: [^"]*)?" data-figure="[^"]*" data-bundle="([a-z]+)"'
+)
 # A full stop after a word of four letters or more ("Col. Goïta" is not a sentence's end),
 # then a capital.
 _SENTENCE_END = re.compile(r"[^\s.]{4,}\.(?= [A-Z])")

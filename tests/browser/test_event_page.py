@@ -3,12 +3,13 @@ the statement, review markers a finger can open, footnotes a finger can hit."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from browsing import EVENT_PAGE, PHONE, Tab, facts, render_figures
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 WIDE: dict[str, Any] = {"viewport": {"width": 1366, "height": 900}}
 DEVICES = {"desktop": WIDE, "phone": PHONE}
@@ -60,6 +61,79 @@ def test_claim_links_land_on_the_claim(open_tab: Callable[..., Tab], device: str
         # A chart the page started drawing finishes before the next page opens.
         tab.page.wait_for_load_state("networkidle")
     tab.traffic.assert_clean()
+
+
+# Every layout shift on the page from now on, with the elements it moved.
+RECORD_SHIFTS = """() => {
+  window.sahelShifts = [];
+  new PerformanceObserver((list) => list.getEntries().forEach((entry) => {
+    window.sahelShifts.push(entry.sources.map((s) => s.node));
+  })).observe({ type: 'layout-shift' });
+}"""
+# Where the card is: its top, the top Material scrolls a target to (its scroll margin, under
+# the header), whether it is the page's :target, and whether a recorded shift moved it.
+READ_LANDING = """(card) => ({
+  top: card.getBoundingClientRect().top,
+  margin: parseFloat(getComputedStyle(card).scrollMarginTop),
+  header: document.querySelector('.md-header').getBoundingClientRect().bottom,
+  target: card.matches(':target'),
+  moved: window.sahelShifts.some((nodes) => nodes.some((n) => n && n.contains(card))),
+})"""
+# Every figure the page draws where the reader is (the figure module draws a figure once it
+# is within 200 px of the screen) has drawn.
+NEAR_FIGURES_DRAWN = """() => Array.from(document.querySelectorAll('.sahel-figure[data-figure]'))
+  .filter((f) => {
+    const box = f.getBoundingClientRect();
+    return box.width > 0 && box.bottom > -200 && box.top < window.innerHeight + 200;
+  })
+  .every((f) => f.classList.contains('sahel-figure--rendered'))"""
+# A slow network's delay on the event page: longer than the 100 ms after a scroll in which
+# Material's instant navigation stores the old page's scroll offset.
+SLOW_PAGE_MS = 300
+
+
+def test_a_claim_link_followed_by_instant_navigation_lands_on_the_claim(
+    open_tab: Callable[..., Tab], device: str
+) -> None:
+    """As a reader on a phone does: scroll the actor page, tap a claim link at once, on a
+    network slower than Material's 100 ms. The event page opens at the claim, which stays
+    there once the figures it starts drawing have drawn."""
+    statements = facts().claims_by("jnim")
+    assert len(statements) >= 3
+    for index, item in list(enumerate(statements))[:3]:
+        tab = open_tab(**DEVICES[device])
+        page = tab.page
+        tab.goto("/actors/jnim/")
+        render_figures(page)  # so that leaving aborts no request
+        page.evaluate("window.sahelTestMarker = 'actor page'")
+        event_page = f"**/events/{item.event.id}/"
+
+        def slowly(route: Route) -> None:
+            time.sleep(SLOW_PAGE_MS / 1000)
+            route.fallback()
+
+        page.route(event_page, slowly)
+        link = page.locator("#statements-it-made ~ .sahel-stack a[href*='#claim-']").nth(index)
+        href = link.evaluate("(a) => a.href")
+        assert href == tab.url(f"/events/{item.event.id}/#{item.anchor}")
+        link.scroll_into_view_if_needed()
+        page.mouse.wheel(0, 40)
+        link.click()
+        card = page.locator(f"#{item.anchor}")
+        expect(card).to_be_attached()
+        page.unroute(event_page, slowly)
+        assert page.evaluate("window.sahelTestMarker") == "actor page", "not instant navigation"
+        page.evaluate(RECORD_SHIFTS)
+        landed = card.evaluate(READ_LANDING)
+        assert landed["target"], item.anchor
+        assert landed["top"] >= landed["header"], (item.anchor, landed)
+        assert abs(landed["top"] - landed["margin"]) <= 2, (item.anchor, landed)
+        page.wait_for_function(NEAR_FIGURES_DRAWN)
+        page.wait_for_load_state("networkidle")
+        after = card.evaluate(READ_LANDING)
+        assert abs(after["top"] - landed["top"]) <= 2, (item.anchor, landed, after)
+        assert not after["moved"], item.anchor
+        tab.traffic.assert_clean()
 
 
 def test_statements_read_at_45_characters_a_line_or_more_on_desktop(

@@ -13,12 +13,14 @@ from browsing import DESKTOP, EVENT_PAGE, PHONE, REPO, Tab, facts, render_figure
 from mkdocs.utils import meta
 from playwright.sync_api import expect
 
+from generator.render.figures_counts import competing_measures
 from generator.render.spellings import unaccented_spellings
 
 DEVICES: dict[str, dict[str, Any]] = {"desktop": DESKTOP, "phone": PHONE}
 SITE_NAME = "The Sahel crisis"
 BUNDLE = re.compile(r"/assets/vendor/plotly-[a-z]+\.min\.js$")
 FIGURE_DATA = re.compile(r"/figures/[^/]+\.json$")
+FIGURE_MODULE = re.compile(r"/assets/figures/figures\.js$")
 
 # A page of each kind, and the file of site_src/ it is built from.
 PAGES = {
@@ -29,8 +31,25 @@ PAGES = {
     "/topics/coups/": "topics/coups.md",
     "/claims/": "claims.md",
 }
-WITHOUT_FIGURES = [EVENT_PAGE, "/claims/", "/sources/", "/about/", "/relationships/"]
-WITH_FIGURES = ["/", "/timeline/", "/network/", "/map/", "/actors/jnim/", "/topics/coups/"]
+
+
+def event_without_figures() -> str:
+    """An event page with no competing-figures chart (no measure with several figures)."""
+    events = sorted(facts().events.values(), key=lambda e: e.id)
+    return f"/events/{next(e for e in events if not competing_measures(e)).id}/"
+
+
+WITHOUT_FIGURES = [event_without_figures(), "/claims/", "/sources/", "/about/", "/relationships/"]
+# The event page's figures are its competing-figures charts.
+WITH_FIGURES = [
+    "/",
+    "/timeline/",
+    "/network/",
+    "/map/",
+    "/actors/jnim/",
+    "/topics/coups/",
+    EVENT_PAGE,
+]
 
 READ_HEAD = """() => {
   const content = (selector) => Array.from(document.head.querySelectorAll(selector))
@@ -131,6 +150,7 @@ def test_a_page_without_figures_loads_no_plotly(tab: Tab, path: str) -> None:
     tab.goto(path)
     tab.page.wait_for_load_state("networkidle")
     assert [url for url in tab.traffic.requests if BUNDLE.search(url)] == []
+    assert [url for url in tab.traffic.requests if FIGURE_MODULE.search(url)] == []
     assert tab.page.locator('link[rel="preload"]').count() == 0
     tab.traffic.assert_clean()
 
@@ -144,6 +164,9 @@ def test_a_page_with_figures_fetches_plotly_with_the_page_not_after_the_figure(
     requests = tab.traffic.requests
     bundles = [i for i, url in enumerate(requests) if BUNDLE.search(url)]
     figures = [i for i, url in enumerate(requests) if FIGURE_DATA.search(url)]
+    modules = [i for i, url in enumerate(requests) if FIGURE_MODULE.search(url)]
     assert len(bundles) == 1, requests
     assert figures and bundles[0] < figures[0], requests
+    # The figure module too, preloaded with the bundle, not fetched after the page has run.
+    assert len(modules) == 1 and modules[0] < figures[0], requests
     tab.traffic.assert_clean()
