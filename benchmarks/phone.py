@@ -12,7 +12,7 @@ The site is served from this process, compressed with gzip as a static host serv
 1.2 MB uncompressed, 0.4 MB compressed).
 
 It reports, as medians of `--repeat` runs, from the start of navigation:
-- **drawn**: the page's first figure rendered (the loader marks it `sahel-figure--rendered`
+- **drawn**: the page's first figure rendered (the figure module marks it `sahel-figure--rendered`
   once Plotly has drawn it and its labels are placed);
 - when the plotly.js bundle and the figure's JSON were requested, and when each had arrived,
   so that whether they load in parallel can be read off;

@@ -144,3 +144,70 @@ def test_after_instant_navigation_each_page_loads_the_module_it_needs_once(
         "loader.js",
     ], scripts
     tab.traffic.assert_clean()
+
+
+# --- the search index waits for the figure -------------------------------------------------
+
+INDEX_AND_FIGURE = """() => {
+  const index = performance.getEntriesByType('resource')
+    .find((r) => r.name.endsWith('/search/search_index.json'));
+  return { index: index ? index.startTime : null, drawn: window.__figureDrawn ?? null };
+}"""
+
+WATCH_FIGURE = """
+new MutationObserver((changes, observer) => {
+  if (document.querySelector('.sahel-figure--rendered')) {
+    window.__figureDrawn = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ['class'] });
+"""
+
+
+def test_the_search_index_is_requested_once_the_first_figure_is_drawn(tab: Tab) -> None:
+    """Material would fetch the index while plotly.js downloads; the page holds it until its
+    figure is drawn, then sends it, and search works."""
+    tab.page.add_init_script(WATCH_FIGURE)
+    tab.goto("/timeline/")
+    tab.page.wait_for_function(
+        "performance.getEntriesByType('resource')"
+        ".some((r) => r.name.endsWith('/search/search_index.json'))"
+    )
+    seen = tab.page.evaluate(INDEX_AND_FIGURE)
+    assert seen["drawn"] is not None and seen["index"] >= seen["drawn"], seen
+    assert len(requested(tab, re.compile(r"/search/search_index\.json$"))) == 1
+    box = tab.page.locator("input.md-search__input")
+    if not box.is_visible():
+        tab.page.locator('label.md-header__button[for="__search"]').click()
+    box.fill("Goita")
+    box.press("End")
+    expect(tab.page.locator(".md-search-result__meta")).to_have_text(
+        re.compile(r"matching document")
+    )
+    tab.traffic.assert_clean()
+
+
+def test_going_to_search_sends_the_index_at_once(tab: Tab) -> None:
+    """A reader who opens search before the figure is drawn does not wait for the figure:
+    here plotly.js never arrives, so only going to search can send the index."""
+    tab.page.route(BUNDLE, lambda route: None)  # plotly.js held for ever
+    tab.page.goto(tab.url("/timeline/"), wait_until="domcontentloaded")
+    tab.page.wait_for_timeout(300)
+    assert requested(tab, re.compile(r"/search/search_index\.json$")) == []
+    box = tab.page.locator("input.md-search__input")
+    if not box.is_visible():
+        tab.page.locator('label.md-header__button[for="__search"]').click()
+    box.focus()
+    tab.page.wait_for_function(
+        "performance.getEntriesByType('resource')"
+        ".some((r) => r.name.endsWith('/search/search_index.json'))"
+    )
+
+
+def test_a_page_without_figures_sends_the_index_when_it_has_loaded(tab: Tab) -> None:
+    tab.goto("/about/")
+    tab.page.wait_for_function(
+        "performance.getEntriesByType('resource')"
+        ".some((r) => r.name.endsWith('/search/search_index.json'))"
+    )
+    tab.traffic.assert_clean()
