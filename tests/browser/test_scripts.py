@@ -12,6 +12,8 @@ import pytest
 from browsing import SITE, Tab, figures_on, read_figure, render_figures
 from playwright.sync_api import Page, expect
 
+from benchmarks.phone import WATCH_FIGURE
+
 LOADER = re.compile(r"/assets/figures/loader\.js$")
 FIGURE_MODULE = re.compile(r"/assets/figures/figures\.js$")
 LEDGER_MODULE = re.compile(r"/assets/figures/ledger\.js$")
@@ -153,15 +155,6 @@ INDEX_AND_FIGURE = """() => {
     .find((r) => r.name.endsWith('/search/search_index.json'));
   return { index: index ? index.startTime : null, drawn: window.__figureDrawn ?? null };
 }"""
-
-WATCH_FIGURE = """
-new MutationObserver((changes, observer) => {
-  if (document.querySelector('.sahel-figure--rendered')) {
-    window.__figureDrawn = performance.now();
-    observer.disconnect();
-  }
-}).observe(document, { subtree: true, attributes: true, attributeFilter: ['class'] });
-"""
 
 
 def test_the_search_index_is_requested_once_the_first_figure_is_drawn(tab: Tab) -> None:
