@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import quote
 
 # The Markdown configuration MkDocs renders pages with (mkdocs.yml `markdown_extensions`;
@@ -327,13 +329,26 @@ def _is_fragment(value: str | None) -> bool:
 
 def render_page_markdown(source: str) -> str:
     """Markdown → HTML as MkDocs renders a page (its extensions; no theme, no plugins)."""
-    # The library (this module shares its name), imported late: only fields with code need it.
-    import markdown as python_markdown  # type: ignore[import-untyped]
+    return str(_page_renderer().reset().convert(source))
 
-    renderer = python_markdown.Markdown(
-        extensions=list(PAGE_EXTENSIONS), extension_configs=PAGE_EXTENSION_CONFIGS
-    )
-    return str(renderer.convert(source))
+
+# One renderer per thread, reset between texts: building one takes milliseconds, which every
+# field with code and every index page's summary would each pay; a renderer is not safe to
+# share between threads (the preview server's builds load content outside the build lock).
+_RENDERERS = threading.local()
+
+
+def _page_renderer() -> Any:
+    renderer = getattr(_RENDERERS, "renderer", None)
+    if renderer is None:
+        # The library (this module shares its name), imported late: only fields with code
+        # and summaries with markup need it.
+        import markdown as python_markdown  # type: ignore[import-untyped]
+
+        renderer = _RENDERERS.renderer = python_markdown.Markdown(
+            extensions=list(PAGE_EXTENSIONS), extension_configs=PAGE_EXTENSION_CONFIGS
+        )
+    return renderer
 
 
 def renders_safely(source: str, render: Callable[[str], str] = render_page_markdown) -> bool:

@@ -105,20 +105,9 @@ def plain_text(markdown: str) -> str:
     if not _MARKUP.search(paragraph):
         return md.one_line(paragraph)
     reader = _Text()
-    reader.feed(_renderer().reset().convert(paragraph))
+    reader.feed(md.render_page_markdown(paragraph))
     reader.close()
     return md.one_line("".join(reader.parts))
-
-
-@lru_cache(maxsize=1)
-def _renderer() -> Any:
-    """One Markdown renderer as MkDocs configures it, reset between texts: building one
-    takes milliseconds, which hundreds of index pages would each pay."""
-    import markdown as python_markdown  # type: ignore[import-untyped]
-
-    return python_markdown.Markdown(
-        extensions=list(md.PAGE_EXTENSIONS), extension_configs=md.PAGE_EXTENSION_CONFIGS
-    )
 
 
 class _Text(HTMLParser):
