@@ -92,9 +92,7 @@ def _lead(facts: FactBase, event: Event, page: str) -> str:
     """When, where, what kind and which storylines: the first thing a reader sees."""
     lines = [f"- **When:** {md.text(human_span(event.date, event.end))}{_precision(event)}"]
     if event.location is not None:
-        where = parts.place(event.location)
-        if event.location.needs_review:
-            where += " " + parts.review_marker(event.location.needs_review)
+        where = parts.with_review_marker(parts.place(event.location), event.location.needs_review)
         lines.append(f"- **Where:** {where}")
     topics = [facts.topics[t] for t in event.topics if t in facts.topics]
     if topics:
@@ -133,9 +131,7 @@ def _milestones(event: Event) -> str:
         return ""
     rows = ["| Date | Step | Sources |", "| --- | --- | --- |"]
     for milestone in sorted(event.milestones, key=lambda m: m.date):
-        step = md.cell(milestone.label)
-        if milestone.needs_review:
-            step += " " + parts.review_marker(milestone.needs_review)
+        step = parts.with_review_marker(md.cell(milestone.label), milestone.needs_review)
         rows.append(
             f"| {milestone.date.human()} | {step} | "
             f"{parts.footnote_refs(milestone.sources) or '—'} |"
@@ -252,8 +248,7 @@ def _figure_table(facts: FactBase, figures: list[Figure]) -> str:
         if figure.claimant and figure.claimant in facts.actors:
             according += f" (a party: {md.text(facts.actors[figure.claimant].name)})"
         value = parts.figure_value(figure)
-        if figure.needs_review:
-            value += " " + parts.review_marker(figure.needs_review)
+        value = parts.with_review_marker(value, figure.needs_review)
         rows.append(
             f'| <span id="{figure_anchor(figure)}"></span>{value} | '
             f"{md.cell(figure.as_reported or '')} | "

@@ -118,6 +118,11 @@ def review_marker(note: str) -> str:
     )
 
 
+def with_review_marker(text: str, note: str | None) -> str:
+    """The text, followed by the review marker of `note` if it has one."""
+    return f"{text} {review_marker(note)}" if note else text
+
+
 def review_admonition(notes: Sequence[tuple[str, str]]) -> str:
     """A visible 'Needs review' block listing what editors flagged, and why."""
     if not notes:
