@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import os
 import pickle
@@ -275,19 +276,28 @@ class Answers:
         digest = self._digest_of_entity.get(id(value))
         if digest is not None:
             return digest
-        if value is None or isinstance(value, str | int | float | dt.date | enum.Enum):
-            return (type(value).__name__, value)
-        if isinstance(value, list | tuple):
-            return (type(value).__name__, *map(self.comparable, value))
-        if isinstance(value, dict):
+        kind: Any = type(value)
+        # The type's name is kept because 1, 1.0 and True are equal.
+        if kind in _PLAIN or isinstance(value, enum.Enum):
+            return (kind.__name__, value)
+        if kind is list or kind is tuple:
+            return (kind.__name__, *map(self.comparable, value))
+        if kind is dict:
             return ("dict", *((self.comparable(k), self.comparable(v)) for k, v in value.items()))
         if dataclasses.is_dataclass(value):
-            return (type(value).__name__, *map(self.comparable, _field_values(value)))
-        return (type(value).__name__, repr(value))  # a part of an entity: a claim, a figure
+            fields = [getattr(value, name) for name in _field_names(kind)]
+            if all(type(each) is str or each is None for each in fields):
+                return (kind.__name__, *fields)  # a citation: the common case, made quick
+            return (kind.__name__, *map(self.comparable, fields))
+        return (kind.__name__, repr(value))  # a part of an entity: a claim, a figure
 
 
-def _field_values(value: Any) -> Iterator[Any]:
-    return (getattr(value, each.name) for each in dataclasses.fields(value))
+_PLAIN = frozenset({type(None), str, int, float, bool, dt.date})
+
+
+@functools.cache
+def _field_names(kind: Hashable) -> tuple[str, ...]:
+    return tuple(each.name for each in dataclasses.fields(cast(type, kind)))
 
 
 class Recording:

@@ -51,6 +51,15 @@ def figure_anchor(figure: Figure) -> str:
     return f"figure-{figure.id}"
 
 
+def figures_by_measure(event: Event) -> dict[str, list[Figure]]:
+    """The event's figures grouped by what they count, in the order first given. (Not a
+    FactBase method: it reads the event alone, which a render unit has read already.)"""
+    groups: dict[str, list[Figure]] = {}
+    for figure in event.figures:
+        groups.setdefault(figure.measure, []).append(figure)
+    return groups
+
+
 @dataclass(frozen=True)
 class Citation:
     """One place where a source is cited: which entity, and which part of it."""
@@ -161,13 +170,6 @@ class FactBase:
 
     def claims_by(self, actor_id: str) -> list[AttributedClaim]:
         return self._claims_by_claimant.get(actor_id, [])
-
-    def figures_of(self, event: Event) -> dict[str, list[Figure]]:
-        """The event's figures grouped by what they count, in the order first given."""
-        groups: dict[str, list[Figure]] = {}
-        for figure in event.figures:
-            groups.setdefault(figure.measure, []).append(figure)
-        return groups
 
     def neighbours(self, actor_id: str) -> list[Actor]:
         ids = {r.to if r.from_ == actor_id else r.from_ for r in self.relationships_of(actor_id)}

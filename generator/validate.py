@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import pydantic
 import yaml
@@ -381,6 +382,7 @@ def _walk(value: object, path: tuple[str, ...], loc: Loc) -> Iterator[tuple[Loc,
         yield from _walk(value[key], rest, (*loc, key))
 
 
+@cache
 def _attribute(model: type[pydantic.BaseModel], key: str) -> str:
     """The model's attribute a key of the file names ('from' is `from_`)."""
     for name, info in model.model_fields.items():

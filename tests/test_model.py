@@ -8,7 +8,7 @@ import pytest
 
 from generator.corpus import load_corpus
 from generator.dates import PartialDate
-from generator.model import FactBase, relationship_holds_on
+from generator.model import FactBase, figures_by_measure, relationship_holds_on
 from generator.schema import Actor, Event, Relationship
 from tests.conftest import VALID_CONTENT
 
@@ -230,7 +230,7 @@ def test_neighbours_and_labels(facts: FactBase) -> None:
 
 
 def test_figures_keep_the_reported_words_when_there_is_no_number(facts: FactBase) -> None:
-    groups = facts.figures_of(facts.events["bamako-attack-2024"])
+    groups = figures_by_measure(facts.events["bamako-attack-2024"])
     [figure] = groups["killed and wounded"]
     assert (figure.value, figure.as_reported, figure.according_to) == (None, "hundreds", "JNIM")
 

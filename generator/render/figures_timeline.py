@@ -178,9 +178,19 @@ def _topic_grouping(
 def lanes_by_country(facts: FactBase, events: Sequence[Event]) -> list[Lane]:
     """One lane per country an event concerns (see countries_of); an event may be in
     several, and one that concerns no country is in the last lane."""
-    return list(
-        _lanes(events, _country_grouping(tuple(countries_of(facts.actors, e) for e in events)))
-    )
+    return list(_lanes(events, grouping_by_country(facts, events)))
+
+
+def grouping_by_topic(facts: FactBase, events: Sequence[Event]) -> Grouping:
+    """The lanes of lanes_by_topic, as positions in `events`: what a page needs to know
+    of a timeline it embeds, without making its items."""
+    storylines = tuple((t.id, t.title) for t in facts.topics_in_order)
+    return _topic_grouping((storylines, tuple(_topics_of(e) for e in events)))
+
+
+def grouping_by_country(facts: FactBase, events: Sequence[Event]) -> Grouping:
+    """The lanes of lanes_by_country, as positions in `events`."""
+    return _country_grouping(tuple(countries_of(facts.actors, e) for e in events))
 
 
 def countries_of(actors: Mapping[str, Actor], event: Event) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from generator import markdown as md
 from generator.dates import Precision, human_span
-from generator.model import FactBase, claim_anchor, figure_anchor
+from generator.model import FactBase, claim_anchor, figure_anchor, figures_by_measure
 from generator.render import links, parts
 from generator.render.figures_common import CHARTS_BUNDLE, figure_path
 from generator.render.figures_counts import counts_figure_names
@@ -202,7 +202,7 @@ def _on_whose_word(facts: FactBase, claim: Claim) -> str:
 
 
 def _figures(facts: FactBase, event: Event) -> str:
-    groups = facts.figures_of(event)
+    groups = figures_by_measure(event)
     if not groups:
         return ""
     charts = counts_figure_names(event)

@@ -12,7 +12,13 @@ from generator.model import FactBase
 from generator.render import links, parts
 from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, embed, timeline_bundle
 from generator.render.figures_map import located_count, off_map_list, places_list
-from generator.render.figures_timeline import Lane, lanes_by_country, lanes_by_topic
+from generator.render.figures_timeline import (
+    Lane,
+    grouping_by_country,
+    grouping_by_topic,
+    lanes_by_country,
+    lanes_by_topic,
+)
 from generator.render.pages_ledgers import relationship_kinds_list
 from generator.schema import Event
 
@@ -29,6 +35,16 @@ def topic_timeline_lanes(facts: FactBase) -> list[Lane]:
 
 def country_timeline_lanes(facts: FactBase) -> list[Lane]:
     return lanes_by_country(facts, facts.events_in_order)
+
+
+def _bundle_by_topic(facts: FactBase) -> str:
+    grouping = grouping_by_topic(facts, facts.events_in_order)
+    return timeline_bundle(members for _, members in grouping)
+
+
+def _bundle_by_country(facts: FactBase) -> str:
+    grouping = grouping_by_country(facts, facts.events_in_order)
+    return timeline_bundle(members for _, members in grouping)
 
 
 def home_page(facts: FactBase) -> str:
@@ -51,7 +67,7 @@ def home_page(facts: FactBase) -> str:
             "## The timeline\n\n"
             + embed(
                 TIMELINE_BY_TOPIC,
-                timeline_bundle(lane.items for lane in topic_timeline_lanes(facts)),
+                _bundle_by_topic(facts),
                 "Timeline of every event by storyline",
                 years_list(facts, page),
                 "The chart's data, year by year",
@@ -103,14 +119,14 @@ def timeline_page(facts: FactBase) -> str:
         return intro + "\nNo events yet.\n"
     tabs = []
     years = years_list(facts, page)
-    tabs_lanes = (
-        ("By storyline", TIMELINE_BY_TOPIC, topic_timeline_lanes(facts)),
-        ("By country", TIMELINE_BY_COUNTRY, country_timeline_lanes(facts)),
+    tabs_bundles = (
+        ("By storyline", TIMELINE_BY_TOPIC, _bundle_by_topic(facts)),
+        ("By country", TIMELINE_BY_COUNTRY, _bundle_by_country(facts)),
     )
-    for title, name, lanes in tabs_lanes:
+    for title, name, bundle in tabs_bundles:
         block = embed(
             name,
-            timeline_bundle(lane.items for lane in lanes),
+            bundle,
             f"Timeline of every event, {title.lower()}",
             years,
             "The chart's data, year by year",

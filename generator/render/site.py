@@ -73,7 +73,7 @@ from generator.render.pages_topics import (
     topics_index,
 )
 from generator.render.spellings import unaccented_spellings
-from generator.schema import ClaimStatus
+from generator.schema import Actor, ClaimStatus
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,9 @@ def render_pages(facts: FactBase, options: RenderOptions) -> dict[str, str]:
     """The generated pages alone, as text, by path (for tests and tools)."""
     return {
         path: data.decode("utf-8")
-        for _key, kind, render in _units(facts, options)
-        if kind == "page"
+        for _key, render in _units(facts, options)
         for path, data in render(facts).items()
+        if _is_page(path)
     }
 
 
@@ -150,11 +150,10 @@ def render_site(
     files: dict[str, bytes | Reused] = {}
     files.update(static_files())
     pages: set[str] = set()
-    for key, kind, render in _units(facts, options):
+    for key, render in _units(facts, options):
         outputs = run(key, render) if run is not None else render(facts)
         files.update(outputs)
-        if kind == "page":
-            pages.update(outputs)
+        pages.update(filter(_is_page, outputs))
     files[links.DATA_PAGE] = _page_bytes(with_front_matter(data_page(files)))
     pages.add(links.DATA_PAGE)
     clashes = sorted(pages & set(options.extra_pages))
@@ -165,15 +164,19 @@ def render_site(
     return dict(sorted(files.items()))
 
 
-Unit = tuple[Hashable, str, Render]
+Unit = tuple[Hashable, Render]
+
+
+def _is_page(path: str) -> bool:
+    return path.endswith(".md")
 
 
 def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
     """The site's units, as `render_pages`, `render_figures` and `data_files` make it."""
-    yield ("data",), "data", data_files
+    yield ("data",), data_files
     site, history = options.site, options.history
-    yield ("feeds",), "data", partial(_feeds, history, site)
-    yield ("bibliography",), "data", bibliography_files
+    yield ("feeds",), partial(_feeds, history, site)
+    yield ("bibliography",), bibliography_files
     yield _page(CHANGES_PAGE, partial(changes_page, history=history, site=site))
     yield _page(CORRECTIONS_PAGE, partial(corrections_page, history=history, site=site))
     for name, make in figure_makers(facts):
@@ -207,15 +210,10 @@ def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
             render = partial(topic_year_page, topic_id=topic.id, year=year)
             yield _page(links.topic_year(topic.id, year), render)
     for event in facts.events_in_order:
-        render = partial(_event_page, event.id, options)
-        yield _page(links.event_page(event.id), render, partial(_event_summary, event.id))
-        yield ("cite", "events", event.id), "data", partial(_citation, "events", event.id, options)
+        yield _cited_page(links.event_page(event.id), partial(_event_page, event.id, options))
     yield _page(links.ACTORS_INDEX, actors_index)
     for actor_id in sorted(facts.actors):
-        render = partial(_actor_page, actor_id, options)
-        describe = partial(_actor_summary, actor_id)
-        yield _page(links.actor_page(actor_id), render, describe, partial(_actor_names, actor_id))
-        yield ("cite", "actors", actor_id), "data", partial(_citation, "actors", actor_id, options)
+        yield _cited_page(links.actor_page(actor_id), partial(_actor_page, actor_id, options))
 
 
 Describe = Callable[[FactBase], str]
@@ -230,7 +228,7 @@ def _page(
 ) -> Unit:
     """A page unit; `describe` gives its summary (default: the page's first paragraph), and
     `terms` what search should find it by above all."""
-    return ("page", path), "page", partial(_render_page, path, render, describe, terms)
+    return ("page", path), partial(_render_page, path, render, describe, terms)
 
 
 def _render_page(
@@ -245,8 +243,24 @@ def _render_page(
     return {path: _page_bytes(with_front_matter(render(facts), summary, search_terms))}
 
 
+# An event's or actor's page, with its summary and search terms, and the files that cite it.
+CitedPage = tuple[str, str | None, list[str], Outputs]
+
+
+def _cited_page(path: str, render: Callable[[FactBase], CitedPage]) -> Unit:
+    """One unit for the page and its citation files: they are made from the same reads."""
+    return ("page", path), partial(_render_cited_page, path, render)
+
+
+def _render_cited_page(
+    path: str, render: Callable[[FactBase], CitedPage], facts: FactBase
+) -> Outputs:
+    text, summary, search_terms, citations = render(facts)
+    return {path: _page_bytes(with_front_matter(text, summary, search_terms)), **citations}
+
+
 def _figure(name: str, render: Callable[[FactBase], Figure]) -> Unit:
-    return ("figure", name), "figure", partial(_render_figure, name, render)
+    return ("figure", name), partial(_render_figure, name, render)
 
 
 def _render_figure(name: str, render: Callable[[FactBase], Figure], facts: FactBase) -> Outputs:
@@ -281,18 +295,19 @@ def _topic_page(topic_id: str, facts: FactBase) -> str:
     return topic_page(facts, facts.topics[topic_id])
 
 
-def _event_page(event_id: str, options: RenderOptions, facts: FactBase) -> str:
+def _event_page(event_id: str, options: RenderOptions, facts: FactBase) -> CitedPage:
+    event = facts.events[event_id]
     record = _record("events", event_id, options, facts)
-    return event_page(facts, facts.events[event_id], options.edit_base, record)
+    text = event_page(facts, event, options.edit_base, record)
+    return text, event.summary, [], citation_files(record.citable, options.site)
 
 
-def _actor_page(actor_id: str, options: RenderOptions, facts: FactBase) -> str:
+def _actor_page(actor_id: str, options: RenderOptions, facts: FactBase) -> CitedPage:
+    actor = facts.actors[actor_id]
     record = _record("actors", actor_id, options, facts)
-    return actor_page(facts, facts.actors[actor_id], options.edit_base, record)
-
-
-def _citation(kind: str, entity_id: str, options: RenderOptions, facts: FactBase) -> Outputs:
-    return citation_files(_record(kind, entity_id, options, facts).citable, options.site)
+    text = actor_page(facts, actor, options.edit_base, record)
+    citations = citation_files(record.citable, options.site)
+    return text, actor.description, _actor_names(actor), citations
 
 
 def _record(kind: str, entity_id: str, options: RenderOptions, facts: FactBase) -> PageRecord:
@@ -304,16 +319,7 @@ def _feeds(history: History, site: SiteInfo, facts: FactBase) -> Outputs:
     return {FEED: atom_feed(facts, history, site), CALENDAR: calendar(facts, history, site)}
 
 
-def _event_summary(event_id: str, facts: FactBase) -> str:
-    return facts.events[event_id].summary
-
-
-def _actor_summary(actor_id: str, facts: FactBase) -> str:
-    return facts.actors[actor_id].description
-
-
-def _actor_names(actor_id: str, facts: FactBase) -> list[str]:
-    actor = facts.actors[actor_id]
+def _actor_names(actor: Actor) -> list[str]:
     names = [actor.name, *([actor.short_name] if actor.short_name else [])]
     names += [alias.name for alias in actor.aliases]
     names = list(dict.fromkeys(names))
