@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import html
 import logging
 import shutil
 import socket
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -59,11 +61,15 @@ from generator.preview_build import (
     build_site,
     stamps,
 )
+from generator.runtime import collector_paused
 
 EXIT_OK = 0
 EXIT_CONTENT = 1
 EXIT_USAGE = 2
 PROG = "python -m generator serve"
+# Long enough for the browser to have reloaded the rebuilt page (see _collect_when_idle).
+IDLE_BEFORE_COLLECTING = 2.0
+MAX_HELD = 5
 
 log = logging.getLogger("generator.serve")
 
@@ -170,6 +176,8 @@ class Preview:
         self.timings: dict[str, float] = {}
         self.warnings: list[str] = []  # the generator's, from the last build
         self._started = False
+        self._collection: threading.Timer | None = None  # see _collect_when_idle
+        self._held = 0  # how many builds in a row have put the collection off
 
     def listen(self) -> None:
         self.server.listen(self.host)
@@ -187,6 +195,8 @@ class Preview:
         return [self.config_file, *(folder for folder in folders if folder and folder.is_dir())]
 
     def close(self) -> None:
+        if self._collection is not None:
+            self._collection.cancel()
         self.server.shutdown()
         if self._started:
             self.config.plugins.on_shutdown()
@@ -194,6 +204,7 @@ class Preview:
 
     def rebuild(self) -> None:
         """One save: site_src/ generated once, then only its changed pages rendered."""
+        self._hold_collection()
         started = time.perf_counter()
         self.timings = {"started": started}
         with _errors_logged_by_mkdocs() as errors:
@@ -280,7 +291,32 @@ class Preview:
         if previous is None:
             pages = sum(1 for _ in Path(config.docs_dir).rglob("*.md"))
             log.info(f"Building {pages:,} pages…")
-        return build_site(config, storylines, previous, settings, self.templates)
+            return build_site(config, storylines, previous, settings, self.templates)
+        # A dirty build makes little garbage, but the collector would walk all the preview
+        # holds during it every other save or so; it walks it once idle instead.
+        with collector_paused():
+            built = build_site(config, storylines, previous, settings, self.templates)
+        self._collect_when_idle()
+        return built
+
+    def _collect_when_idle(self) -> None:
+        """One full collection once no build has started for IDLE_BEFORE_COLLECTING seconds:
+        what earlier builds left in cycles is freed while the editor reads the page."""
+        if self._collection is None or not self._collection.is_alive():
+            self._collection = threading.Timer(IDLE_BEFORE_COLLECTING, self._collect)
+            self._collection.daemon = True
+            self._collection.start()
+
+    def _collect(self) -> None:
+        self._held = 0
+        gc.collect()
+
+    def _hold_collection(self) -> None:
+        """A build starts: the collection due is put off until the preview is idle again, but
+        not more than MAX_HELD times in a row, so that saves every second still free memory."""
+        if self._collection is not None and self._collection.is_alive() and self._held < MAX_HELD:
+            self._collection.cancel()  # a no-op once under way: this build waits for it
+            self._held += 1
 
 
 def _summary(built: Built, full: bool, seconds: float, generation: float) -> str:

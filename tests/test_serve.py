@@ -9,7 +9,9 @@ full `mkdocs build` of the same sources writes: the dirty build plus what the pr
 
 from __future__ import annotations
 
+import gc
 import html
+import itertools
 import json
 import logging
 import re
@@ -28,7 +30,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from generator import mkdocs_hook
+from generator import mkdocs_hook, serve
 from generator.corpus import load_corpus
 from generator.serve import Preview
 from tests.conftest import REPO, subprocess_env
@@ -249,6 +251,42 @@ def test_each_save_is_built_once(preview: Preview, caplog: pytest.LogCaptureFixt
         "Content errors (1 error, 0 warnings)",
         "No page changed",  # the content is as before the error
     ]
+
+
+def test_the_cycle_collector_waits_until_the_preview_is_idle(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full collection walks all the preview holds (a second at 10,000 events): it is off
+    during a dirty build, and runs once no save has come for IDLE_BEFORE_COLLECTING seconds,
+    or, when saves keep coming, once it has been put off MAX_HELD times."""
+    collector_on_in_builds: list[bool] = []
+    collections: list[float] = []
+    real_build_site = serve.build_site
+
+    def build_site(*arguments: Any) -> Any:
+        collector_on_in_builds.append(gc.isenabled())
+        return real_build_site(*arguments)
+
+    monkeypatch.setattr(serve, "build_site", build_site)
+    monkeypatch.setattr(serve, "IDLE_BEFORE_COLLECTING", 1.5)
+    monkeypatch.setattr(serve.gc, "collect", lambda *_: collections.append(time.monotonic()))
+
+    edit(EVENT, "title: Military coup in Niger", "title: The Niamey coup")
+    wait_for(shows(preview, "events/niger-coup-2023/", "The Niamey coup"))
+    assert collector_on_in_builds == [False] and collections == []
+    wait_for(lambda: len(collections) == 1)
+    assert gc.isenabled()
+
+    # Saves closer together than the idle time: after MAX_HELD of them, it runs all the same.
+    before, saved = "The Niamey coup", [time.monotonic()]
+    while len(collections) == 1 and len(saved) < 40:
+        edit(EVENT, f"title: {before}", f"title: Coup, save {len(saved)}")
+        before = f"Coup, save {len(saved)}"
+        wait_for(shows(preview, "events/niger-coup-2023/", before))
+        saved.append(time.monotonic())
+    assert len(collections) == 2
+    assert max(b - a for a, b in itertools.pairwise(saved)) < serve.IDLE_BEFORE_COLLECTING
+    assert not any(collector_on_in_builds)
 
 
 def test_a_new_page_and_a_removed_one_leave_the_site_as_a_full_build_would(
