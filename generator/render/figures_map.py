@@ -48,9 +48,9 @@ SEVERAL_KINDS_COLOUR = "#6b6b6b"
 KIND_COLOURS = tuple(c for c in PALETTE if c != "#7F7F7F")
 
 
-def located_count(events: Sequence[Event]) -> int:
-    """How many of the events have coordinates."""
-    return len(_located(events).ids)
+def any_located(events: Sequence[Event]) -> bool:
+    """Whether any of the events has coordinates."""
+    return any(coordinates(event) is not None for event in events)
 
 
 def coordinates(event: Event) -> tuple[float, float] | None:

@@ -11,7 +11,7 @@ from generator.dates import human_span
 from generator.model import FactBase
 from generator.render import links, parts
 from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, embed, timeline_bundle
-from generator.render.figures_map import located_count, off_map_list, places_list
+from generator.render.figures_map import any_located, off_map_list, places_list
 from generator.render.figures_timeline import (
     Lane,
     grouping_by_country,
@@ -256,7 +256,6 @@ def network_page(facts: FactBase) -> str:
 
 def map_page(facts: FactBase) -> str:
     page = links.MAP
-    located = located_count(facts.events_in_order)
     out = [
         "# Map\n",
         "Where the events took place, coloured by kind of event. A point is a place: the more "
@@ -267,7 +266,7 @@ def map_page(facts: FactBase) -> str:
         "them. A point is only as precise as its source: most mark a town, not the exact "
         "site.\n",
     ]
-    if located:
+    if any_located(facts.events_in_order):
         out.append(
             embed(
                 MAP_FIGURE,
