@@ -23,6 +23,7 @@ Each figure is the median of `--repeat` runs. Results are printed as a table and
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import shutil
@@ -158,6 +159,9 @@ def measure(label: str, project: Path, event: Path, repeat: int) -> dict[str, An
             cold.append(timings)
             if run < repeat - 1:
                 preview.close()
+                # Let go before the next is built: an editor's process holds one preview.
+                del preview
+                gc.collect()
         pages = len(list((project / "site_src").rglob("*.md")))
         largest = max(preview.site_dir.rglob("*.html"), key=lambda path: path.stat().st_size)
         largest_page = {
