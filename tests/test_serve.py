@@ -442,7 +442,7 @@ def test_plain_mkdocs_serve_watches_the_sources_instead_of_site_src(tmp_path: Pa
 
 def test_the_preview_benchmark_runs_and_reports(tmp_path: Path) -> None:
     from benchmarks.preview import EDITS, measure, table
-    from benchmarks.run import EDITED_EVENT, make_project
+    from benchmarks.run import EDITED_EVENT, make_project, peak_memory_mb
 
     project = make_project(tmp_path / "project", 40)
     event = project / "content" / "events" / f"{EDITED_EVENT}.yaml"
@@ -458,3 +458,7 @@ def test_the_preview_benchmark_runs_and_reports(tmp_path: Path) -> None:
     assert result["save_title"]["rendered"] > 2
     assert [run["edit"] for run in result["raw"]["saves"]] == list(EDITS)
     assert "| save a participant's role → page visible |" in table([result])
+    # Its own peak (VmHWM, reset first), not the test process' peak so far.
+    assert result["peak_memory_of"] == "this content"
+    assert 0 < result["peak_memory_mb"] <= peak_memory_mb()
+    assert "| peak RSS (this content) |" in table([result])
