@@ -69,7 +69,7 @@ EXIT_USAGE = 2
 PROG = "python -m generator serve"
 # Long enough for the browser to have reloaded the rebuilt page (see _collect_when_idle).
 IDLE_BEFORE_COLLECTING = 2.0
-MAX_HELD = 5
+MAX_HELD = 2
 
 log = logging.getLogger("generator.serve")
 

@@ -442,11 +442,13 @@ def test_plain_mkdocs_serve_watches_the_sources_instead_of_site_src(tmp_path: Pa
 
 def test_the_preview_benchmark_runs_and_reports(tmp_path: Path) -> None:
     from benchmarks.preview import EDITS, measure, table
-    from benchmarks.run import EDITED_EVENT, make_project, peak_memory_mb
+    from benchmarks.run import EDITED_EVENT, make_project
 
     project = make_project(tmp_path / "project", 40)
     event = project / "content" / "events" / f"{EDITED_EVENT}.yaml"
     original = event.read_text(encoding="utf-8")
+    ballast = b"x" * (400 * 1024 * 1024)  # a peak of the process before the measurement
+    del ballast
     result = measure("40 events", project, event, 1)
     assert event.read_text(encoding="utf-8") == original  # put back
     assert result["search_found"] == 1
@@ -460,5 +462,5 @@ def test_the_preview_benchmark_runs_and_reports(tmp_path: Path) -> None:
     assert "| save a participant's role → page visible |" in table([result])
     # Its own peak (VmHWM, reset first), not the test process' peak so far.
     assert result["peak_memory_of"] == "this content"
-    assert 0 < result["peak_memory_mb"] <= peak_memory_mb()
+    assert 0 < result["peak_memory_mb"] < 400
     assert "| peak RSS (this content) |" in table([result])
