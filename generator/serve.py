@@ -219,6 +219,7 @@ class Preview:
         self.server.failure = failure
         if failure is not None:
             log.error(f"{failure.heading}; the preview shows them until a save fixes them")
+        self._collect_when_idle()
 
     def _rebuild(self, started: float) -> Failure | None:
         config = self._load_config()
@@ -293,11 +294,9 @@ class Preview:
             log.info(f"Building {pages:,} pages…")
             return build_site(config, storylines, previous, settings, self.templates)
         # A dirty build makes little garbage, but the collector would walk all the preview
-        # holds during it every other save or so; it walks it once idle instead.
+        # holds during it every other save or so; it walks it once idle instead (rebuild).
         with collector_paused():
-            built = build_site(config, storylines, previous, settings, self.templates)
-        self._collect_when_idle()
-        return built
+            return build_site(config, storylines, previous, settings, self.templates)
 
     def _collect_when_idle(self) -> None:
         """One full collection once no build has started for IDLE_BEFORE_COLLECTING seconds:
