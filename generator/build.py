@@ -20,7 +20,7 @@ import yaml
 
 from generator import diagnostics, incremental
 from generator.corpus import CorpusResult, Progress, load_corpus
-from generator.diagnostics import Diagnostic, error
+from generator.diagnostics import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, Diagnostic, error
 from generator.history import start_reading_history
 from generator.lock import build_lock
 from generator.nav import content_sections, write_nav
@@ -31,10 +31,6 @@ from generator.render.pages_topics import storyline_pages
 from generator.render.site import PageConflict, RenderOptions, render_site
 from generator.runtime import collector_paused
 from generator.write import Current, WriteReport, recover, write_site
-
-EXIT_OK = 0
-EXIT_CONTENT = 1
-EXIT_USAGE = 2
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from generator.build import (
     generate,
     site_from_settings,
 )
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, Diagnostic
 from generator.lock import WAITING_MESSAGE, build_lock
 from generator.preview_build import (
     Built,
@@ -63,9 +63,6 @@ from generator.preview_build import (
 )
 from generator.runtime import collector_paused
 
-EXIT_OK = 0
-EXIT_CONTENT = 1
-EXIT_USAGE = 2
 PROG = "python -m generator serve"
 # Long enough for the browser to have reloaded the rebuilt page (see _collect_when_idle).
 IDLE_BEFORE_COLLECTING = 2.0
