@@ -312,13 +312,18 @@ class FactBase:
         return max(self.known_from(relation.from_), self.known_from(relation.to))
 
     def known_from(self, actor_id: str) -> dt.date:
-        """The day from which the content knows the actor existed: its `founded` date or,
-        with none, its first record (`first_record`); with neither, nothing bounds it."""
+        """The day from which the content knows the actor existed (`existence_start`); with
+        no such date, nothing bounds it."""
+        start = self.existence_start(actor_id)
+        return start.first_day if start is not None else dt.date.min
+
+    def existence_start(self, actor_id: str) -> PartialDate | None:
+        """Its `founded` date or, with none, the date of its first record (`first_record`)."""
         founded = self.actors[actor_id].founded
         if founded is not None:
-            return founded.first_day
+            return founded
         record = self.first_record(actor_id)
-        return record.date.first_day if record is not None else dt.date.min
+        return record.date if record is not None else None
 
     def first_record(self, actor_id: str) -> Record | None:
         """The earliest dated thing the content records the actor in (see Record)."""

@@ -106,7 +106,7 @@ def change_steps(facts: FactBase, actors: Sequence[Actor]) -> list[Step]:
         _add_start(boundaries, relation.start)
         _add_end(boundaries, relation.end)
     for actor in actors:
-        _add_start(boundaries, existence_start(facts, actor))
+        _add_start(boundaries, facts.existence_start(actor.id))
         _add_end(boundaries, actor.dissolved)
     days = sorted(boundaries)
     limit = step_limit(len(facts.relationships))
@@ -158,14 +158,6 @@ def _label(day: dt.date, precision: Precision) -> str:
     if precision is Precision.MONTH:
         return PartialDate(day.year, day.month).human()
     return PartialDate(day.year).human()
-
-
-def existence_start(facts: FactBase, actor: Actor) -> PartialDate | None:
-    """Its `founded` date or, with none, the date of its first record (FactBase.known_from)."""
-    if actor.founded is not None:
-        return actor.founded
-    record = facts.first_record(actor.id)
-    return record.date if record is not None else None
 
 
 def actor_exists_on(facts: FactBase, actor: Actor, day: dt.date) -> bool:
