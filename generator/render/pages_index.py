@@ -13,6 +13,7 @@ from generator.render import links, parts
 from generator.render.figures_common import CHARTS_BUNDLE, GEO_BUNDLE, embed, timeline_bundle
 from generator.render.figures_map import any_located, off_map_list, places_list
 from generator.render.figures_timeline import (
+    Grouping,
     Lane,
     grouping_by_country,
     grouping_by_topic,
@@ -37,13 +38,8 @@ def country_timeline_lanes(facts: FactBase) -> list[Lane]:
     return lanes_by_country(facts, facts.events_in_order)
 
 
-def _bundle_by_topic(facts: FactBase) -> str:
-    grouping = grouping_by_topic(facts, facts.events_in_order)
-    return timeline_bundle(members for _, members in grouping)
-
-
-def _bundle_by_country(facts: FactBase) -> str:
-    grouping = grouping_by_country(facts, facts.events_in_order)
+def _bundle_of(grouping: Grouping) -> str:
+    """The bundle a timeline of these lanes needs, counted without making its items."""
     return timeline_bundle(members for _, members in grouping)
 
 
@@ -67,7 +63,7 @@ def home_page(facts: FactBase) -> str:
             "## The timeline\n\n"
             + embed(
                 TIMELINE_BY_TOPIC,
-                _bundle_by_topic(facts),
+                _bundle_of(grouping_by_topic(facts, facts.events_in_order)),
                 "Timeline of every event by storyline",
                 years_list(facts, page),
                 "The chart's data, year by year",
@@ -119,14 +115,15 @@ def timeline_page(facts: FactBase) -> str:
         return intro + "\nNo events yet.\n"
     tabs = []
     years = years_list(facts, page)
-    tabs_bundles = (
-        ("By storyline", TIMELINE_BY_TOPIC, _bundle_by_topic(facts)),
-        ("By country", TIMELINE_BY_COUNTRY, _bundle_by_country(facts)),
+    events = facts.events_in_order
+    tabs_groupings = (
+        ("By storyline", TIMELINE_BY_TOPIC, grouping_by_topic(facts, events)),
+        ("By country", TIMELINE_BY_COUNTRY, grouping_by_country(facts, events)),
     )
-    for title, name, bundle in tabs_bundles:
+    for title, name, grouping in tabs_groupings:
         block = embed(
             name,
-            bundle,
+            _bundle_of(grouping),
             f"Timeline of every event, {title.lower()}",
             years,
             "The chart's data, year by year",
