@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
-from bibtexparser.middlewares import LatexEncodingMiddleware
+from bibtexparser.middlewares import LatexEncodingMiddleware, default_unparse_stack
 from bibtexparser.model import Entry, Field
 
 from generator import markdown as md
@@ -134,8 +134,13 @@ def _entry(key: str, text: Mapping[str, str | None], verbatim: Mapping[str, str 
     return encoded
 
 
+# The library written is made for the write alone: its middleware may change it in place
+# rather than deep-copy it first (by default, most of what writing a page's file costs).
+_UNPARSE = default_unparse_stack(allow_inplace_modification=True)
+
+
 def _bibtex(entries: Iterable[Entry]) -> bytes:
-    text: str = write_string(Library(list(entries)))
+    text: str = write_string(Library(list(entries)), unparse_stack=_UNPARSE)
     return text.encode("utf-8")
 
 
