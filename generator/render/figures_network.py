@@ -296,9 +296,10 @@ def _midpoints(relations: Sequence[Relationship], pos: dict[str, Position]) -> l
     for index, relation in enumerate(relations):
         pairs.setdefault(frozenset((relation.from_, relation.to)), []).append(index)
     out: list[Position] = [(0.0, 0.0)] * len(relations)
+    markers = {i: (_round(x), _round(y)) for i, (x, y) in pos.items()}
     for pair, indexes in pairs.items():
         # The pair's own ends are not avoided: on a short edge nothing is clear of them.
-        others = [(_round(x), _round(y)) for i, (x, y) in pos.items() if i not in pair]
+        others = [marker for i, marker in markers.items() if i not in pair]
         spread = [0.5 + (rank - (len(indexes) - 1) / 2) * 0.16 for rank in range(len(indexes))]
         ends = [(pos[relations[i].from_], pos[relations[i].to]) for i in indexes]
         points = _clear_of(others, ends, spread)
