@@ -7,6 +7,7 @@ carries site-root-relative URLs (`events/bamako-attack/`), which the loader reso
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -38,6 +39,8 @@ def timeline_part(year: int, month: int | None = None) -> str:
     return f"timeline/{year}.md" if month is None else f"timeline/{year}-{month:02}.md"
 
 
+# Asked of every source by each publisher's page: a few dozen publishers, thousands of sources.
+@functools.lru_cache(maxsize=4096)
 def publisher_page(publisher: str) -> str:
     """The bibliography page of a publisher's sources (publishers whose names differ only in
     case or punctuation, or past their first SLUG_LENGTH letters, share one)."""
