@@ -8,6 +8,7 @@ sources page offers the whole bibliography in both formats.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -124,14 +125,21 @@ def _source_entry(source: Source) -> Entry:
 
 def _entry(key: str, text: Mapping[str, str | None], verbatim: Mapping[str, str | None]) -> Entry:
     """An @online entry; `text` is LaTeX-encoded, `verbatim` (dates, addresses) is not."""
-    entry = Entry("online", key, [Field(k, v) for k, v in text.items() if v is not None])
-    encoded = _ENCODE.transform_entry(entry, Library())
-    assert isinstance(encoded, Entry)
+    entry = Entry("online", key, [Field(k, _latex(v)) for k, v in text.items() if v is not None])
     for name, value in verbatim.items():
         if value is not None:
             # Braces would end the field: an address keeps its meaning percent-encoded.
-            encoded.set_field(Field(name, value.replace("{", "%7B").replace("}", "%7D")))
-    return encoded
+            entry.set_field(Field(name, value.replace("{", "%7B").replace("}", "%7D")))
+    return entry
+
+
+# The site's name and each publisher's recur in thousands of entries.
+@functools.lru_cache(maxsize=1024)
+def _latex(text: str) -> str:
+    """`text` as bibtexparser's LaTeX-encoding middleware writes it in a field."""
+    encoded = _ENCODE.transform_entry(Entry("online", "", [Field("text", text)]), Library())
+    assert isinstance(encoded, Entry)
+    return str(encoded["text"])
 
 
 # The library written is made for the write alone: its middleware may change it in place
