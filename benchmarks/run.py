@@ -45,6 +45,7 @@ from benchmarks import timing
 from benchmarks.synthetic import write_corpus
 from generator.build import BuildResult, edit_base_from_mkdocs_yml, generate
 from generator.incremental import cache_dir_for, forget_sessions
+from generator.write import spare_dir
 
 REPO = Path(__file__).resolve().parent.parent
 HOOK = Path(__file__).resolve().parent / "hook.py"
@@ -81,8 +82,11 @@ def make_project(root: Path, events: int) -> Path:
 
 
 def clear_caches(project: Path) -> None:
-    """No cache left for the next generation, on disk or in this process: a cold one."""
+    """No cache left for the next generation, on disk or in this process: a cold one. The
+    write stage's spare tree is one: the last tree but one, which a new build is assembled
+    in; a fresh clone has none, and a stale one costs a cold build an unlink per file."""
     shutil.rmtree(cache_dir_for(project / "content"), ignore_errors=True)
+    shutil.rmtree(spare_dir(project / "site_src"), ignore_errors=True)
     forget_sessions()
 
 
