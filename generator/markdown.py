@@ -193,6 +193,8 @@ def _line_breaks_as_markdown_reads_them(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# A summary is cleaned for its page's narrative and again for its description.
+@lru_cache(maxsize=1 << 12)
 def markdown_field(value: str) -> str:
     """An editor's Markdown, with what is unsafe for a page removed or escaped."""
     value = _line_breaks_as_markdown_reads_them(value)
