@@ -231,16 +231,17 @@ def _write_site(files: Mapping[str, bytes | Kept], out: Path, current: Current) 
 
     edited = _save_hand_edits(out, [*written, *removed], recorded)
     spare = spare_dir(out)
-    inodes = dict(current.inodes)
     try:
-        _assemble(spare, out, files, same, foreign, manifest, inodes)
+        _assemble(spare, out, files, same, foreign, manifest, current.inodes)
     except OSError:
         # A spare tree that cannot be brought up to date (a folder where a file must go,
         # say): start it afresh; an error now is a real one.
         _remove_tree(spare)
-        _assemble(spare, out, files, same, foreign, manifest, inodes)
-    spare_holds_old_tree = _swap(spare, out)
-    _catch_up(spare, out, written if spare_holds_old_tree else files, removed)
+        _assemble(spare, out, files, same, foreign, manifest, current.inodes)
+    if _swap(spare, out):  # the spare tree holds the old one, which held `present`
+        _catch_up(spare, out, written, removed, present)
+    else:
+        _catch_up(spare, out, files, removed, set())
     return WriteReport(written, len(same), removed, foreign, swapped=True, edited=edited)
 
 
@@ -254,7 +255,7 @@ def _assemble(
     same: set[str],
     foreign: tuple[str, ...],
     manifest: bytes,
-    inodes: dict[str, int],
+    inodes: Mapping[str, int],
 ) -> None:
     """Make `spare` hold exactly the new tree, touching only the files it does not hold yet.
 
@@ -286,7 +287,6 @@ def _assemble(
             target = new_root + "/" + path
             _make_room(target, path, present, folders)
             _write_new(target, data)
-            inodes[path] = os.stat(target).st_ino  # noqa: PTH116
     for path in foreign:
         source = root + "/" + path
         if not _same_file(present.get(path), os.stat(source).st_ino):  # noqa: PTH116
@@ -358,8 +358,11 @@ def _make_room(target: str, path: str, present: dict[str, int], folders: set[str
         folders.add(folder)
 
 
-def _catch_up(spare: Path, out: Path, changed: Iterable[str], removed: Iterable[str]) -> None:
+def _catch_up(
+    spare: Path, out: Path, changed: Iterable[str], removed: Iterable[str], held: set[str]
+) -> None:
     """Bring the tree swapped out up to the one swapped in, so the next build starts there.
+    `held`: the files the tree swapped out holds (the others have nothing to unlink).
 
     Best effort: the next build checks every file of the spare tree before it trusts it.
     """
@@ -367,8 +370,9 @@ def _catch_up(spare: Path, out: Path, changed: Iterable[str], removed: Iterable[
     try:
         for path in changed:
             target = new_root + "/" + path
-            with suppress(FileNotFoundError):
-                os.unlink(target)  # noqa: PTH108
+            if path in held:
+                with suppress(FileNotFoundError):
+                    os.unlink(target)  # noqa: PTH108
             try:
                 _link_or_copy(root + "/" + path, target)
             except FileNotFoundError:

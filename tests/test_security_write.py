@@ -344,10 +344,12 @@ def inodes(folder: Path) -> dict[str, int]:
 def test_after_a_write_the_spare_tree_is_the_new_tree_hard_linked(tmp_path: Path) -> None:
     out = tmp_path / "site_src"
     write_site(MANY, out)
-    write_site({**MANY, "index.md": b"# I, again\n", "events/e0.md": b"# Zero\n"}, out)
+    changed = {"index.md": b"# I, again\n", "events/e0.md": b"# Zero\n"}
+    added = {"events/e40.md": b"# New\n", "actors/a.md": b"# A\n"}
+    write_site({**MANY, **changed, **added}, out)
     # The next build starts from it: every file already the very file in site_src/.
     assert inodes(spare_dir(out)) == inodes(out)
-    assert len(inodes(out)) == len(MANY)
+    assert len(inodes(out)) == len(MANY) + len(added)
 
 
 class _OtherInodes:
