@@ -139,10 +139,6 @@ class FactBase:
         """How many events began in each year, in year order."""
         return {year: len(events) for year, events in self._events_by_year.items()}
 
-    def events_at(self, lat: float, lon: float) -> list[Event]:
-        """The events at these coordinates (to four decimals, about 11 m), in date order."""
-        return self._events_by_coordinates.get((round(lat, 4), round(lon, 4)), [])
-
     def latest_events(self, count: int) -> list[Event]:
         """The last `count` events in date order, latest first."""
         return list(reversed(self.events_in_order[-count:]))
@@ -219,15 +215,6 @@ class FactBase:
     @cached_property
     def _events_by_year(self) -> dict[int, list[Event]]:
         return _grouped((event.date.year, event) for event in self.events_in_order)
-
-    @cached_property
-    def _events_by_coordinates(self) -> dict[tuple[float, float], list[Event]]:
-        groups: dict[tuple[float, float], list[Event]] = defaultdict(list)
-        for event in self.events_in_order:
-            location = event.location
-            if location is not None and location.lat is not None and location.lon is not None:
-                groups[round(location.lat, 4), round(location.lon, 4)].append(event)
-        return dict(groups)
 
     @cached_property
     def _events_by_topic(self) -> dict[str, list[Event]]:

@@ -41,13 +41,6 @@ def actor_lanes(facts: FactBase, actor: Actor) -> list[Lane]:
     return lanes_by_topic(facts, actor_timeline_events(facts, actor))
 
 
-def actor_pages(facts: FactBase, edit_base: str | None) -> dict[str, str]:
-    pages = {links.ACTORS_INDEX: actors_index(facts)}
-    for actor in sorted(facts.actors.values(), key=lambda a: a.id):
-        pages[links.actor_page(actor.id)] = actor_page(facts, actor, edit_base)
-    return pages
-
-
 def actor_page(
     facts: FactBase, actor: Actor, edit_base: str | None, record: PageRecord | None = None
 ) -> str:

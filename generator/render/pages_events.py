@@ -15,13 +15,6 @@ from generator.render.pages_disputes import disputes_section
 from generator.schema import Actor, Claim, Event, Figure
 
 
-def event_pages(facts: FactBase, edit_base: str | None) -> dict[str, str]:
-    return {
-        links.event_page(event.id): event_page(facts, event, edit_base)
-        for event in facts.events_in_order
-    }
-
-
 def event_page(
     facts: FactBase, event: Event, edit_base: str | None, record: PageRecord | None = None
 ) -> str:

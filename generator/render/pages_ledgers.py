@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable
 
 import pycountry
@@ -165,19 +164,6 @@ def _in_date_order(source: Source) -> tuple[bool, SortKey, str]:
     undated = source.published is None
     key = source.published.sort_key() if source.published is not None else (0, 0, 0, 0)
     return (undated, key, source.id)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "publisher"
-
-
-def _unique_anchor(anchor: str, taken: set[str]) -> str:
-    candidate, n = anchor, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{anchor}-{n}"
-    taken.add(candidate)
-    return candidate
 
 
 def _bibliography_entry(

@@ -19,12 +19,6 @@ def topic_lanes(facts: FactBase, topic: Topic) -> list[Lane]:
     return storyline_lane(facts, topic)
 
 
-def topic_pages(facts: FactBase) -> dict[str, str]:
-    pages = {links.TOPICS_INDEX: topics_index(facts)}
-    pages.update({links.topic_page(t.id): topic_page(facts, t) for t in facts.topics_in_order})
-    return pages
-
-
 def storyline_pages(facts: FactBase) -> list[str]:
     """The topic pages in the storylines' order, for the nav."""
     return [links.topic_page(t.id) for t in facts.topics_in_order]
