@@ -311,11 +311,16 @@ class Recording:
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._answers.facts, name)
         if name in _ENTITY_KINDS:
-            return _RecordedMapping(name, value, self.reads)
-        if callable(value):
-            return lambda *arguments: self._call(name, value, arguments)
-        self.reads[("attr", name)] = None
-        return value
+            found: Any = _RecordedMapping(name, value, self.reads)
+        elif callable(value):
+            found = lambda *arguments: self._call(name, value, arguments)  # noqa: E731
+        else:
+            self.reads[("attr", name)] = None
+            found = value
+        # Kept: a unit asks for the same few names thousands of times, and an attribute is
+        # read once it has been asked for (a mapping or a method notes its own reads).
+        self.__dict__[name] = found
+        return found
 
     def _call(self, name: str, method: Callable[..., Any], arguments: tuple[Any, ...]) -> Any:
         read = ("call", name, tuple(map(self._answers.argument_key, arguments)))
