@@ -16,7 +16,9 @@ from pathlib import Path
 import icalendar
 import pytest
 from bibtexparser import parse_string
+from bibtexparser.library import Library
 from bibtexparser.middlewares import LatexDecodingMiddleware
+from bibtexparser.model import Entry, Field
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -26,6 +28,7 @@ from generator.corpus import load_corpus
 from generator.dates import PartialDate
 from generator.history import NO_HISTORY
 from generator.model import FactBase
+from generator.render import citations
 from generator.render.citations import Citable, SiteInfo, bibliography_files, citation_files
 from generator.render.feeds import FOLD_OCTETS, _folded, _text, atom_feed, calendar
 from generator.render.pages_ledgers import publisher_page
@@ -168,6 +171,25 @@ def test_bibtex_keeps_any_title_as_written(title: str) -> None:
     assert entry.fields_dict["title"].value == title
     assert entry.fields_dict["url"].value == "https://example.org/sahel/actors/jnim/"
     assert json.loads(files["actors/jnim.csl.json"])[0]["title"] == title
+
+
+# Text the quick path of citations._latex takes, and text that looks like it but is not.
+_LATEX_ALPHABET = "".join(map(chr, range(32, 127))) + "éà«»—’"
+_LATEX_PIECES = ["www", "http", "https://a.b/c", "www.x.y", "--", "...", "''", "`"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.text(_LATEX_ALPHABET, max_size=8), st.sampled_from(_LATEX_PIECES)),
+        max_size=6,
+    ).map("".join)
+)
+def test_latex_encoding_is_the_middlewares_own(text: str) -> None:
+    encoded = citations._ENCODE.transform_entry(
+        Entry("online", "", [Field("text", text)]), Library()
+    )
+    assert citations._latex.__wrapped__(text) == encoded["text"]
 
 
 def test_sources_missing_archive_lists_addressed_sources_without_a_copy(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -133,10 +134,18 @@ def _entry(key: str, text: Mapping[str, str | None], verbatim: Mapping[str, str 
     return entry
 
 
+# The characters the middleware writes as they are. Its other rules are one character
+# each, besides two that enclose an address (`http…`, `www…`) in \url{}. The encoder reads
+# text a character at a time in Python: most titles need none of it.
+_WRITTEN_AS_IS = re.compile(r"[ !'()*+,\-./0-9:;=?@A-Z\[\]`a-z|]*")
+
+
 # The site's name and each publisher's recur in thousands of entries.
 @functools.lru_cache(maxsize=1024)
 def _latex(text: str) -> str:
     """`text` as bibtexparser's LaTeX-encoding middleware writes it in a field."""
+    if _WRITTEN_AS_IS.fullmatch(text) and "http" not in text and "www" not in text:
+        return text
     encoded = _ENCODE.transform_entry(Entry("online", "", [Field("text", text)]), Library())
     assert isinstance(encoded, Entry)
     return str(encoded["text"])
