@@ -238,8 +238,12 @@ class Preview:
             self.timings["total"] = time.perf_counter() - started
             log.info(f"No page changed (generation {generation:.2f} s)")
             return None
+        # What MkDocs need not look at: all else is as its last build found it.
+        modified = [*result.report.written, *result.report.foreign]
         try:
-            built = self._build(config, result.storylines, settings, None if full else previous)
+            built = self._build(
+                config, result.storylines, settings, None if full else previous, modified
+            )
         except NavigationChanged:
             log.info("The navigation changed, and every page shows it: building them all")
             full = True
@@ -284,7 +288,12 @@ class Preview:
         return result
 
     def _build(
-        self, config: Any, storylines: list[str], settings: Stamps, previous: SiteMemory | None
+        self,
+        config: Any,
+        storylines: list[str],
+        settings: Stamps,
+        previous: SiteMemory | None,
+        modified: list[str] | None = None,
     ) -> Built:
         if previous is None:
             pages = sum(1 for _ in Path(config.docs_dir).rglob("*.md"))
@@ -293,7 +302,9 @@ class Preview:
         # A dirty build makes little garbage, but the collector would walk all the preview
         # holds during it every other save or so; it walks it once idle instead (rebuild).
         with collector_paused():
-            return build_site(config, storylines, previous, settings, self.templates)
+            return build_site(
+                config, storylines, previous, settings, self.templates, modified or ()
+            )
 
     def _collect_when_idle(self) -> None:
         """One full collection once no build has started for IDLE_BEFORE_COLLECTING seconds:
