@@ -11,7 +11,8 @@ Only the build entry point (generator/build.py) uses it; the stages know nothing
 - **The render memo**, kept in memory by a process that builds again and again (the preview
   server), records each unit's reads of the fact base and what each read gave (through
   `Recording`). A unit all of whose reads give the same again is not rendered: its files,
-  found in site_src/ as written, are kept (`write.Kept`).
+  found in site_src/ as written (by their bytes, or by a stamp that had settled, under the
+  parse cache's rule), are kept (`write.Kept`).
 
 Output with the layer equals output without it, byte for byte: tests/test_incremental.py
 checks it with hypothesis, over random sequences of edits, additions, removals and renames.
@@ -40,20 +41,16 @@ from generator.corpus import FileReader, ParsedFile, read_file
 from generator.model import FactBase
 from generator.render.site import Render
 from generator.schema import FileKind
-from generator.write import Current, Kept, digest_of
+from generator.write import RACY_NS, Current, Kept, Stamp, digest_of, settled, stamp_of
 
 # Bump when the layout of the parse cache changes.
 FORMAT = 2
 PARSE_CACHE_FILE = "parse-cache.sqlite"
-# A file modified this close to being read may change again without changing its stamp.
-RACY_NS = 2_000_000_000
 _GENERATOR_DIR = Path(__file__).resolve().parent
 # Libraries whose version changes what a file loads to (PyYAML's syntax errors, pycountry's
 # country codes, pydantic's validation).
 _LIBRARIES = ("pydantic", "pydantic-core", "pycountry", "PyYAML")
 _ENTITY_KINDS = ("actors", "events", "relationships", "sources", "topics")
-
-Stamp = tuple[int, int, int, int]
 
 
 # --- where the caches live ----------------------------------------------------------------
@@ -127,8 +124,7 @@ class ParseCache:
                 stat = os.stat(path)  # noqa: PTH116
             except OSError:
                 return read(kind, path, shown)  # the reader says what is wrong
-            stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
-            settled = max(stat.st_mtime_ns, stat.st_ctime_ns) < settled_before
+            stamp = stamp_of(stat)
             entry = entries.get(path)
             if entry is not None and entry.stamp == stamp and entry.settled:
                 return self._parsed(path, entry)
@@ -138,7 +134,7 @@ class ParseCache:
             else:
                 parsed = read(kind, path, shown)
             if raw is not None:
-                entries[path] = _Entry(stamp, settled, raw, parsed)
+                entries[path] = _Entry(stamp, settled(stat, settled_before), raw, parsed)
                 self._dirty.add(path)
             return parsed
 
@@ -188,8 +184,10 @@ class ParseCache:
                 ).fetchall()
         except (sqlite3.Error, OSError):
             return self._entries
-        for path, size, mtime, inode, ctime, settled, raw, parsed in rows:
-            self._entries[path] = _Entry((size, mtime, inode, ctime), bool(settled), raw, parsed)
+        for path, size, mtime, inode, ctime, was_settled, raw, parsed in rows:
+            self._entries[path] = _Entry(
+                (size, mtime, inode, ctime), bool(was_settled), raw, parsed
+            )
         return self._entries
 
     def _connect(self) -> sqlite3.Connection:
@@ -412,7 +410,13 @@ class MemoRun:
             self.changed = self._changed_reads()
         if not self.changed.isdisjoint(unit.reads):
             return False
-        return all(self.on_disk.keeps(path, kept) for path, kept in unit.outputs.items())
+        for path, kept in unit.outputs.items():
+            found = self.on_disk.keeps(path, kept)
+            if found is None:
+                return False
+            if found is not kept:
+                unit.outputs[path] = found  # with the stamp it has now (the same key)
+        return True
 
     def _changed_reads(self) -> set[Read]:
         """The reads of the last build that give something else now, each asked once."""

@@ -29,6 +29,21 @@ MANIFEST = ".generated.json"
 # An empty file kept in git, so that `site_src/` exists in a fresh clone: MkDocs checks that
 # `docs_dir` exists before any hook can generate it.
 KEEP = ".gitkeep"
+# A file modified this close to being looked at may change again within the same clock
+# tick and keep its stamp: only a stamp this old is trusted to stand for the file's bytes.
+RACY_NS = 2_000_000_000
+
+Stamp = tuple[int, int, int, int]  # size, mtime, inode, ctime (ns)
+
+
+def stamp_of(stat: os.stat_result) -> Stamp:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+
+
+def settled(stat: os.stat_result, before: int) -> bool:
+    """Whether the file was last changed before `before` (ns since the epoch), on a system
+    whose inode numbers tell files apart (Windows' may be 0)."""
+    return stat.st_ino != 0 and max(stat.st_mtime_ns, stat.st_ctime_ns) < before
 
 
 @dataclass(frozen=True)
@@ -88,6 +103,7 @@ class Kept:
 
     digest: str  # digest_of its bytes
     size: int
+    stamp: Stamp | None = None  # the file's when last found holding them, if settled then
 
 
 def manifest_bytes(digests: Mapping[str, str]) -> bytes:
@@ -152,32 +168,42 @@ class Current:
         self._prefix = str(out) + "/"
         self.digests: Mapping[str, str] = read_manifest_digests(out)
         self.inodes: dict[str, int] = {}  # of the files found to hold their new bytes
+        self.settled_before = time.time_ns() - RACY_NS
 
     def holds(self, path: str, data: bytes | Kept) -> bool:
         """Whether site_src/<path> holds exactly `data`."""
         if isinstance(data, Kept):
             return path in self.inodes  # checked by `keeps` before it was handed out
-        return self._holds(path, len(data), data, "")
+        return self._found(path, len(data), data.__eq__, None) is not None
 
-    def keeps(self, path: str, kept: Kept) -> bool:
-        """Whether site_src/<path> still holds the file `kept` stands for."""
-        return self._holds(path, kept.size, None, kept.digest)
+    def keeps(self, path: str, kept: Kept) -> Kept | None:
+        """`kept`, with the file's stamp if settled, if site_src/<path> still holds the file
+        `kept` stands for: known by its stamp if `kept` has it, else by its bytes."""
+        found = self._found(
+            path, kept.size, lambda data: digest_of(data) == kept.digest, kept.stamp
+        )
+        if found is None:
+            return None
+        stamp = stamp_of(found) if settled(found, self.settled_before) else None
+        return kept if stamp == kept.stamp else Kept(kept.digest, kept.size, stamp)
 
-    def _holds(self, path: str, size: int, data: bytes | None, digest: str) -> bool:
-        """Whether the file holds `data`, or if None, bytes of that digest."""
+    def _found(
+        self, path: str, size: int, holds: Callable[[bytes], bool], stamp: Stamp | None
+    ) -> os.stat_result | None:
+        """The file's status if its bytes are ones `holds` accepts, or it has `stamp`."""
         full = self._prefix + path
         try:
             stat = os.stat(full)  # noqa: PTH116
-            if stat.st_size != size:
-                return False
-            with open(full, "rb") as handle:  # noqa: PTH123
-                found = handle.read()
+            if stamp is None or stamp_of(stat) != stamp:
+                if stat.st_size != size:
+                    return None
+                with open(full, "rb") as handle:  # noqa: PTH123
+                    if not holds(handle.read()):
+                        return None
         except OSError:
-            return False
-        if found != data if data is not None else digest_of(found) != digest:
-            return False
+            return None
         self.inodes[path] = stat.st_ino
-        return True
+        return stat
 
 
 def _link_or_copy(source: Path | str, target: Path | str) -> None:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -494,22 +495,58 @@ def test_a_page_whose_name_changes_only_in_case_is_written_whole(tmp_path: Path)
     assert_consistent(out)
 
 
-def test_a_hand_edit_that_keeps_size_and_mtime_is_still_found(project: Path) -> None:
-    """A file is known unchanged only by its bytes, never by its stamp: an edit within the
-    clock tick of the build, at the same size, is found."""
-    out = project / "site_src"
-    assert generate(project / "content", out, cache=False).ok
-    path = "timeline.md"
-    target = out / path
+def edit_keeping_size_and_mtime(target: Path) -> bytes:
     original = target.read_bytes()
     stat = target.stat()
     edited = original.replace(b"Timeline", b"Timelime", 1)
     assert edited != original and len(edited) == len(original)
     target.write_bytes(edited)
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return edited
+
+
+def test_a_hand_edit_that_keeps_size_and_mtime_is_still_found(project: Path) -> None:
+    """A file the memo keeps, and for which no settled stamp is known, is known unchanged
+    only by its bytes: an edit within the clock tick of the build, at the same size, is
+    found."""
+    out = project / "site_src"
+    assert generate(project / "content", out, cache=False).ok
+    path = "timeline.md"
+    original = (out / path).read_bytes()
     kept = write.Kept(write.digest_of(original), len(original))
-    assert not write.Current(out).keeps(path, kept)
+    current = write.Current(out)
+    found = current.keeps(path, kept)
+    assert found == kept  # the file was written just now: its stamp is not settled
+    edited = edit_keeping_size_and_mtime(out / path)
+    assert write.Current(out).keeps(path, kept) is None
     assert write.Current(out).holds(path, edited)
+
+
+def test_a_settled_stamp_stands_for_the_bytes_until_the_file_changes(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = project / "site_src"
+    assert generate(project / "content", out, cache=False).ok
+    path = "timeline.md"
+    original = (out / path).read_bytes()
+    kept = write.Kept(write.digest_of(original), len(original))
+    current = write.Current(out)
+    current.settled_before = time.time_ns() + write.RACY_NS  # as if written long ago
+    stamped = current.keeps(path, kept)
+    assert stamped is not None
+    assert stamped.stamp == write.stamp_of((out / path).stat())
+
+    def unread(*args: object) -> None:
+        raise AssertionError("a file with its settled stamp was read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(write, "open", unread, raising=False)
+        again = write.Current(out)
+        assert again.keeps(path, stamped) is not None
+        assert again.holds(path, stamped)
+    # An edit at the same size, its mtime put back: its ctime tells.
+    edit_keeping_size_and_mtime(out / path)
+    assert write.Current(out).keeps(path, stamped) is None
 
 
 @given(
