@@ -205,7 +205,7 @@ class FactBase:
 
     @cached_property
     def all_claims(self) -> list[AttributedClaim]:
-        return [attributed for event in self.events_in_order for attributed in _claims_of(event)]
+        return [attributed for event in self.events_in_order for attributed in claims_of(event)]
 
     @cached_property
     def _claims_by_claimant(self) -> dict[str, list[AttributedClaim]]:
@@ -329,7 +329,7 @@ def _grouped(pairs: Iterable[tuple[K, T]]) -> dict[K, list[T]]:
     return dict(sorted(groups.items()))
 
 
-def _claims_of(event: Event) -> list[AttributedClaim]:
+def claims_of(event: Event) -> list[AttributedClaim]:
     return [AttributedClaim(event, index, claim) for index, claim in enumerate(event.claims)]
 
 

@@ -15,7 +15,7 @@ from generator import markdown as md
 from generator.corpus import load_corpus
 from generator.dates import PartialDate
 from generator.model import FactBase
-from generator.render import links, pages_events
+from generator.render import links, pages_events, pages_ledgers
 from generator.render.data_export import csv_files, data_files, factbase_json
 from generator.render.pages_actors import actor_page, actors_index
 from generator.render.pages_events import event_page
@@ -319,6 +319,39 @@ def test_relationships_sources_and_claims_ledgers(facts: FactBase) -> None:
     for status in ClaimStatus:
         assert f"](claims/{status}.md): " in claims
     ledger = "".join(claims_of_status_page(facts, status) for status in ClaimStatus)
+    assert ledger.count("sahel-badge--") == len(facts.all_claims)
+
+
+def test_a_status_with_too_many_statements_has_a_page_per_year(
+    facts: FactBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fixture's statements: 11 unverified and 5 confirmed about events of 2024, one
+    # claimed (2024) and one disputed (2021).
+    monkeypatch.setattr(pages_ledgers, "LEDGER_PAGE_LIMIT", 4)
+    pages = render_pages(facts, RenderOptions())
+    assert sorted(path for path in pages if path.startswith("claims/")) == [
+        "claims/claimed.md",
+        "claims/confirmed.md",
+        "claims/confirmed/2024.md",
+        "claims/denied.md",
+        "claims/disputed.md",
+        "claims/unverified.md",
+        "claims/unverified/2024.md",
+    ]
+    confirmed = pages["claims/confirmed.md"]
+    assert "## By the year of the event\n\n- [2024](confirmed/2024.md): 5 statements\n" in (
+        confirmed
+    )
+    assert "sahel-badge--" not in confirmed
+    year = pages["claims/confirmed/2024.md"]
+    assert (
+        "\n# Claims: confirmed, 2024\n\n5 statements of this status about events of 2024, by "
+        "their date. [All years](../confirmed.md) · [the whole ledger](../../claims.md).\n"
+    ) in year
+    assert "[Disputed](../disputed.md)" in year
+    assert "(../../events/bamako-attack-2024.md#claim-" in year
+    # Every statement is on exactly one page of the ledger, with its badge.
+    ledger = "".join(text for path, text in pages.items() if path.startswith("claims/"))
     assert ledger.count("sahel-badge--") == len(facts.all_claims)
 
 

@@ -68,9 +68,10 @@ def relationships_part(kind: str) -> str:
     return f"relationships/{kind.replace('_', '-')}.md"
 
 
-def claims_part(status: str) -> str:
-    """The page of the claims ledger listing the claims of one status."""
-    return f"claims/{status}.md"
+def claims_part(status: str, year: int | None = None) -> str:
+    """The page of the claims ledger listing the claims of one status (about the events of
+    one year, for a status with too many for one page)."""
+    return f"claims/{status}.md" if year is None else f"claims/{status}/{year}.md"
 
 
 def _ascii(text: str) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pycountry
 
 from generator import markdown as md
 from generator.dates import SortKey
-from generator.model import AttributedClaim, Citation, FactBase
+from generator.model import AttributedClaim, Citation, FactBase, claims_of
 from generator.render import links, parts
 from generator.render.citations import archived_copy, bibliography_links
 from generator.render.pages_actors import relationship_sentence
@@ -295,16 +295,60 @@ def claims_page(facts: FactBase) -> str:
     )
 
 
-def claims_of_status_page(facts: FactBase, status: ClaimStatus) -> str:
-    page = links.claims_part(status)
-    items = [item for item in facts.all_claims if item.claim.status is status]
+# A status with more statements than this gets a page per year of the events they are about,
+# as the timeline does, so that no page of the ledger grows with the fact base.
+LEDGER_PAGE_LIMIT = 250
+
+
+def claims_parts(facts: FactBase) -> Iterator[tuple[ClaimStatus, int | None]]:
+    """Each page of the ledger: (status, None) for a status, and (status, year) for each
+    year of a status with more than LEDGER_PAGE_LIMIT statements."""
+    for status in ClaimStatus:
+        yield status, None
+        years = _years_of(_of_status(facts.all_claims, status))
+        if sum(years.values()) > LEDGER_PAGE_LIMIT:
+            yield from ((status, year) for year in years)
+
+
+def _of_status(items: Iterable[AttributedClaim], status: ClaimStatus) -> list[AttributedClaim]:
+    return [item for item in items if item.claim.status is status]
+
+
+def _years_of(items: Iterable[AttributedClaim]) -> dict[int, int]:
+    """How many of the statements are about events of each year, in year order."""
+    years: dict[int, int] = {}
+    for item in items:
+        years[item.event.date.year] = years.get(item.event.date.year, 0) + 1
+    return dict(sorted(years.items()))
+
+
+def claims_of_status_page(facts: FactBase, status: ClaimStatus, year: int | None = None) -> str:
+    """A status's statements; if there are too many for one page, the years they are
+    about, each a page (`year`) of its own."""
+    page = links.claims_part(status, year)
+    label = parts.STATUS_LABELS[status].lower()
     back = links.relative(page, links.CLAIMS_INDEX)
-    out = [
-        f"# Claims: {parts.STATUS_LABELS[status].lower()}\n",
-        f"{parts.counted(len(items), 'statement')} of this status, by the date of the "
-        f"event they are about. [The whole ledger]({back}).\n",
-        _status_links(status, page),
-    ]
+    if year is None:
+        items = _of_status(facts.all_claims, status)
+        out = [
+            f"# Claims: {label}\n",
+            f"{parts.counted(len(items), 'statement')} of this status, by the date of the "
+            f"event they are about. [The whole ledger]({back}).\n",
+        ]
+    else:
+        # Read through the year's events, so that an edit elsewhere leaves the page alone.
+        found = [claims_of(event) for event in facts.events_in_year(year)]
+        items = _of_status((item for claims in found for item in claims), status)
+        up = links.relative(page, links.claims_part(status))
+        out = [
+            f"# Claims: {label}, {year}\n",
+            f"{parts.counted(len(items), 'statement')} of this status about events of {year}, "
+            f"by their date. [All years]({up}) · [the whole ledger]({back}).\n",
+        ]
+    out.append(_status_links(status, page))
+    if year is None and len(items) > LEDGER_PAGE_LIMIT:
+        out.append(_years_list(_years_of(items), status, page))
+        return "\n".join(out)
     if not items:
         return "\n".join(out)
     out.append(_ledger_filter(facts, items))
@@ -328,6 +372,15 @@ def claims_of_status_page(facts: FactBase, status: ClaimStatus) -> str:
     ledger = parts.stacked_table(rows)
     out.append(f'<div class="sahel-ledger" markdown>\n\n{ledger}\n</div>\n')
     return "\n".join(out)
+
+
+def _years_list(years: dict[int, int], status: ClaimStatus, page: str) -> str:
+    items = [
+        f"- [{year}]({links.relative(page, links.claims_part(status, year))}): "
+        f"{parts.counted(count, 'statement')}"
+        for year, count in years.items()
+    ]
+    return "## By the year of the event\n\n" + "\n".join(items) + "\n"
 
 
 # The ledger is split by status, one page each, so that a page stays small at 10,000 events:

@@ -58,6 +58,7 @@ from generator.render.pages_index import (
 from generator.render.pages_ledgers import (
     claims_of_status_page,
     claims_page,
+    claims_parts,
     publisher_page,
     publisher_pages,
     relationships_of_kind_page,
@@ -73,7 +74,7 @@ from generator.render.pages_topics import (
     topics_index,
 )
 from generator.render.spellings import unaccented_spellings
-from generator.schema import Actor, ClaimStatus
+from generator.schema import Actor
 
 
 @dataclass(frozen=True)
@@ -199,8 +200,9 @@ def _units(facts: FactBase, options: RenderOptions) -> Iterator[Unit]:
     for path in publisher_pages(facts):
         yield _page(path, partial(publisher_page, path=path))
     yield _page(links.CLAIMS_INDEX, claims_page)
-    for status in ClaimStatus:
-        yield _page(links.claims_part(status), partial(claims_of_status_page, status=status))
+    for status, about in claims_parts(facts):  # the year of the events, if split
+        render = partial(claims_of_status_page, status=status, year=about)
+        yield _page(links.claims_part(status, about), render)
     yield _page(links.DISPUTES, disputes_page)
     yield _page(links.TOPICS_INDEX, topics_index)
     for topic in facts.topics_in_order:
