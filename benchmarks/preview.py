@@ -38,7 +38,16 @@ from typing import Any
 from urllib.error import HTTPError
 from urllib.request import urlopen
 
-from benchmarks.run import BENCH_DIR, EDITED_EVENT, HOOK, REPO, clear_caches, make_project
+from benchmarks.run import (
+    BENCH_DIR,
+    EDITED_EVENT,
+    HOOK,
+    REPO,
+    clear_caches,
+    empty_trash,
+    make_project,
+    set_aside,
+)
 from benchmarks.run import peak_memory_mb as peak_memory
 from generator.serve import Preview
 
@@ -103,8 +112,6 @@ def search_check(preview: Preview, page: str, title: str) -> dict[str, Any]:
 
 def cold_build(project: Path) -> tuple[Preview, dict[str, float]]:
     clear_caches(project)
-    shutil.rmtree(project / "site_src", ignore_errors=True)
-    (project / "site_src").mkdir()
     preview = Preview(project / "mkdocs.yml", "127.0.0.1", 0, "/")
     preview.listen()
     preview.rebuild()
@@ -119,7 +126,7 @@ def cold_build(project: Path) -> tuple[Preview, dict[str, float]]:
     }
 
 
-def saves(preview: Preview, event: Path, repeat: int) -> list[dict[str, Any]]:
+def saves(preview: Preview, event: Path, repeat: int, work: Path) -> list[dict[str, Any]]:
     """Edit the event `repeat` times in each way while the server runs; measure each save."""
     page = f"events/{event.stem}/"
     url = preview.server.url + page
@@ -147,6 +154,7 @@ def saves(preview: Preview, event: Path, repeat: int) -> list[dict[str, Any]]:
                     }
                 )
     finally:
+        set_aside(preview.site_dir, work)  # deleted when the benchmark ends
         preview.close()
         thread.join(TIMEOUT)
     return runs
@@ -178,6 +186,7 @@ def measure(label: str, project: Path, event: Path, repeat: int) -> dict[str, An
             preview, timings = cold_build(project)
             cold.append(timings)
             if run < repeat - 1:
+                set_aside(preview.site_dir, project.parent)  # rather than close() deleting it
                 preview.close()
                 # Let go before the next is built: an editor's process holds one preview.
                 del preview
@@ -188,7 +197,7 @@ def measure(label: str, project: Path, event: Path, repeat: int) -> dict[str, An
             "path": largest.relative_to(preview.site_dir).as_posix(),
             "bytes": largest.stat().st_size,
         }
-        save_runs = saves(preview, event, repeat)
+        save_runs = saves(preview, event, repeat, project.parent)
     finally:
         event.write_text(original, encoding="utf-8")
 
@@ -307,4 +316,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"--repeat {args.repeat}\n"
     )
     print(table(results))
+    empty_trash(args.out)
     return 0

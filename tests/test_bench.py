@@ -12,8 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.run import clear_caches, generate_project, make_project, measure, table
+from benchmarks.run import (
+    TRASH,
+    clear_caches,
+    empty_trash,
+    generate_project,
+    make_project,
+    measure,
+    table,
+)
 from generator import incremental
+from generator.write import spare_dir
 from tests.test_incremental import tree
 
 SMALL, LARGE = 200, 800
@@ -72,3 +81,12 @@ def test_a_cold_generation_of_the_benchmark_starts_from_nothing_this_process_hol
     clear_caches(project)
     assert not incremental.session_for(content, out).memo.units
     assert not incremental.cache_dir_for(content).exists()
+    # The output and the spare tree, set aside until the benchmark ends: an empty site_src/.
+    assert list(out.iterdir()) == []
+    assert not spare_dir(out).exists()
+    assert sorted(path.name.rsplit("-", 1)[0] for path in (tmp_path / TRASH).iterdir()) == [
+        "site_src",
+        "site_src.spare",
+    ]
+    empty_trash(tmp_path)
+    assert not (tmp_path / TRASH).exists()
