@@ -505,15 +505,20 @@ def edit_keeping_size_and_mtime(target: Path) -> bytes:
     return edited
 
 
+def built_page(project: Path, path: str) -> tuple[Path, write.Kept]:
+    """site_src/ as a build left it, and what the memo keeps of one of its files."""
+    out = project / "site_src"
+    assert generate(project / "content", out, cache=False).ok
+    original = (out / path).read_bytes()
+    return out, write.Kept(write.digest_of(original), len(original))
+
+
 def test_a_hand_edit_that_keeps_size_and_mtime_is_still_found(project: Path) -> None:
     """A file the memo keeps, and for which no settled stamp is known, is known unchanged
     only by its bytes: an edit within the clock tick of the build, at the same size, is
     found."""
-    out = project / "site_src"
-    assert generate(project / "content", out, cache=False).ok
     path = "timeline.md"
-    original = (out / path).read_bytes()
-    kept = write.Kept(write.digest_of(original), len(original))
+    out, kept = built_page(project, path)
     current = write.Current(out)
     found = current.keeps(path, kept)
     assert found == kept  # the file was written just now: its stamp is not settled
@@ -525,11 +530,8 @@ def test_a_hand_edit_that_keeps_size_and_mtime_is_still_found(project: Path) -> 
 def test_a_settled_stamp_stands_for_the_bytes_until_the_file_changes(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = project / "site_src"
-    assert generate(project / "content", out, cache=False).ok
     path = "timeline.md"
-    original = (out / path).read_bytes()
-    kept = write.Kept(write.digest_of(original), len(original))
+    out, kept = built_page(project, path)
     current = write.Current(out)
     current.settled_before = time.time_ns() + write.RACY_NS  # as if written long ago
     stamped = current.keeps(path, kept)
