@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 import pycountry
@@ -316,9 +317,7 @@ def _of_status(items: Iterable[AttributedClaim], status: ClaimStatus) -> list[At
 
 def _years_of(items: Iterable[AttributedClaim]) -> dict[int, int]:
     """How many of the statements are about events of each year, in year order."""
-    years: dict[int, int] = {}
-    for item in items:
-        years[item.event.date.year] = years.get(item.event.date.year, 0) + 1
+    years = Counter(item.event.date.year for item in items)
     return dict(sorted(years.items()))
 
 
@@ -337,8 +336,8 @@ def claims_of_status_page(facts: FactBase, status: ClaimStatus, year: int | None
         ]
     else:
         # Read through the year's events, so that an edit elsewhere leaves the page alone.
-        found = [claims_of(event) for event in facts.events_in_year(year)]
-        items = _of_status((item for claims in found for item in claims), status)
+        events = facts.events_in_year(year)
+        items = _of_status((item for event in events for item in claims_of(event)), status)
         up = links.relative(page, links.claims_part(status))
         out = [
             f"# Claims: {label}, {year}\n",
@@ -383,9 +382,10 @@ def _years_list(years: dict[int, int], status: ClaimStatus, page: str) -> str:
     return "## By the year of the event\n\n" + "\n".join(items) + "\n"
 
 
-# The ledger is split by status, one page each, so that a page stays small at 10,000 events:
-# status is chosen by these links, which work without JavaScript; kind of speaker and
-# storyline by the filter (assets/ledger.js), which hides rows of the page in the browser.
+# The ledger is split by status, one page each (and a large status by year), so that a page
+# stays small at 10,000 events: status is chosen by these links, which work without
+# JavaScript; kind of speaker and storyline by the filter (assets/ledger.js), which hides
+# rows of the page in the browser.
 def _status_links(current: ClaimStatus, page: str) -> str:
     choices = [
         f"**{parts.STATUS_LABELS[status]}**"
