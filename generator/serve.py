@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -293,7 +293,7 @@ class Preview:
         storylines: list[str],
         settings: Stamps,
         previous: SiteMemory | None,
-        modified: list[str] | None = None,
+        modified: Collection[str] = (),
     ) -> Built:
         if previous is None:
             pages = sum(1 for _ in Path(config.docs_dir).rglob("*.md"))
@@ -302,9 +302,7 @@ class Preview:
         # A dirty build makes little garbage, but the collector would walk all the preview
         # holds during it every other save or so; it walks it once idle instead (rebuild).
         with collector_paused():
-            return build_site(
-                config, storylines, previous, settings, self.templates, modified or ()
-            )
+            return build_site(config, storylines, previous, settings, self.templates, modified)
 
     def _collect_when_idle(self) -> None:
         """One full collection once no build has started for IDLE_BEFORE_COLLECTING seconds:

@@ -306,9 +306,9 @@ def claims_parts(facts: FactBase) -> Iterator[tuple[ClaimStatus, int | None]]:
     year of a status with more than LEDGER_PAGE_LIMIT statements."""
     for status in ClaimStatus:
         yield status, None
-        years = _years_of(_of_status(facts.all_claims, status))
-        if sum(years.values()) > LEDGER_PAGE_LIMIT:
-            yield from ((status, year) for year in years)
+        items = _of_status(facts.all_claims, status)
+        if len(items) > LEDGER_PAGE_LIMIT:
+            yield from ((status, year) for year in _years_of(items))
 
 
 def _of_status(items: Iterable[AttributedClaim], status: ClaimStatus) -> list[AttributedClaim]:
