@@ -6,6 +6,8 @@ import datetime as dt
 import itertools
 import json
 import math
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -39,6 +41,7 @@ from generator.render.site import render_figures
 from generator.schema import Event, Relationship
 
 CONTENT = Path(__file__).parent / "fixtures" / "site_small" / "content"
+FIGURE_MODULE = Path(__file__).parent.parent / "generator" / "assets" / "figures.js"
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +55,33 @@ def test_every_figure_is_valid_plotly(facts: FactBase) -> None:
     for name, figure in render_figures(facts).items():
         go.Figure(figure)  # raises on any property Plotly does not know
         assert json.loads(figure_json(figure)) == figure, name
+
+
+# The colour syntaxes the site's plotly.js bundles parse (generator/assets/build-plotly.js
+# keeps only culori's sRGB and HSL parsers); any other colour would be drawn black.
+BUNDLE_COLOUR = re.compile(r"#[0-9a-f]{3,8}|(rgb|hsl)a?\([^()]*\)|[a-z]+", re.IGNORECASE)
+# A colour literal in the figure module, in any syntax: hex or a CSS colour function.
+SCRIPT_COLOUR = re.compile(r"'(#[0-9a-fA-F]+|[a-z-]+\([^'()]*\))'")
+
+
+def _colours(value: object, key: str = "") -> Iterator[str]:
+    """Every string under a key that names a colour (color, bgcolor, fillcolor...)."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from _colours(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _colours(item, key)
+    elif isinstance(value, str) and "color" in key.lower():
+        yield value
+
+
+def test_every_colour_of_the_real_figures_is_one_the_bundles_parse(real_facts: FactBase) -> None:
+    colours = {c for figure in render_figures(real_facts).values() for c in _colours(figure)}
+    colours |= set(SCRIPT_COLOUR.findall(FIGURE_MODULE.read_text(encoding="utf-8")))
+    assert {"#ffffff", "rgba(31,35,40,0.10)"} <= colours  # figures.js's theme is read
+    assert len(colours) > 10
+    assert {c for c in colours if not BUNDLE_COLOUR.fullmatch(c)} == set()
 
 
 def test_lanes_by_topic_follow_the_storylines_order(facts: FactBase) -> None:

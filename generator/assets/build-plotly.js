@@ -15,9 +15,10 @@
 //   to gain).
 // - `replace`: modules replaced everywhere by the given source. Every bundle drops
 //   maplibre-gl's CSS (83 kB, required only when a trace on a `map` subplot is registered,
-//   which no bundle of ours does); the gl bundle (large timelines) also drops es6-weak-map's
-//   polyfill (22 kB with its es5-ext helpers; the package exports the native WeakMap
-//   wherever there is one, and every browser that runs an ES2016 bundle has one).
+//   which no bundle of ours does), and takes from culori and gl-mat4 only what plotly.js
+//   calls (SLIM); the gl bundle (large timelines) also drops es6-weak-map's polyfill (22 kB
+//   with its es5-ext helpers; the package exports the native WeakMap wherever there is one,
+//   and every browser that runs an ES2016 bundle has one).
 // - `eager`: the bundle starts with V8's compile hint (see EAGER below).
 //
 // Run `npm ci && npm run build:plotly` to upgrade; `node generator/assets/build-plotly.js DIR`
@@ -32,9 +33,23 @@ const InlineCSSPlugin = require('esbuild-plugin-inline-css');
 
 const root = path.resolve(__dirname, '..', '..');
 const vendor = path.resolve(process.argv[2] || path.join(__dirname, 'vendor'));
-// maplibre-gl's CSS: `src/registry.js` inlines it only when a trace on a `map` subplot is
-// registered, which no bundle of ours does: dead code in each of them.
-const NO_MAPLIBRE_CSS = { 'maplibre-gl/dist/maplibre-gl.css': '' };
+// What every bundle replaces. maplibre-gl's CSS: `src/registry.js` inlines it only when a
+// trace on a `map` subplot is registered, which no bundle of ours does: dead code in each of
+// them. culori and gl-mat4 come whole (`require('culori')` is its prebuilt bundle of every colour
+// space), but plotly.js calls five of culori's functions on sRGB and HSL colours
+// (components/color/index.js, whose own TODO is to import them from `culori/fn`) and two of
+// gl-mat4's (lib/dom.js, lib/matrix.js). Every colour our figures and figures.js give is
+// hex, rgb(a) or hsl(a); another colour space's syntax would be drawn black, with a warning.
+const SLIM = {
+  'maplibre-gl/dist/maplibre-gl.css': '',
+  culori: [
+    "import { useMode, modeRgb, modeHsl, modeLrgb } from 'culori/fn';",
+    // lrgb: culori's WCAG luminance converts to linear RGB.
+    'useMode(modeRgb); useMode(modeHsl); useMode(modeLrgb);',
+    "export { converter, formatHex, formatRgb, wcagContrast, wcagLuminance } from 'culori/fn';",
+  ].join('\n'),
+  'gl-mat4': "module.exports = { multiply: require('gl-mat4/multiply'), invert: require('gl-mat4/invert') };",
+};
 const bundles = {
   // Timelines (annotations, range slider), the network (sliders, frames, legend) and the
   // competing-figures charts (legend); none has an image, a menu, error bars, a range
@@ -46,7 +61,7 @@ const bundles = {
       'annotations3d', 'images', 'updatemenus', 'rangeselector', 'errorbars', 'grid',
       'colorbar',
     ],
-    replace: NO_MAPLIBRE_CSS,
+    replace: SLIM,
     eager: true,
   },
   // Large timelines only: they need annotations, the range slider, hover labels, clicks and
@@ -58,7 +73,7 @@ const bundles = {
       'annotations3d', 'images', 'updatemenus', 'sliders', 'rangeselector', 'errorbars',
       'grid', 'colorbar',
     ],
-    replace: { ...NO_MAPLIBRE_CSS, 'es6-weak-map': 'module.exports = WeakMap;' },
+    replace: { ...SLIM, 'es6-weak-map': 'module.exports = WeakMap;' },
   },
   // The map uses none of these components: left out, they keep a map page within budget.
   'plotly-geo': {
@@ -68,7 +83,7 @@ const bundles = {
       'annotations', 'annotations3d', 'images', 'updatemenus', 'sliders', 'rangeslider',
       'rangeselector', 'errorbars',
     ],
-    replace: NO_MAPLIBRE_CSS,
+    replace: SLIM,
   },
 };
 
@@ -114,6 +129,7 @@ function replaceModules(replace) {
       build.onLoad({ filter: /.*/, namespace: 'replaced' }, (args) => ({
         contents: replace[args.path],
         loader: 'js',
+        resolveDir: root, // a replacement may import from node_modules
       }));
     },
   };

@@ -136,6 +136,7 @@ THEME = """(gd) => ({
   font: gd._fullLayout.font.color,
   drawn: getComputedStyle(gd.querySelector('.main-svg')).backgroundColor,
   page: getComputedStyle(document.body).getPropertyValue('--md-default-bg-color').trim(),
+  body: getComputedStyle(document.body).backgroundColor,
 })"""
 
 
@@ -146,6 +147,7 @@ def test_the_palette_toggle_re_themes_the_figures(tab: Tab, path: str) -> None:
     figure = tab.page.locator(".sahel-figure--rendered").first
     light = figure.evaluate(THEME)
     assert light["paper"] == light["page"]
+    assert light["drawn"] == light["body"]  # the colour was parsed, not drawn black
     tab.page.locator('form[data-md-component="palette"] label:visible').click()
     expect(tab.page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
     tab.page.wait_for_function(
@@ -154,6 +156,7 @@ def test_the_palette_toggle_re_themes_the_figures(tab: Tab, path: str) -> None:
     )
     dark = figure.evaluate(THEME)
     assert dark["paper"] == dark["page"]
+    assert dark["drawn"] == dark["body"]  # Material's hsla(), as plotly.js parses it
     assert dark["paper"] != light["paper"]
     assert dark["drawn"] != light["drawn"]
     assert dark["font"] != light["font"]
