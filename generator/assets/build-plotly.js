@@ -21,12 +21,17 @@
 //   and every browser that runs an ES2016 bundle has one).
 // - `eager`: the bundle starts with V8's compile hint (see EAGER below).
 //
+// esbuild bundles and minifies (as plotly.js's own build does); terser then compresses its
+// output again: each bundle comes out ~5 % smaller gzipped, which on a slow link is the
+// figure drawn sooner.
+//
 // Run `npm ci && npm run build:plotly` to upgrade; `node generator/assets/build-plotly.js DIR`
 // writes the files to DIR instead of generator/assets/vendor/ (to compare before replacing).
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const esbuild = require('esbuild');
+const terser = require('terser');
 const { environmentPlugin } = require('esbuild-plugin-environment');
 const { glsl } = require('esbuild-plugin-glsl');
 const InlineCSSPlugin = require('esbuild-plugin-inline-css');
@@ -143,17 +148,17 @@ async function build(name, { global, traces, omit = [], replace = {}, eager = fa
     `var Plotly = require('plotly.js/lib/core');\nPlotly.register([${requires}]);\n` +
       'module.exports = Plotly;\n',
   );
+  const outfile = path.join(vendor, `${name}.min.js`);
   try {
     await esbuild.build({
       entryPoints: [entry],
-      outfile: path.join(vendor, `${name}.min.js`),
+      outfile,
       nodePaths: [path.join(root, 'node_modules')],
       format: 'iife',
       globalName: global,
       bundle: true,
       minify: true,
       legalComments: 'none',
-      ...(eager ? { banner: { js: EAGER } } : {}),
       // The same options as plotly.js's own esbuild-config.js.
       plugins: [
         ...(Object.keys(replace).length ? [replaceModules(replace)] : []),
@@ -170,6 +175,13 @@ async function build(name, { global, traces, omit = [], replace = {}, eager = fa
   } finally {
     fs.unlinkSync(entry);
   }
+  const compressed = await terser.minify(fs.readFileSync(outfile, 'utf8'), {
+    ecma: 2016,
+    compress: { passes: 2 },
+    mangle: true,
+    format: eager ? { preamble: EAGER } : {},
+  });
+  fs.writeFileSync(outfile, compressed.code);
 }
 
 async function main() {
