@@ -40,11 +40,12 @@ const root = path.resolve(__dirname, '..', '..');
 const vendor = path.resolve(process.argv[2] || path.join(__dirname, 'vendor'));
 // What every bundle replaces. maplibre-gl's CSS: `src/registry.js` inlines it only when a
 // trace on a `map` subplot is registered, which no bundle of ours does: dead code in each of
-// them. culori and gl-mat4 come whole (`require('culori')` is its prebuilt bundle of every colour
-// space), but plotly.js calls five of culori's functions on sRGB and HSL colours
+// them. culori and gl-mat4 come whole (`require('culori')` is culori's prebuilt file of every
+// colour space), but plotly.js calls five of culori's functions on sRGB and HSL colours
 // (components/color/index.js, whose own TODO is to import them from `culori/fn`) and two of
 // gl-mat4's (lib/dom.js, lib/matrix.js). Every colour our figures and figures.js give is
-// hex, rgb(a) or hsl(a); another colour space's syntax would be drawn black, with a warning.
+// hex, rgb(a), hsl(a) or a name (tests/test_figures.py checks); a colour in another syntax
+// would be drawn black, with a warning.
 const SLIM = {
   'maplibre-gl/dist/maplibre-gl.css': '',
   culori: [
@@ -53,7 +54,8 @@ const SLIM = {
     'useMode(modeRgb); useMode(modeHsl); useMode(modeLrgb);',
     "export { converter, formatHex, formatRgb, wcagContrast, wcagLuminance } from 'culori/fn';",
   ].join('\n'),
-  'gl-mat4': "module.exports = { multiply: require('gl-mat4/multiply'), invert: require('gl-mat4/invert') };",
+  'gl-mat4':
+    "module.exports = { multiply: require('gl-mat4/multiply'), invert: require('gl-mat4/invert') };",
 };
 const bundles = {
   // Timelines (annotations, range slider), the network (sliders, frames, legend) and the
