@@ -151,24 +151,33 @@ def test_after_instant_navigation_each_page_loads_the_module_it_needs_once(
 # --- the search index waits for the figure -------------------------------------------------
 
 INDEX_AND_FIGURE = """() => {
-  const index = performance.getEntriesByType('resource')
-    .find((r) => r.name.endsWith('/search/search_index.json'));
-  return { index: index ? index.startTime : null, drawn: window.__figureDrawn ?? null };
+  const started = (pattern) => {
+    const entry = performance.getEntriesByType('resource').find((r) => pattern.test(r.name));
+    return entry ? entry.startTime : null;
+  };
+  return {
+    index: started(/\\/search\\/search_index\\.json$/),
+    worker: started(/\\/workers\\/search\\.[^\\/]*\\.js$/),
+    drawn: window.__figureDrawn ?? null,
+  };
 }"""
+SEARCH_WORKER = re.compile(r"/assets/javascripts/workers/search\.[^/]*\.js$")
 
 
 def test_the_search_index_is_requested_once_the_first_figure_is_drawn(tab: Tab) -> None:
-    """Material would fetch the index while plotly.js downloads; the page holds it until its
-    figure is drawn, then sends it, and search works."""
+    """Material would fetch the index and its search worker's script while plotly.js
+    downloads; the page holds both until its figure is drawn, then sends them, and search
+    works through the worker started then."""
     tab.page.add_init_script(WATCH_FIGURE)
     tab.goto("/timeline/")
-    tab.page.wait_for_function(
-        "performance.getEntriesByType('resource')"
-        ".some((r) => r.name.endsWith('/search/search_index.json'))"
-    )
+    # A resource's entry is there once it has arrived: wait for both.
+    tab.page.wait_for_function(f"(({INDEX_AND_FIGURE})()).index !== null")
+    tab.page.wait_for_function(f"(({INDEX_AND_FIGURE})()).worker !== null")
     seen = tab.page.evaluate(INDEX_AND_FIGURE)
     assert seen["drawn"] is not None and seen["index"] >= seen["drawn"], seen
+    assert seen["worker"] is not None and seen["worker"] >= seen["drawn"], seen
     assert len(requested(tab, re.compile(r"/search/search_index\.json$"))) == 1
+    assert len(requested(tab, SEARCH_WORKER)) == 1
     box = tab.page.locator("input.md-search__input")
     if not box.is_visible():
         tab.page.locator('label.md-header__button[for="__search"]').click()
@@ -187,6 +196,7 @@ def test_going_to_search_sends_the_index_at_once(tab: Tab) -> None:
     tab.page.goto(tab.url("/timeline/"), wait_until="domcontentloaded")
     tab.page.wait_for_timeout(300)
     assert requested(tab, re.compile(r"/search/search_index\.json$")) == []
+    assert requested(tab, SEARCH_WORKER) == []
     box = tab.page.locator("input.md-search__input")
     if not box.is_visible():
         tab.page.locator('label.md-header__button[for="__search"]').click()
