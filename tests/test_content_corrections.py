@@ -366,3 +366,76 @@ def test_relationships_begun_by_a_dated_fact_start_by_that_date(
 ) -> None:
     relation = facts.relationships[relation_id]
     assert relation.start is not None and relation.start.isoformat() == start
+
+
+# --- the audit of December 2026: what no page read carries ---------------------------------------
+
+
+def test_the_5000_force_is_not_called_the_confederations_announcement(facts: FactBase) -> None:
+    introduction = facts.topics["aes-formation"].introduction
+    assert "Salifou Mody" in introduction
+    assert "The confederation announced" not in " ".join(introduction.split())
+
+
+def test_the_french_toll_of_barsalogho_is_a_governments_statement_in_no_quoted_words(
+    facts: FactBase,
+) -> None:
+    [claim] = [
+        c
+        for c in facts.events["barsalogho-massacre-2024"].claims
+        if c.id == "france-assessment-up-to-600"
+    ]
+    assert claim.kind == "official_statement"
+    assert claim.quote is None  # "nearly doubles earlier death tolls" is CNN's phrase
+
+
+def test_wagners_departure_is_a_telegram_accounts_word(facts: FactBase) -> None:
+    event = facts.events["wagner-leaves-mali-2025"]
+    assert "Telegram account" in event.summary
+    assert all("Telegram account" in c.statement for c in event.claims)
+    assert "Telegram account" in facts.actors["wagner"].description
+    assert "Telegram account" in facts.topics["aes-formation"].introduction
+
+
+def test_mali_is_quoted_in_its_own_word_trainers(facts: FactBase) -> None:
+    [claim] = facts.events["wagner-deploys-in-mali-2021"].claims
+    assert claim.quote == "Russian trainers"
+    assert "france24-afp-mali-denies-wagner" in claim.sources
+
+
+def test_facts_no_page_read_carries_are_flagged(facts: FactBase) -> None:
+    for event_id in (
+        "mali-transition-sworn-in-2020",
+        "niger-coup-2023",
+        "us-forces-leave-niger-2024",
+    ):
+        assert facts.events[event_id].needs_review is not None, event_id
+    for actor_id in ("moctar-ouane", "united-states", "rfi"):
+        assert facts.actors[actor_id].needs_review is not None, actor_id
+    for relation_id in ("niger-led-by-mohamed-bazoum", "united-states-deployed-in-niger"):
+        assert facts.relationships[relation_id].needs_review is not None, relation_id
+    [promulgated] = [
+        m
+        for m in facts.events["mali-constitutional-referendum-2023"].milestones
+        if m.date.isoformat() == "2023-07-22"
+    ]
+    assert promulgated.needs_review is not None
+    assert facts.sources["allafrica-fr-rfi-kayes-nioro-blockade"].needs_review is not None
+
+
+def test_source_notes_claim_no_more_than_the_pages_carry(facts: FactBase) -> None:
+    assert "Ouane" not in (facts.sources["tvcnews-mali-transition"].notes or "")
+    assert "Choguel" not in (facts.sources["thehindu-goita-sworn-in"].notes or "")
+    assert "JNIM" not in (facts.sources["senenews-jnim-western-mali"].notes or "")
+
+
+def test_claims_and_milestones_cite_the_pages_that_carry_them(facts: FactBase) -> None:
+    assert "fratmat-jnim-western-mali" in facts.relationships["jnim-opposed-to-mali"].sources
+    exit_steps = {m.date.isoformat(): m.sources for m in facts.events["aes-ecowas-exit"].milestones}
+    for day in ("2024-12-15", "2025-01-29"):
+        assert "allafrica-ecowas-summit-december-2024" in exit_steps[day], day
+
+
+def test_names_no_page_read_gives_are_flagged(facts: FactBase) -> None:
+    for actor_id in ("islamic-state-sahel-province", "wagner", "aes"):
+        assert facts.actors[actor_id].needs_review is not None, actor_id
