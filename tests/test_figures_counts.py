@@ -108,7 +108,7 @@ def test_a_figure_in_words_keeps_its_labelled_row_and_draws_nothing(facts: FactB
     assert rows == {0}
     last = figure["layout"]["annotations"][1]
     assert " ".join(last["text"].split("<br>")) == (
-        "JNIM (a party: JNIM): given only in words, not drawn"
+        "JNIM (a party): given only in words, not drawn"
     )
 
 

@@ -351,3 +351,13 @@ def test_the_figure_keeps_room_beside_the_outermost_actors_for_their_names(
     low, high = figure["layout"]["xaxis"]["range"]
     assert low == pytest.approx(min(xs) - network.X_PADDING, abs=0.001)
     assert high == pytest.approx(max(xs) + network.X_PADDING, abs=0.001)
+
+
+def test_a_relationship_known_to_hold_by_a_date_is_not_said_to_hold_since_it(
+    facts: FactBase,
+) -> None:
+    labels = {actor_id: facts.label(actor_id) for actor_id in facts.actors}
+    relation = facts.relationships["az-zallaqa-part-of-jnim"]
+    assert network.relationship_text(relation, labels).endswith("(held by 27 March 2017)")
+    texts = [network.relationship_text(r, labels) for r in facts.relationships.values()]
+    assert [t for t in texts if "since by" in t] == []

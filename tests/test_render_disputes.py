@@ -103,7 +103,9 @@ def test_ledger_rows_carry_what_the_filter_reads_and_their_sources(facts: FactBa
     )
     assert western.endswith(
         "dozens of military posts. | "
-        "[Fraternité Matin](../sources/fraternite-matin.md#fratmat-jnim-western-mali) |"
+        "[Fraternité Matin: “Mali: les jihadistes du Jnim mènent sept attaques simultanées, à "
+        "Kayes, Nioro et "
+        "Niono, notamment”](../sources/fraternite-matin.md#fratmat-jnim-western-mali) |"
     )
 
 
@@ -150,3 +152,12 @@ def test_a_date_given_otherwise_by_a_source_is_a_dispute_with_its_sources(
         "4 September 2025 ([AllAfrica"
     ) in section
     assert "#allafrica-fr-rfi-kayes-nioro-blockade)), the day it was reported.\n" in section
+
+
+def test_a_figures_date_is_not_repeated_after_words_that_give_it(facts: FactBase) -> None:
+    page = disputes_page(facts)
+    assert "on Thursday 19 September 2024 (19 September 2024)" not in page
+    assert "on Thursday 19 September 2024" in page
+    assert "in its report of May 2023 (May 2023)" not in page
+    # A date the words do not give is still there.
+    assert "speaking to AFP on condition of anonymity (19 September 2024)" in page

@@ -431,19 +431,28 @@
   // On a touch screen the first tap on a point shows its hover label (plotly.js draws it
   // on the tap); only a second tap on the same point opens its page. A mouse click opens it
   // at once, its label having shown on hover.
+  // plotly.js reports a tap on a cartesian plot twice (the touch, then the click the browser
+  // makes of it): a report of the same point within ECHO_MS is that echo, not a second tap.
   var tapped = null;
+  var ECHO_MS = 600;
 
   function isTouch(event) {
     var dom = event && event.event;
     if (dom && dom.pointerType) return dom.pointerType === 'touch';
+    return touchScreen();
+  }
+
+  function touchScreen() {
     return !!(window.matchMedia && window.matchMedia('(hover: none)').matches);
   }
 
   function firstTap(event) {
     var point = event && event.points && event.points[0];
     if (!point || !isTouch(event)) return false;
+    var now = Date.now();
     var same = tapped && tapped.data === point.data && tapped.index === point.pointNumber;
-    tapped = same ? null : { data: point.data, index: point.pointNumber };
+    if (same && now - tapped.at < ECHO_MS) return true;
+    tapped = same ? null : { data: point.data, index: point.pointNumber, at: now };
     return !same;
   }
 
@@ -503,6 +512,9 @@
         displaylogo: false,
         displayModeBar: isNarrow(element) ? false : 'hover',
         scrollZoom: false,
+        // A tap is followed by the click the browser makes of it, which plotly.js takes for a
+        // double-click and answers by resetting the axes: the tapped point would move away.
+        doubleClick: touchScreen() ? false : 'reset+autosize',
         topojsonURL: new URL('assets/topojson/', root).href,
         modeBarButtonsToRemove: ['select2d', 'lasso2d', 'toImage'],
       };

@@ -17,7 +17,7 @@ from generator import markdown as md
 from generator.disputes import ABOUT_PERCENT, allowed
 from generator.model import FactBase
 from generator.render.figures_common import Figure, colour
-from generator.render.parts import figure_value
+from generator.render.parts import figure_value, party_note
 from generator.schema import Event, FigureQualifier
 from generator.schema import Figure as Reported
 
@@ -101,7 +101,7 @@ def counts_figure(facts: FactBase, event: Event, measure: str) -> Figure:
 def _label(facts: FactBase, figure: Reported) -> str:
     who = figure.according_to
     if figure.claimant and figure.claimant in facts.actors:
-        who += f" (a party: {facts.label(figure.claimant)})"
+        who += party_note(who, facts.label(figure.claimant))
     return who
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from generator import countries
 from generator import markdown as md
-from generator.dates import PartialDate, Precision
+from generator.dates import FuzzyDate, PartialDate, Precision
 from generator.model import FactBase
 from generator.render import links
 from generator.render.figures_common import Figure, colour
@@ -217,7 +217,11 @@ def relationship_text(relation: Relationship, labels: dict[str, str]) -> str:
 
 
 def _span(relation: Relationship) -> str:
-    start = f"since {relation.start.human()}" if relation.start else "start not known"
+    start = "start not known"
+    if relation.start is not None:
+        # An open start reads "by 27 March 2017": it held by then, not since then.
+        by = isinstance(relation.start, FuzzyDate) and relation.start.open_start
+        start = ("held " if by else "since ") + relation.start.human()
     return f"{start}, until {relation.end.human()}" if relation.end else start
 
 

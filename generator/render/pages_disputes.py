@@ -103,7 +103,9 @@ def _figure_item(dispute: FigureDispute, page: str) -> str:
 def _figure_words(event: Event, figure: Figure, page: str) -> str:
     target = _on_event_page(event, figure_anchor(figure), page)
     value = md.page_link(parts.figure_value(figure), target)
-    when = f" ({figure.date.human()})" if figure.date else ""
+    # "(19 September 2024)" only where the source's words do not already give the date.
+    said = figure.date.human() if figure.date else ""
+    when = f" ({said})" if said and said not in figure.according_to else ""
     return f"{value} according to {md.text(figure.according_to)}{when}"
 
 

@@ -239,7 +239,8 @@ def _figure_table(facts: FactBase, figures: list[Figure]) -> str:
     for figure in figures:
         according = md.text(figure.according_to)
         if figure.claimant and figure.claimant in facts.actors:
-            according += f" (a party: {md.text(facts.actors[figure.claimant].name)})"
+            party = md.text(facts.actors[figure.claimant].name)
+            according += parts.party_note(figure.according_to, party)
         value = parts.figure_value(figure)
         value = parts.with_review_marker(value, figure.needs_review)
         rows.append(

@@ -134,6 +134,11 @@ def review_admonition(notes: Sequence[tuple[str, str]]) -> str:
 # --- values ---------------------------------------------------------------------------------
 
 
+def party_note(according_to: str, party: str) -> str:
+    """' (a party: JNIM)' after who gave a figure, or ' (a party)' where they are named."""
+    return " (a party)" if party.casefold() in according_to.casefold() else f" (a party: {party})"
+
+
 def figure_value(figure: Figure) -> str:
     """'at least 70', 'about 20–30', or '—' when only the source's words are known."""
     words = QUALIFIER_WORDS[figure.qualifier]

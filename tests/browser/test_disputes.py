@@ -141,3 +141,32 @@ def test_the_disputes_page_and_the_ledger_have_no_serious_accessibility_violatio
     tab.goto(path)
     assert serious_violations(tab) == []
     tab.traffic.assert_clean()
+
+
+# The width the first 45 characters of each statement take in its own type, against the
+# width its cell gives them (its content box).
+STATEMENT_FITS = """() => Array.from(document.querySelectorAll('.sahel-ledger td:nth-child(4)'))
+.map((td) => {
+  const style = getComputedStyle(td);
+  const probe = document.createElement('span');
+  probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
+  probe.style.font = style.font;
+  probe.textContent = td.textContent.trim().slice(0, 45);
+  document.body.appendChild(probe);
+  const needed = probe.getBoundingClientRect().width;
+  probe.remove();
+  const room = td.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [probe.textContent.length, needed, room];
+})"""
+
+
+def test_the_ledgers_statements_read_at_45_characters_a_line_on_a_desktop(
+    open_tab: Callable[..., Tab],
+) -> None:
+    tab = open_tab(**WIDE)
+    tab.goto(LEDGER)
+    cells = tab.page.evaluate(STATEMENT_FITS)
+    assert len(cells) >= 10
+    assert [c for c in cells if c[0] == 45 and c[1] > c[2]] == []
+    no_sideways_scroll(tab.page, "desktop")
+    tab.traffic.assert_clean()

@@ -197,3 +197,35 @@ def test_a_review_marker_opens_its_note_beside_the_item(event_tab: Tab) -> None:
     listed = tab.page.locator("#under-review + p + ul li")
     expect(listed.filter(has_text=note)).to_have_count(1)
     tab.traffic.assert_clean()
+
+
+# How far each review marker starts after the text it follows on the same line (negative:
+# it covers the end of that text).
+MARKER_GAPS = """() => Array.from(document.querySelectorAll('article details.sahel-review'))
+.map((details) => {
+  const marker = details.querySelector('summary').getBoundingClientRect();
+  const before = details.previousSibling;
+  if (!before) return null;
+  const range = document.createRange();
+  range.selectNodeContents(before);
+  const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0);
+  const last = rects[rects.length - 1];
+  if (!last) return null;
+  const sameLine = Math.abs((last.top + last.bottom) / 2 - (marker.top + marker.bottom) / 2)
+    < marker.height / 2;
+  return sameLine ? marker.left - last.right : null;
+}).filter((gap) => gap !== null)"""
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_review_marker_never_covers_the_text_it_flags(
+    open_tab: Callable[..., Tab], device: str
+) -> None:
+    gaps: list[float] = []
+    for path in ("/events/bamako-attack-2024/", "/events/us-forces-leave-niger-2024/"):
+        tab = open_tab(**DEVICES[device])
+        tab.goto(path)
+        gaps += tab.page.evaluate(MARKER_GAPS)
+        tab.traffic.assert_clean()
+    assert gaps, "no marker follows text on its line"
+    assert [gap for gap in gaps if gap < 0] == []
