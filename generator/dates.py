@@ -24,6 +24,8 @@ PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 _RE = re.compile(PATTERN)
 # What sends a date to the EDTF reader rather than to the plain message about YYYY-MM-DD.
 _EDTF_MARK = re.compile(r"[~?%\[\]/]")
+# A day written first, as in much of the world: 26/07/2024, 26.07.2024, 26-07-2024.
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 # Year, month, day (0 where not known), then the place among dates there: see sort_key.
 SortKey = tuple[int, int, int, int]
 _PLAIN_PIECE = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}")
@@ -69,6 +71,8 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         if not _RE.match(text):
+            if readings := _year_first(text):
+                raise DateError(f"'{text}' is not a date; write the year first: {readings}")
             if _EDTF_MARK.search(text):
                 return _fuzzy(text)
             raise DateError(
@@ -268,6 +272,20 @@ _HINTS = {
 
 def _hint(text: str) -> str:
     return next(hint for mark, hint in _HINTS.items() if mark in text)
+
+
+def _year_first(text: str) -> str:
+    """'2024-07-26' for '26/07/2024'; both readings where day and month could swap."""
+    found = _DAY_FIRST.match(text)
+    if found is None:
+        return ""
+    first, second, year = int(found[1]), int(found[2]), found[3]
+    readings = [
+        f"{year}-{month:02d}-{day:02d}"
+        for day, month in ((first, second), (second, first))
+        if 1 <= month <= 12 and 1 <= day <= 31
+    ]
+    return " or ".join(dict.fromkeys(readings))
 
 
 @functools.lru_cache(maxsize=1024)  # the library takes up to 30 ms a date; values are frozen

@@ -157,25 +157,36 @@ def _deeper_than_the_line_above(lines: list[str], at: yaml.Mark) -> _Slip:
     )
 
 
-def _previous_content_line(lines: list[str], index: int) -> int | None:
+def _previous_content_line(lines: list[str], index: int, item: bool = False) -> int | None:
+    """The nearest content line above `index`; with `item`, the nearest list item."""
     return next(
-        (number for number in range(index - 1, -1, -1) if _is_content(_line(lines, number))), None
+        (
+            number
+            for number in range(index - 1, -1, -1)
+            if _is_content(_line(lines, number))
+            and (not item or _is_list_item(_line(lines, number)))
+        ),
+        None,
     )
 
 
 def _bad_indentation(lines: list[str], at: yaml.Mark) -> _Slip | None:
     indent = at.column
-    previous = _previous_content_line(lines, at.line)
+    # A list item lines up by its dash with the items above it, a field by its key.
+    item = _is_list_item(_line(lines, at.line))
+    previous = _previous_content_line(lines, at.line, item)
     if previous is None:
         return None
-    above = _key_indent(_line(lines, previous))
+    above = _dash_indent(_line(lines, previous)) if item else _key_indent(_line(lines, previous))
     if above == indent:
         return None
     return (
         at.line + 1,
         at.column + 1,
-        f"this line is indented by {_spaces(indent)}, which lines up with no field above it; "
-        f"indent it like the fields it belongs with (line {previous + 1}: {_spaces(above)})",
+        f"this line is indented by {_spaces(indent)}, which lines up with no "
+        f"{'item' if item else 'field'} above it; indent it like the "
+        f"{'items' if item else 'fields'} it belongs with "
+        f"(line {previous + 1}: {_spaces(above)})",
     )
 
 
@@ -238,6 +249,14 @@ def _key_indent(line_text: str) -> int:
     """Where the line's key starts: a list item's `- ` counts as indentation."""
     stripped = line_text.lstrip(" -")
     return len(line_text) - len(stripped)
+
+
+def _is_list_item(line_text: str) -> bool:
+    return line_text.lstrip(" ").startswith("- ")
+
+
+def _dash_indent(line_text: str) -> int:
+    return len(line_text) - len(line_text.lstrip(" "))
 
 
 def _spaces(count: int) -> str:

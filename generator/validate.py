@@ -36,6 +36,7 @@ from generator.schema import (
 )
 from generator.schema_errors import field_name, schema_diagnostic, without_misspelt_missing
 from generator.slips import YamlLoader
+from generator.values import is_safe_id
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,14 @@ def check_corpus(parsed: Sequence[Parsed], broken: Sequence[Broken] = ()) -> lis
         ids[file.kind].add(file.name)
     cited: set[str] = set()
     named = [(item.document, references(item.kind, item.entity)) for item in parsed]
-    named += [(file.document, references(file.kind, file.document.data)) for file in broken]
+    # An unsafe id in a broken file already has its error there: one mistake, one error.
+    named += [
+        (
+            file.document,
+            (ref for ref in references(file.kind, file.document.data) if is_safe_id(ref[2])),
+        )
+        for file in broken
+    ]
     for document, found in named:
         for loc, target_kind, target in found:
             if target_kind == "sources":

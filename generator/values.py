@@ -188,6 +188,14 @@ RESERVED_IDS = frozenset(
 )
 
 
+def is_safe_id(value: str) -> bool:
+    try:
+        check_id(value)
+    except PydanticCustomError:
+        return False
+    return True
+
+
 def check_id(value: str) -> str:
     if not _ID_RE.match(value):
         raise PydanticCustomError(

@@ -94,6 +94,19 @@ def test_every_problem_kind_has_a_fixture() -> None:
     }
 
 
+def test_a_reference_written_as_an_unsafe_id_gives_one_error(project: Path) -> None:
+    # It is not a safe id, and so names no source: saying both would be two errors for one
+    # mistake.
+    event = project / "content" / "events" / "bamako-attack-2024.yaml"
+    replace_in(event, r"^sources: \[afp-2024-09-18-bamako-attack\]", "sources: [AFP 2024-09-18]")
+    run = run_generator("check", cwd=project)
+    assert run.stdout == (
+        "content/events/bamako-attack-2024.yaml:18:11: error: 'AFP 2024-09-18' is not a safe id: "
+        "use lower-case ASCII letters, digits and single hyphens, such as 'mali-coup-2021' "
+        "[unsafe-id]\n"
+    )
+
+
 def test_all_problems_are_reported_in_one_run_sorted(project: Path) -> None:
     for case in ("dangling-reference", "wrong-type", "duplicate-key"):
         shutil.copytree(

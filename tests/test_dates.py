@@ -39,6 +39,12 @@ def test_precision_and_span(
             "(for example 2021, 2021-05 or 2021-05-24)",
         ),
         ("0000", "impossible date '0000': there is no year 0"),
+        ("26/07/2024", "'26/07/2024' is not a date; write the year first: 2024-07-26"),
+        ("26.07.2024", "'26.07.2024' is not a date; write the year first: 2024-07-26"),
+        (
+            "07/08/2024",
+            "'07/08/2024' is not a date; write the year first: 2024-08-07 or 2024-07-08",
+        ),
     ],
 )
 def test_impossible_dates_say_why(text: str, message: str) -> None:
