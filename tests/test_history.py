@@ -120,7 +120,8 @@ def test_changes_link_to_their_commit_when_the_repository_is_known(project: Path
 
 def test_the_changes_and_corrections_pages(project: Path) -> None:
     out = build(project)
-    changes = (out / "about" / "changes.md").read_text().splitlines()
+    # Below the front matter, whose search terms are a list too.
+    changes = body((out / "about" / "changes.md").read_text()).splitlines()
     listed = [line for line in changes if line.startswith("- ")]
     assert listed[0] == (
         "- 2 March 2026: Bamako: the title back **Correction:** the title said \\*attacks\\* "
@@ -129,8 +130,13 @@ def test_the_changes_and_corrections_pages(project: Path) -> None:
     )
     assert listed[2].startswith("- 5 January 2026: Add the fact base<br>Changed: [")
     assert listed[2].endswith(", and 86 more files")
-    corrections = (out / "about" / "corrections.md").read_text()
+    corrections = body((out / "about" / "corrections.md").read_text())
     assert [line for line in corrections.splitlines() if line.startswith("- ")] == [listed[0]]
+
+
+def body(page: str) -> str:
+    """The page without its front matter."""
+    return page.split("\n---\n\n", 1)[1]
 
 
 def test_a_renamed_file_keeps_its_history(tmp_path: Path) -> None:

@@ -68,6 +68,17 @@ def test_an_actor_page_is_found_by_its_names_as_escaped_tags() -> None:
     )
 
 
+def test_a_page_is_found_by_the_names_it_gives_typed_without_their_accents() -> None:
+    page = "# Mandate\n\nAssimi Goïta, at Sénou, with Goïta's ministers.\n"
+    assert with_front_matter(page, "Text.") == (
+        "---\ndescription: Text.\ntags:\n- Goita\n- Senou\n---\n\n" + page
+    )
+    # An actor page's own names come first, and a spelling is not given twice.
+    assert with_front_matter(page, "Text.", ["Assimi Goïta", "Goita"]) == (
+        "---\ndescription: Text.\ntags:\n- Assimi Goïta\n- Goita\n- Senou\n---\n\n" + page
+    )
+
+
 def test_the_description_is_the_first_paragraph_of_prose_below_the_heading() -> None:
     page = (
         '# Title\n\n- **When:** 2024\n\n!!! warning "Needs review"\n\n    A note.\n\n'

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.render.spellings import unaccented, unaccented_spellings
+from generator.render.spellings import unaccented, unaccented_names, unaccented_spellings
 
 
 def test_accents_are_taken_off_and_other_letters_spelled_out() -> None:
@@ -20,3 +20,12 @@ def test_only_spellings_the_names_do_not_already_give_are_added() -> None:
         "Roch Marc Christian Kabore",
     ]
     assert unaccented_spellings(["Mali", "JNIM"]) == []
+
+
+def test_a_texts_names_with_accents_are_given_without_them_once_each() -> None:
+    text = (
+        "Col. Assimi Goïta spoke at Sénou; the Alliance des États du Sahel, Goïta said, "
+        "was formed. Ça. déjà vu, N’Daw, Tiémoko_Koné, Вагнер, Mali."
+    )
+    assert unaccented_names(text) == ["Goita", "Senou", "Etats", "Tiemoko_Kone"]
+    assert unaccented_names("Mali, JNIM and Bamako.") == []

@@ -4,7 +4,8 @@
   description, a storyline's introduction, else the page's first paragraph), which
   overrides/main.html writes, escaped, as the meta description and the Open Graph
   description. Plain text, not Markdown: a link preview shows no markup.
-- `tags` (actor pages): the actor's names, aliases and their spellings without accents
+- `tags`: on an actor page the actor's names, aliases and their spellings without accents,
+  and on every page the names its text gives with accents, without them
   (generator/render/spellings.py). Material's search indexes a page's tags in a field of
   their own, which weighs far more than the text: a search for any name of an actor lists
   its page first, where the alias in the page's text ranked it below every page with "Mali"
@@ -31,6 +32,7 @@ from typing import Any
 import yaml
 
 from generator import markdown as md
+from generator.render.spellings import unaccented_names
 
 # Link previews and search engines show about this much; longer text is cut at a word.
 DESCRIPTION_LIMIT = 200
@@ -74,7 +76,10 @@ def with_front_matter(
 ) -> str:
     """The page with its front matter; the description is its first paragraph if not given."""
     summary = description if description is not None else first_paragraph(page)
-    return front_matter(shortened(plain_text(summary)), figure_bundles(page), search_terms) + page
+    given = {term.casefold() for term in search_terms}
+    named = [name for name in unaccented_names(page) if name.casefold() not in given]
+    terms = [*search_terms, *named]
+    return front_matter(shortened(plain_text(summary)), figure_bundles(page), terms) + page
 
 
 def figure_bundles(page: str) -> list[str]:

@@ -3,13 +3,16 @@
 Material's search (lunr) matches words as they are written, so "Goita" does not find
 "Goïta", nor "Etats" "États". Its index and its query pipeline cannot be given a folding step
 without a plugin, and a plugin would leave a build without our hook (another engine's)
-searching differently. So an actor page's front matter lists its names without their accents
-among its search terms (generator/render/page_meta.py), which are in site_src/ whichever
-engine builds it.
+searching differently. So a page's front matter lists among its search terms
+(generator/render/page_meta.py), which are in site_src/ whichever engine builds it, the
+names it gives without their accents: an actor page its own names and aliases, and every
+page the capitalised words of its text that carry one ("Goïta", "Sénou", "États"), so that
+"Goita" finds each page that names Goïta, not his page alone.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -23,6 +26,37 @@ def unaccented(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).translate(_LETTERS))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", bare)
+
+
+# A letter outside ASCII, where a word with an accent is. Every page of the site is read:
+# looking from its few such letters, not at every word, takes half the time.
+_ACCENTED = re.compile(r"[^\W\x00-\x7f]")
+
+
+def unaccented_names(text: str) -> list[str]:
+    """The text's capitalised words that carry accents, without them, in order."""
+    names: dict[str, None] = {}
+    end = 0
+    for found in _ACCENTED.finditer(text):
+        if found.start() >= end:
+            start, end = _word_around(text, found.start())
+            word = text[start:end]
+            if word[0].isupper() and len(word) > 2:
+                names[word] = None
+    return unaccented_spellings(names)
+
+
+def _word_around(text: str, index: int) -> tuple[int, int]:
+    start, end = index, index + 1
+    while start > 0 and _in_word(text[start - 1]):
+        start -= 1
+    while end < len(text) and _in_word(text[end]):
+        end += 1
+    return start, end
+
+
+def _in_word(character: str) -> bool:
+    return character.isalnum() or character == "_"
 
 
 def unaccented_spellings(names: Iterable[str]) -> list[str]:

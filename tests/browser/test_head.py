@@ -130,6 +130,23 @@ def test_search_finds_a_name_typed_without_its_accents(
     tab.traffic.assert_clean()
 
 
+def matching(tab: Tab, query: str) -> int:
+    """How many documents search says match `query`."""
+    search(tab, query)
+    line = tab.page.locator(".md-search-result__meta").inner_text()
+    found = re.match(r"(\d+) matching document", line)
+    return int(found[1]) if found else 0  # "No matching documents"
+
+
+def test_a_name_typed_without_its_accents_finds_every_page_that_gives_it(tab: Tab) -> None:
+    tab.goto("/")
+    for name, bare in (("Goïta", "Goita"), ("Traoré", "Traore"), ("Sénou", "Senou")):
+        accented = matching(tab, name)
+        assert accented > 1, name
+        assert matching(tab, bare) == accented, name
+    tab.traffic.assert_clean()
+
+
 def test_search_finds_every_actor_by_each_of_its_names(tab: Tab) -> None:
     tab.goto("/")
     missed = []
