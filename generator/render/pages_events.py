@@ -248,7 +248,7 @@ def _figure_table(facts: FactBase, figures: list[Figure]) -> str:
             f"{md.cell(figure.as_reported or '')} | "
             f"{according} | {parts.footnote_refs(figure.sources)} |"
         )
-    return parts.stacked_table(rows)
+    return parts.stacked_table(rows, "figures")
 
 
 def _review_list(event: Event) -> str:

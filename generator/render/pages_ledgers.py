@@ -329,11 +329,13 @@ def claims_of_status_page(facts: FactBase, status: ClaimStatus, year: int | None
     back = links.relative(page, links.CLAIMS_INDEX)
     if year is None:
         items = _of_status(facts.all_claims, status)
-        out = [
-            f"# Claims: {label}\n",
+        counted = (
             f"{parts.counted(len(items), 'statement')} of this status, by the date of the "
-            f"event they are about. [The whole ledger]({back}).\n",
-        ]
+            "event they are about."
+            if items
+            else f"No statement in the fact base is {label}."
+        )
+        out = [f"# Claims: {label}\n", f"{counted} [The whole ledger]({back}).\n"]
     else:
         # Read through the year's events, so that an edit elsewhere leaves the page alone.
         events = facts.events_in_year(year)

@@ -170,13 +170,15 @@ def edit_link(facts: FactBase, kind: str, entity_id: str, edit_base: str | None)
     return f"[Edit the source file ({md.text(path)})](<{edit_base}{path}>){{ .sahel-edit }}\n"
 
 
-def stacked_table(rows: list[str]) -> str:
-    """A Markdown table that becomes one card per row on a phone (site.css, .sahel-stack).
+def stacked_table(rows: list[str], kind: str = "") -> str:
+    """A Markdown table that becomes one card per row on a phone (site.css, .sahel-stack);
+    a `kind`'s cards name their fields there (.sahel-stack--<kind>).
 
     Statement tables are the heart of the site; squeezed into six columns at 390 px, the
     statement itself ended up behind a sideways scroll.
     """
-    return '<div class="sahel-stack" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
+    classes = f"sahel-stack sahel-stack--{kind}" if kind else "sahel-stack"
+    return f'<div class="{classes}" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
 
 
 def counted(count: int, noun: str) -> str:

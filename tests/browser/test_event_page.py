@@ -229,3 +229,26 @@ def test_a_review_marker_never_covers_the_text_it_flags(
         tab.traffic.assert_clean()
     assert gaps, "no marker follows text on its line"
     assert [gap for gap in gaps if gap < 0] == []
+
+
+FIELD_NAMES = """() => Array.from(document.querySelectorAll('.sahel-stack--figures tbody tr'))
+.map((row) => Array.from(row.cells)
+  .filter((cell) => getComputedStyle(cell).display !== 'none')
+  .map((cell) => getComputedStyle(cell, '::before').content))"""
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_reported_figures_card_names_its_fields_on_a_phone(
+    open_tab: Callable[..., Tab], device: str
+) -> None:
+    tab = open_tab(**DEVICES[device])
+    tab.goto("/events/moura-massacre-2022/")
+    rows = tab.page.evaluate(FIELD_NAMES)
+    assert len(rows) >= 5
+    if device == "phone":
+        named = ['"Figure: "', '"As reported: "', '"According to: "', '"Source: "']
+        assert all(set(row) <= set(named) and row[0] == named[0] for row in rows), rows
+        assert any(row == named for row in rows), rows
+    else:  # a table, with its header
+        assert {name for row in rows for name in row} == {"none"}
+    tab.traffic.assert_clean()
