@@ -419,6 +419,25 @@
     element.on('plotly_animated', update);
   }
 
+  // A date axis zoomed in to a few days would tick every few hours, each tick naming its
+  // day (no date here is known to the hour): the same day four times. Below a week shown,
+  // ticks are one a day.
+  var DAY_MS = 86400000;
+  var DAILY_BELOW_MS = 7 * DAY_MS;
+
+  function keepDayTicks(element, change) {
+    var axis = element._fullLayout && element._fullLayout.xaxis;
+    var moved = Object.keys(change || {}).some(function (key) {
+      return /^xaxis\.(range|autorange)/.test(key);
+    });
+    if (!moved || !axis || axis.type !== 'date') return;
+    var daily = axis.r2l(axis.range[1]) - axis.r2l(axis.range[0]) < DAILY_BELOW_MS;
+    if (daily === (axis.tickmode === 'linear' && axis.dtick === DAY_MS)) return;
+    element._sahelPlotly.relayout(element, daily
+      ? { 'xaxis.tickmode': 'linear', 'xaxis.dtick': DAY_MS, 'xaxis.tick0': '2000-01-01' }
+      : { 'xaxis.tickmode': 'auto', 'xaxis.dtick': null, 'xaxis.tick0': null });
+  }
+
   function declutterIfResized(element) {
     var width = element.clientWidth;
     if (!element._sahelLabels || !width || element._sahelLabelWidth === width) {
@@ -527,7 +546,10 @@
         })
         .then(function () {
           element.on('plotly_click', openPoint);
-          element.on('plotly_relayout', function () { declutterIfResized(element); });
+          element.on('plotly_relayout', function (change) {
+            keepDayTicks(element, change);
+            declutterIfResized(element);
+          });
           relationshipList(element);
           rendered.push(element);
           element.classList.add('sahel-figure--rendered');

@@ -130,3 +130,25 @@ def test_figures_take_the_content_width_and_are_photographed(
     figure.screenshot(path=str(path))
     assert path.stat().st_size > 5_000
     tab.traffic.assert_clean()
+
+
+ZOOM = """async (gd, range) => {
+  await gd._sahelPlotly.relayout(gd, {'xaxis.range': range});
+  await new Promise((done) => setTimeout(done, 300));
+}"""
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_timeline_zoomed_to_days_ticks_each_day_once(
+    open_tab: Callable[..., Tab], device: str
+) -> None:
+    tab, figure = _open(open_tab, device, "/timeline/")
+    figure.evaluate(ZOOM, ["2024-09-15", "2024-09-18"])
+    ticks = figure.evaluate(AXIS_TICKS)
+    assert len(ticks) >= 2, ticks
+    assert len(set(ticks)) == len(ticks), ticks
+    assert [t for t in ticks if TIME_OF_DAY.search(t)] == []
+    # Zoomed out again, the ticks are the axis' own choice, not one a day.
+    figure.evaluate(ZOOM, ["2019-01-01", "2025-12-31"])
+    assert 2 <= len(figure.evaluate(AXIS_TICKS)) <= 20
+    tab.traffic.assert_clean()
