@@ -105,6 +105,21 @@ def test_a_claimant_outside_the_event_is_named_by_its_kind(facts: FactBase) -> N
     assert 'sahel-status--confirmed">Confirmed</span> according to AFP: [^src-' in afp
 
 
+def test_a_person_outside_the_event_is_named_by_what_they_were_that_day(
+    real_facts: FactBase,
+) -> None:
+    page = event_page(real_facts, real_facts.events["bamako-attack-2024"], None)
+    roles = re.findall(
+        r'\*\*\[([^]]+)\]\([^)]*\)\*\* <span class="sahel-claim__role">([^<]*)<', page
+    )
+    # Lucas Webber: his relationship holds by 18 September, the day AFP quoted him.
+    assert ("Lucas Webber", "member of Tech Against Terrorism") in roles
+    # Goïta led Mali, and the AES from 6 July 2024.
+    assert ("Assimi Goïta", "leader of Mali, leader of AES") in roles
+    # A person who took part keeps their part in the event.
+    assert ("Oumar Diarra", "army chief of staff") in roles
+
+
 def test_figures_are_grouped_by_measure_and_attributed(facts: FactBase) -> None:
     event = facts.events["bamako-attack-2024"]
     page = event_page(facts, event, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from generator import markdown as md
@@ -12,7 +13,15 @@ from generator.render.figures_common import CHARTS_BUNDLE, figure_path
 from generator.render.figures_counts import counts_figure_names
 from generator.render.pages_changes import PageRecord, about_this_page
 from generator.render.pages_disputes import disputes_section
-from generator.schema import Actor, Claim, Event, Figure
+from generator.schema import (
+    Actor,
+    ActorKind,
+    Claim,
+    Event,
+    Figure,
+    Relationship,
+    RelationshipKind,
+)
 
 
 def event_page(
@@ -167,7 +176,8 @@ def statement_card(facts: FactBase, event: Event, claim: Claim, page: str) -> st
     lines = [
         f'<div class="sahel-claim" id="{claim_anchor(claim)}" markdown>',
         f'<div class="sahel-claim__who" markdown="span">**{who}** '
-        f'<span class="sahel-claim__role">{md.text(_role(event, claimant))}</span></div>',
+        f'<span class="sahel-claim__role">{md.text(_role(facts, event, claim, claimant))}'
+        "</span></div>",
         f'<div class="sahel-claim__meta" markdown="span">{parts.statement_badge(claim.kind)} '
         f'<span class="sahel-claim__date">{md.text(when)}</span></div>',
         f'<p class="sahel-claim__said" markdown="span">{said}</p>',
@@ -182,10 +192,36 @@ def statement_card(facts: FactBase, event: Event, claim: Claim, page: str) -> st
     return "\n".join([*lines, "</div>"]) + "\n"
 
 
-def _role(event: Event, actor: Actor) -> str:
-    """The actor's part in this event when it took part, else what kind of actor it is."""
+def _role(facts: FactBase, event: Event, claim: Claim, actor: Actor) -> str:
+    """The actor's part in this event when it took part; for a person who did not, what
+    their relationships made them that day ("member of Tech Against Terrorism"); else what
+    kind of actor it is."""
     roles = [p.role for p in event.participants if p.actor == actor.id]
-    return ", ".join(roles) if roles else parts.kind_words(actor.kind.value)
+    if not roles and actor.kind is ActorKind.PERSON:
+        held = facts.relationships_on(_said_on(facts, claim, event))
+        roles = [s for s in (_standing(facts, r, actor.id) for r in held) if s]
+    return ", ".join(dict.fromkeys(roles)) if roles else parts.kind_words(actor.kind.value)
+
+
+def _said_on(facts: FactBase, claim: Claim, event: Event) -> dt.date:
+    """When the statement was made: its date, else when its first source published it,
+    else the event's day."""
+    if claim.date is not None:
+        return claim.date.last_day
+    published = [facts.sources[s].published for s in claim.sources]
+    days = [date.last_day for date in published if date is not None]
+    return min(days) if days else event.date.last_day
+
+
+_BELONGS = (RelationshipKind.MEMBER_OF, RelationshipKind.PART_OF, RelationshipKind.AFFILIATED_WITH)
+
+
+def _standing(facts: FactBase, relation: Relationship, actor_id: str) -> str:
+    if relation.from_ == actor_id and relation.kind in _BELONGS:
+        return f"{relation.kind.value.replace('_', ' ')} {facts.label(relation.to)}"
+    if relation.to == actor_id and relation.kind is RelationshipKind.LED_BY:
+        return f"leader of {facts.label(relation.from_)}"
+    return ""
 
 
 def _on_whose_word(facts: FactBase, claim: Claim) -> str:
