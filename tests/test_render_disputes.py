@@ -161,3 +161,13 @@ def test_a_figures_date_is_not_repeated_after_words_that_give_it(facts: FactBase
     assert "in its report of May 2023 (May 2023)" not in page
     # A date the words do not give is still there.
     assert "speaking to AFP on condition of anonymity (19 September 2024)" in page
+
+
+def test_a_disputed_figure_under_review_says_so_and_links_to_its_note(facts: FactBase) -> None:
+    page = disputes_page(facts)
+    [wounded] = [line for line in page.splitlines() if "**Wounded, 200 against 255:**" in line]
+    assert (
+        "according to security sources speaking to AFP on Thursday 19 September 2024 "
+        "([⚑ under review](events/bamako-attack-2024.md#under-review))."
+    ) in wounded
+    assert wounded.count("under review") == 1  # the other figure is not flagged
