@@ -137,7 +137,8 @@ def _description_lines(field: FieldDoc, indent: str) -> list[str]:
         need += f", default {field.default}"
     text = f"{field.name} ({need}): {field.value_type}."
     if field.is_date:
-        text += f" {date_help()}."
+        # The uncertain forms too: an editor who knows only "about May 2015" must not guess a day.
+        text += f" {date_help()}; if unsure, 2015-05~ (about) or ../2017-03 (by then)."
     if field.description:
         text += f" {field.description}"
     if field.choices:

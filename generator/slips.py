@@ -83,6 +83,14 @@ def known_slip(exc: yaml.MarkedYAMLError, text: str) -> _Slip | None:
         return after_quote
     if "mapping values are not allowed" in problem:
         return _colon_in_value(scalar, at, lines)
+    if "block sequence entries are not allowed" in problem:
+        line, column = position(at)
+        return (
+            line,
+            column,
+            "a value that starts with '- ' is read as a list, which cannot start on its "
+            "field's line; put the value in quotes, or start the list on the next line",
+        )
     if problem.startswith("did not find expected") and _at_indentation(lines, at):
         return _bad_indentation(lines, at)
     return None

@@ -73,8 +73,9 @@ def test_the_event_template_starts_with_its_id_and_required_fields() -> None:
 def test_optional_fields_are_commented_out_under_their_description() -> None:
     text = scaffold.template("relationships", "mali-member-of-aes")
     assert (
-        "# end (optional): date. YYYY, YYYY-MM or YYYY-MM-DD: write only as much as is known. "
-        "When it ended;\n#   leave out if it holds.\n# end: ''\n"
+        "# end (optional): date. YYYY, YYYY-MM or YYYY-MM-DD: write only as much as is known; "
+        "if unsure,\n#   2015-05~ (about) or ../2017-03 (by then). When it ended; leave out if it "
+        "holds.\n# end: ''\n"
     ) in text
 
 
