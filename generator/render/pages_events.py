@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from generator import markdown as md
 from generator.dates import Precision, human_span
-from generator.model import FactBase, claim_anchor, figure_anchor, figures_by_measure
+from generator.model import (
+    FactBase,
+    claim_anchor,
+    figure_anchor,
+    figures_by_measure,
+    relationship_holds_on,
+)
 from generator.render import links, parts
 from generator.render.figures_common import CHARTS_BUNDLE, figure_path
 from generator.render.figures_counts import counts_figure_names
@@ -198,7 +204,14 @@ def _role(facts: FactBase, event: Event, claim: Claim, actor: Actor) -> str:
     kind of actor it is."""
     roles = [p.role for p in event.participants if p.actor == actor.id]
     if not roles and actor.kind is ActorKind.PERSON:
-        held = facts.relationships_on(_said_on(facts, claim, event))
+        # The actor's own relationships, not all those of the day: each event page would
+        # otherwise read, and the preview check again on each save, every relationship.
+        day = _said_on(facts, claim, event)
+        held = [
+            relation
+            for relation in facts.relationships_of(actor.id)
+            if relationship_holds_on(relation, day, facts.both_exist_from(relation))
+        ]
         roles = [s for s in (_standing(facts, r, actor.id) for r in held) if s]
     return ", ".join(dict.fromkeys(roles)) if roles else parts.kind_words(actor.kind.value)
 
