@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from generator import fmt, guide, schema
 from generator.corpus import load_corpus
+from generator.dates import DateError, PartialDate
 
 PAGE = guide.reference_pages()["about/fields.md"]
 
@@ -211,3 +212,27 @@ def test_the_guide_links_to_headings_that_exist() -> None:
         assert anchor in slugs
     for anchor in re.findall(r"\]\(fields\.md#([^)]+)\)", text):
         assert f"\n## {anchor.capitalize()}\n" in PAGE
+
+
+def test_the_guides_date_messages_are_the_checkers() -> None:
+    text = EDITORS_GUIDE.read_text(encoding="utf-8")
+    quoted = re.findall(r"\| `('[^`]*?' is not a date; [^`]*?) \[invalid-date\]` \|", text)
+    assert quoted
+    for message in quoted:
+        written = message.split("'")[1]
+        with pytest.raises(DateError) as raised:
+            PartialDate.parse(written)
+        assert str(raised.value) == message
+
+
+def test_the_guides_one_mistake_example_is_what_the_checker_says(tmp_path: Path) -> None:
+    text = EDITORS_GUIDE.read_text(encoding="utf-8")
+    [example] = re.findall(r"One mistake gives one error.*?```text\n(.*?)```", text, re.DOTALL)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    event = content / "events" / "niger-coup-2023.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("title:", "titel:", 1))
+    result = load_corpus(content)
+    errors = [d.format_text() for d in result.diagnostics if d.severity == "error"]
+    shown = [line for line in example.splitlines() if line.startswith("content/")]
+    assert [e.replace(str(tmp_path) + "/", "") for e in errors] == shown
