@@ -260,14 +260,7 @@ def check_corpus(parsed: Sequence[Parsed], broken: Sequence[Broken] = ()) -> lis
         ids[file.kind].add(file.name)
     cited: set[str] = set()
     named = [(item.document, references(item.kind, item.entity)) for item in parsed]
-    # An unsafe id in a broken file already has its error there: one mistake, one error.
-    named += [
-        (
-            file.document,
-            (ref for ref in references(file.kind, file.document.data) if is_safe_id(ref[2])),
-        )
-        for file in broken
-    ]
+    named += [(file.document, _safe_references(file)) for file in broken]
     for document, found in named:
         for loc, target_kind, target in found:
             if target_kind == "sources":
@@ -281,6 +274,14 @@ def check_corpus(parsed: Sequence[Parsed], broken: Sequence[Broken] = ()) -> lis
         *_unused_sources(by_kind["sources"], cited.__contains__),
         *provenance_warnings(by_kind),
     ]
+
+
+def _safe_references(file: Broken) -> Iterator[Reference]:
+    """What a broken file names, as written, but for ids that are not safe: each has its
+    own error in the file (one mistake, one error), and so names nothing."""
+    for loc, kind, target in references(file.kind, file.document.data):
+        if is_safe_id(target):
+            yield loc, kind, target
 
 
 def _unused_sources(

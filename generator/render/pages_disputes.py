@@ -106,11 +106,11 @@ def _figure_words(event: Event, figure: Figure, page: str) -> str:
     # "(19 September 2024)" only where the source's words do not already give the date.
     said = figure.date.human() if figure.date else ""
     when = f" ({said})" if said and said not in figure.according_to else ""
-    # A figure under review says so here too, the dispute may rest on how it was read, and
-    # links to the event page's review notes.
-    review = _on_event_page(event, parts.REVIEW_LIST, page)
-    flagged = f" ([⚑ under review]({review}))" if figure.needs_review else ""
-    return f"{value} according to {md.text(figure.according_to)}{when}{flagged}"
+    words = f"{value} according to {md.text(figure.according_to)}{when}"
+    if figure.needs_review:
+        # The dispute may rest on how the figure was read: say so, and link to the note.
+        words += f" ([⚑ under review]({_on_event_page(event, parts.REVIEW_LIST, page)}))"
+    return words
 
 
 def _statement_item(facts: FactBase, dispute: StatementDispute, page: str) -> str:
