@@ -178,6 +178,9 @@ _PROSE_TOKEN = re.compile(
     r"|(?P<autolink><(?P<auto_url>https?://[^\s<>]+)>)"
     r"|(?P<html><(?=[A-Za-z/!?]))"
     r"|(?P<special>[\[\]<{}])"
+    # An ampersand that begins no complete character reference: Python-Markdown's HTML parser
+    # takes a lone "&#" for the start of one and stops reading HTML blocks after it.
+    r"|(?P<amp>&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;))"
 )
 # What may stand before a block at the start of a line: indentation, quote and list markers.
 _LINE_PREFIX = r"((?:[ \t]*(?:>|[*+\-][ \t]|\d+\.[ \t]))*[ \t]*)"
@@ -267,6 +270,8 @@ def _token(match: re.Match[str], notes: list[str]) -> str:
     if kind == "html":
         notes.append("raw HTML is shown as text; use Markdown instead")
         return "&lt;"
+    if kind == "amp":
+        return "&amp;"
     char = match.group(0)
     return "&lt;" if char == "<" else "\\" + char
 

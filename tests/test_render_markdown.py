@@ -178,3 +178,17 @@ def test_a_carriage_return_cannot_start_a_live_heading() -> None:
     # rules must too, or the '#' after it would become a page-level heading.
     assert md.markdown_field("0\r# Title") == "0\n### Title"
     assert md.markdown_field("a\r\n# Title") == "a\n### Title"
+
+
+def test_an_ampersand_that_begins_no_character_reference_is_text() -> None:
+    assert md.markdown_field("AT&T, Q&A and &#") == "AT&amp;T, Q&amp;A and &amp;#"
+    # Complete references, and a link's own address, are left as they are.
+    assert md.markdown_field("&amp; &eacute; &#233; &#xE9;") == "&amp; &eacute; &#233; &#xE9;"
+    link = md.markdown_field("[Q&A](https://example.org/?a=1&b=2)")
+    assert link == "[Q&amp;A](<https://example.org/?a=1&b=2>)"
+    # After a lone "&#", an HTML block with Markdown inside is still read as one.
+    page = md.render_page_markdown(
+        md.markdown_field("&#") + '\n\n<div class="x" markdown>\n\n*a*\n\n</div>\n'
+    )
+    assert 'markdown"' not in page and "markdown>" not in page
+    assert "<em>a</em>" in page
